@@ -1,0 +1,59 @@
+"""`allocate`: split a budget (100 points by default) over the items; an allocation
+is only accepted when it totals the budget exactly, and replaces the person's
+previous one. The result is the mean share per item, overall and per side."""
+
+from __future__ import annotations
+
+from .. import commands as c
+from .common import ALL, Ctx, Refusal, Result, gap, means, scored, split
+
+ACCEPTS = (c.Allocate,)
+
+
+def decide(ctx: Ctx, cmd: c.Allocate):
+    budget = ctx.cfg.budget
+    for item_id, points in cmd.points.items():
+        ctx.item(item_id)
+        if points < 0:
+            raise Refusal("negative", "Points cannot be negative.")
+    total = sum(cmd.points.values())
+    if total != budget:
+        more = "add" if total < budget else "remove"
+        raise Refusal("not_budget", f"Your points add up to {total}; they must total exactly {budget} ({more} {abs(budget - total)}).")
+    return [cmd.model_copy(update={"points": {k: v for k, v in cmd.points.items() if v}})]
+
+
+def apply(ctx: Ctx, body: c.Allocate) -> None:
+    ctx.state.scores[ctx.actor] = dict(body.points)
+
+
+participated = scored
+
+
+class Share(Result):
+    item: str
+    text: str
+    mean: dict[str, float | None]
+    """Mean points per side (and ALL) among those who allocated."""
+    share: dict[str, float | None]
+    """The same as a percentage of the budget."""
+    gap: float | None
+
+
+class AllocateResult(Result):
+    kind: str = "allocate"
+    budget: int
+    respondents: int
+    items: list[Share]
+
+
+def result(session, cfg, state) -> AllocateResult:
+    allocators = [pid for pid, s in state.scores.items() if s]
+    rows = []
+    for item in state.items:
+        groups = split(session, ((pid, state.scores[pid].get(item.id, 0)) for pid in allocators))
+        mean = means(groups)
+        share = {k: (round(v * 100 / cfg.budget, 1) if v is not None else None) for k, v in mean.items()}
+        rows.append(Share(item=item.id, text=item.text, mean=mean, share=share, gap=gap(session, mean)))
+    rows.sort(key=lambda row: -(row.mean[ALL] or 0))
+    return AllocateResult(budget=cfg.budget, respondents=len(allocators), items=rows)

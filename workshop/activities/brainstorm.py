@@ -1,0 +1,189 @@
+"""`brainstorm`: short ideas (1..`max_length` characters), at most `max_per_person`
+each and `per_minute` in any minute. Authors may edit or withdraw their own ideas
+while it is open. The facilitator moderates at any time: hide, edit, merge
+duplicates, group into named themes, and add ideas that were spoken aloud."""
+
+from __future__ import annotations
+
+from .. import commands as c
+from ..events import Grouped, IdeaAdded
+from ..model import FACILITATOR, Idea, Theme
+from .common import ALL, Ctx, Refusal, Result, clean_text, side_ids
+
+ACCEPTS = (c.SubmitIdea, c.EditIdea, c.WithdrawIdea)
+MODERATION = (c.SubmitIdea, c.EditIdea, c.HideIdea, c.MergeIdeas, c.GroupIdeas, c.RenameTheme)
+
+
+def _idea(ctx: Ctx, idea_id: str) -> Idea:
+    idea = ctx.state.ideas.get(idea_id)
+    if idea is None or idea.withdrawn:
+        raise Refusal("unknown_idea", "That idea is no longer on the board.")
+    return idea
+
+
+def _own(ctx: Ctx, idea_id: str) -> Idea:
+    idea = _idea(ctx, idea_id)
+    if not ctx.is_facilitator and idea.author != ctx.actor:
+        raise Refusal("not_yours", "You can only change your own ideas.")
+    return idea
+
+
+def live_ideas(state, author: str | None = None) -> list[Idea]:
+    """Ideas not withdrawn (hidden and merged ones included), optionally by one author."""
+    return [i for i in state.ideas.values() if not i.withdrawn and (author is None or i.author == author)]
+
+
+def visible_ideas(state) -> list[Idea]:
+    """What the room sees: not withdrawn, not hidden, not merged into another."""
+    return [i for i in state.ideas.values() if not (i.withdrawn or i.hidden or i.merged_into)]
+
+
+def decide(ctx: Ctx, cmd):
+    cfg, state = ctx.cfg, ctx.state
+    match cmd:
+        case c.SubmitIdea():
+            text = _clean(ctx, cmd.text)
+            if not ctx.is_facilitator:
+                mine = live_ideas(state, ctx.actor)
+                if len(mine) >= cfg.max_per_person:
+                    raise Refusal("limit", f"You have added {cfg.max_per_person} ideas, the most for this exercise. You can still edit or withdraw one.")
+                recent = [i for i in state.ideas.values() if i.author == ctx.actor and i.at > ctx.now - 60]
+                if len(recent) >= cfg.per_minute:
+                    raise Refusal("too_fast", "That is a lot of ideas in one minute. Take a breath and send it again shortly.")
+                if any(i.text.casefold() == text.casefold() for i in mine):
+                    raise Refusal("duplicate", "You already added that idea.")
+            side = cmd.side if ctx.is_facilitator else ctx.side()
+            idea = Idea(id=_next_idea_id(state), text=text, author=ctx.actor, side=side, at=ctx.now)
+            return [IdeaAdded(exercise=cmd.exercise, idea=idea)]
+        case c.EditIdea():
+            _own(ctx, cmd.idea)
+            return [cmd.model_copy(update={"text": _clean(ctx, cmd.text)})]
+        case c.WithdrawIdea():
+            _own(ctx, cmd.idea)
+            return [cmd]
+        case c.HideIdea():
+            _idea(ctx, cmd.idea)
+            return [cmd]
+        case c.MergeIdeas():
+            _idea(ctx, cmd.idea)
+            target = _idea(ctx, cmd.into)
+            if cmd.idea == cmd.into or target.merged_into:
+                raise Refusal("bad_merge", "Merge an idea into another idea that is still on the board.")
+            return [cmd]
+        case c.GroupIdeas():
+            for idea_id in cmd.ideas:
+                _idea(ctx, idea_id)
+            name = " ".join(cmd.theme.split())
+            if not name:
+                return [Grouped(exercise=cmd.exercise, ideas=cmd.ideas, theme=None)]
+            existing = next((t for t in state.themes.values() if t.name.casefold() == name.casefold()), None)
+            theme_id = existing.id if existing else f"t{state.counter + 1}"
+            return [Grouped(exercise=cmd.exercise, ideas=cmd.ideas, theme=theme_id, name=existing.name if existing else name)]
+        case c.RenameTheme():
+            if cmd.theme not in state.themes:
+                raise Refusal("unknown_theme", "That theme no longer exists.")
+            name = " ".join(cmd.name.split())
+            if not name:
+                raise Refusal("empty", "A theme needs a name.")
+            return [cmd.model_copy(update={"name": name})]
+    raise AssertionError(f"brainstorm cannot decide {cmd!r}")
+
+
+def _clean(ctx: Ctx, text: str) -> str:
+    return clean_text(text, ctx.cfg.max_length, "Your idea")
+
+
+def _next_idea_id(state) -> str:
+    return f"i{state.counter + 1}"
+
+
+def apply(ctx: Ctx, body) -> None:
+    state = ctx.state
+    match body:
+        case IdeaAdded():
+            state.counter += 1
+            state.ideas[body.idea.id] = body.idea.model_copy()
+        case c.EditIdea():
+            state.ideas[body.idea].text = body.text
+        case c.WithdrawIdea():
+            state.ideas[body.idea].withdrawn = True
+        case c.HideIdea():
+            state.ideas[body.idea].hidden = body.hidden
+        case c.MergeIdeas():
+            for idea in state.ideas.values():
+                if idea.merged_into == body.idea:
+                    idea.merged_into = body.into
+            state.ideas[body.idea].merged_into = body.into
+        case Grouped():
+            if body.theme is not None and body.theme not in state.themes:
+                state.counter += 1
+                state.themes[body.theme] = Theme(id=body.theme, name=body.name)
+            for idea_id in body.ideas:
+                state.ideas[idea_id].theme = body.theme
+        case c.RenameTheme():
+            state.themes[body.theme].name = body.name
+
+
+def add_seeds(state, cfg, at: float) -> None:
+    """Put the template's seed ideas on the board, in the facilitator's name."""
+    for text in cfg.seed:
+        state.counter += 1
+        idea_id = f"i{state.counter}"
+        state.ideas[idea_id] = Idea(id=idea_id, text=text, author=FACILITATOR, at=at)
+
+
+def participated(state, pid: str) -> bool:
+    return any(i.author == pid for i in live_ideas(state))
+
+
+class IdeaView(Result):
+    id: str
+    text: str
+    side: str | None
+    author: str
+    theme: str | None
+    merged: int
+    """How many duplicates were merged into it."""
+    hidden: bool = False
+
+
+class ThemeView(Result):
+    id: str
+    name: str
+    ideas: list[str]
+
+
+class BrainstormResult(Result):
+    kind: str = "brainstorm"
+    ideas: list[IdeaView]
+    hidden: list[IdeaView]
+    themes: list[ThemeView]
+    by_side: dict[str, int]
+    contributors: int
+
+
+def _view(state, idea: Idea) -> IdeaView:
+    merged = sum(1 for i in state.ideas.values() if i.merged_into == idea.id and not i.withdrawn)
+    return IdeaView(id=idea.id, text=idea.text, side=idea.side, author=idea.author, theme=idea.theme, merged=merged, hidden=idea.hidden)
+
+
+def result(session, cfg, state) -> BrainstormResult:
+    shown = visible_ideas(state)
+    hidden = [i for i in state.ideas.values() if i.hidden and not i.withdrawn and not i.merged_into]
+    themes = [
+        ThemeView(id=t.id, name=t.name, ideas=[i.id for i in shown if i.theme == t.id])
+        for t in state.themes.values()
+    ]
+    by_side = {side: 0 for side in side_ids(session)}
+    for idea in live_ideas(state):
+        if idea.side in by_side:
+            by_side[idea.side] += 1
+    by_side[ALL] = len(live_ideas(state))
+    authors = {i.author for i in live_ideas(state) if i.author != FACILITATOR}
+    return BrainstormResult(
+        ideas=[_view(state, i) for i in shown],
+        hidden=[_view(state, i) for i in hidden],
+        themes=[t for t in themes if t.ideas],
+        by_side=by_side,
+        contributors=len(authors),
+    )

@@ -1,0 +1,98 @@
+"""`dotvote`: each person spends up to `dots` dots, at most `max_per_item` on one
+item, and may take a dot back while the vote is open. Items are fixed `options`,
+an earlier exercise's output (`source`), and — with `allow_add` — items the
+participants add. The result ranks items by total dots, with totals per side."""
+
+from __future__ import annotations
+
+from .. import commands as c
+from ..events import ItemAdded
+from ..model import Item
+from .common import ALL, Ctx, Refusal, Result, clean_text, counts, scored
+
+ACCEPTS = (c.Vote, c.Unvote, c.AddItem)
+MAX_ADDED_PER_PERSON = 3
+
+
+def dots_used(state, pid: str) -> int:
+    return sum(state.scores.get(pid, {}).values())
+
+
+def decide(ctx: Ctx, cmd):
+    cfg, state = ctx.cfg, ctx.state
+    match cmd:
+        case c.Vote():
+            ctx.item(cmd.item)
+            if dots_used(state, ctx.actor) >= cfg.dots:
+                raise Refusal("no_dots_left", f"You have used all {cfg.dots} dots. Take one back to move it.")
+            if state.scores.get(ctx.actor, {}).get(cmd.item, 0) >= cfg.max_per_item:
+                raise Refusal("item_full", f"At most {cfg.max_per_item} dots on one item. Spread the rest.")
+            return [cmd]
+        case c.Unvote():
+            ctx.item(cmd.item)
+            if not state.scores.get(ctx.actor, {}).get(cmd.item):
+                raise Refusal("no_dot_here", "You have no dot on that item to take back.")
+            return [cmd]
+        case c.AddItem():
+            if not cfg.allow_add:
+                raise Refusal("not_allowed", "Adding items is not open in this vote.")
+            text = clean_text(cmd.text, 120, "Your item")
+            if any(item.text.casefold() == text.casefold() for item in state.items):
+                raise Refusal("duplicate", "That item is already on the list. Give it your dots instead.")
+            if sum(1 for item in state.items if item.added_by == ctx.actor) >= MAX_ADDED_PER_PERSON:
+                raise Refusal("limit", f"You have added {MAX_ADDED_PER_PERSON} items, the most one person can add.")
+            item = Item(id=f"i{state.counter + 1}", text=text, added_by=ctx.actor)
+            return [ItemAdded(exercise=cmd.exercise, item=item)]
+    raise AssertionError(f"dotvote cannot decide {cmd!r}")
+
+
+def apply(ctx: Ctx, body) -> None:
+    state = ctx.state
+    match body:
+        case c.Vote():
+            mine = state.scores.setdefault(ctx.actor, {})
+            mine[body.item] = mine.get(body.item, 0) + 1
+        case c.Unvote():
+            mine = state.scores[ctx.actor]
+            mine[body.item] -= 1
+            if not mine[body.item]:
+                del mine[body.item]
+        case ItemAdded():
+            state.counter += 1
+            state.items.append(body.item.model_copy())
+
+
+participated = scored
+
+
+class Ranked(Result):
+    item: str
+    text: str
+    total: int
+    by_side: dict[str, int]
+    voters: int
+
+
+class DotvoteResult(Result):
+    kind: str = "dotvote"
+    ranking: list[Ranked]
+    voters: int
+    dots_used: int
+
+
+def ranking(session, state) -> list[Ranked]:
+    """Items by total dots, highest first; ties keep the list order."""
+    rows = []
+    for item in state.items:
+        pairs = [(pid, s[item.id]) for pid, s in state.scores.items() if s.get(item.id)]
+        totals = counts(session, pairs)
+        rows.append(Ranked(item=item.id, text=item.text, total=totals.pop(ALL), by_side=totals, voters=len(pairs)))
+    return sorted(rows, key=lambda row: -row.total)
+
+
+def result(session, cfg, state) -> DotvoteResult:
+    return DotvoteResult(
+        ranking=ranking(session, state),
+        voters=sum(1 for s in state.scores.values() if s),
+        dots_used=sum(sum(s.values()) for s in state.scores.values()),
+    )

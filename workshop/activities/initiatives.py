@@ -1,0 +1,148 @@
+"""`initiatives`: the facilitator drafts joint initiatives from the top items of an
+earlier vote (title, customer outcome, shared KPI and target, time frame, IT lead,
+Marketing lead, budget share, first step) and marks each agreed or parked.
+Participants volunteer as champions and comment, on a draft or on a candidate."""
+
+from __future__ import annotations
+
+from .. import commands as c
+from ..events import InitiativeDrafted
+from ..model import INITIATIVE_FIELDS, Comment, Initiative
+from .common import Ctx, Refusal, Result, clean_text, side_of
+
+ACCEPTS = (c.Volunteer, c.Comment)
+MODERATION = (c.DraftInitiative, c.UpdateInitiative, c.SetInitiativeStatus)
+FIELD_LIMIT = 400
+
+
+def _target(ctx: Ctx, target: str) -> None:
+    if target not in ctx.state.initiatives:
+        ctx.item(target)
+
+
+def _initiative(ctx: Ctx, initiative_id: str) -> Initiative:
+    initiative = ctx.state.initiatives.get(initiative_id)
+    if initiative is None:
+        raise Refusal("unknown_initiative", "That initiative no longer exists.")
+    return initiative
+
+
+def _in_play(state) -> int:
+    return sum(1 for i in state.initiatives.values() if i.status != "parked")
+
+
+def decide(ctx: Ctx, cmd):
+    cfg, state = ctx.cfg, ctx.state
+    match cmd:
+        case c.Volunteer():
+            _target(ctx, cmd.target)
+            already = ctx.actor in state.volunteers.get(cmd.target, [])
+            if already == cmd.on:
+                raise Refusal("no_change", "You are already a champion of that." if cmd.on else "You are not a champion of that.")
+            return [cmd]
+        case c.Comment():
+            _target(ctx, cmd.target)
+            return [cmd.model_copy(update={"text": clean_text(cmd.text, 280, "Your comment")})]
+        case c.DraftInitiative():
+            if _in_play(state) >= cfg.max_initiatives:
+                raise Refusal("limit", f"There are already {cfg.max_initiatives} initiatives in play; park one first.")
+            if cmd.source_item is not None:
+                ctx.item(cmd.source_item)
+            title = clean_text(cmd.title, 120, "The title")
+            initiative = Initiative(id=f"j{state.counter + 1}", title=title, source_item=cmd.source_item)
+            return [InitiativeDrafted(exercise=cmd.exercise, initiative=initiative)]
+        case c.UpdateInitiative():
+            _initiative(ctx, cmd.initiative)
+            unknown = set(cmd.fields) - set(INITIATIVE_FIELDS)
+            if unknown:
+                raise Refusal("unknown_field", f"Unknown initiative field(s): {', '.join(sorted(unknown))}.")
+            fields = {k: " ".join(v.split()) for k, v in cmd.fields.items()}
+            for name, value in fields.items():
+                if len(value) > FIELD_LIMIT:
+                    raise Refusal("too_long", f"{name} is {len(value)} characters; the limit is {FIELD_LIMIT}.")
+            if "title" in fields and not fields["title"]:
+                raise Refusal("empty", "An initiative needs a title.")
+            return [cmd.model_copy(update={"fields": fields})]
+        case c.SetInitiativeStatus():
+            initiative = _initiative(ctx, cmd.initiative)
+            if initiative.status == "parked" and cmd.status != "parked" and _in_play(state) >= cfg.max_initiatives:
+                raise Refusal("limit", f"There are already {cfg.max_initiatives} initiatives in play; park one first.")
+            return [cmd]
+    raise AssertionError(f"initiatives cannot decide {cmd!r}")
+
+
+def apply(ctx: Ctx, body) -> None:
+    state = ctx.state
+    match body:
+        case c.Volunteer():
+            names = state.volunteers.setdefault(body.target, [])
+            if body.on:
+                names.append(ctx.actor)
+            else:
+                names.remove(ctx.actor)
+        case c.Comment():
+            state.comments.append(Comment(author=ctx.actor, target=body.target, text=body.text, at=ctx.now))
+        case InitiativeDrafted():
+            state.counter += 1
+            state.initiatives[body.initiative.id] = body.initiative.model_copy()
+        case c.UpdateInitiative():
+            initiative = state.initiatives[body.initiative]
+            for name, value in body.fields.items():
+                setattr(initiative, name, value)
+        case c.SetInitiativeStatus():
+            state.initiatives[body.initiative].status = body.status
+
+
+def participated(state, pid: str) -> bool:
+    return any(pid in names for names in state.volunteers.values()) or any(m.author == pid for m in state.comments)
+
+
+class Champion(Result):
+    participant: str
+    side: str | None
+
+
+class CommentView(Result):
+    author: str
+    side: str | None
+    text: str
+
+
+class Target(Result):
+    """A drafted initiative or a candidate item, with who backs it."""
+
+    id: str
+    title: str
+    champions: list[Champion]
+    comments: list[CommentView]
+    initiative: Initiative | None = None
+
+
+class InitiativesResult(Result):
+    kind: str = "initiatives"
+    initiatives: list[Target]
+    candidates: list[Target]
+    agreed: int
+    parked: int
+
+
+def _target_view(session, state, target_id: str, title: str, initiative=None) -> Target:
+    return Target(
+        id=target_id,
+        title=title,
+        champions=[Champion(participant=p, side=side_of(session, p)) for p in state.volunteers.get(target_id, [])],
+        comments=[CommentView(author=m.author, side=side_of(session, m.author), text=m.text) for m in state.comments if m.target == target_id],
+        initiative=initiative,
+    )
+
+
+def result(session, cfg, state) -> InitiativesResult:
+    initiatives = [_target_view(session, state, i.id, i.title, i) for i in state.initiatives.values()]
+    candidates = [_target_view(session, state, item.id, item.text) for item in state.items]
+    statuses = [i.status for i in state.initiatives.values()]
+    return InitiativesResult(
+        initiatives=initiatives,
+        candidates=candidates,
+        agreed=statuses.count("agreed"),
+        parked=statuses.count("parked"),
+    )

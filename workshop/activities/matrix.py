@@ -1,0 +1,92 @@
+"""`matrix`: place each item on two axes (impact × effort by default, 1..`max`);
+one placement per item per person, changeable while open. The result is each
+item's mean position and quadrant, overall and per side."""
+
+from __future__ import annotations
+
+from .. import commands as c
+from .common import ALL, Ctx, Refusal, Result, split
+
+ACCEPTS = (c.Place,)
+QUADRANTS = {
+    (True, False): "quick win",
+    (True, True): "big bet",
+    (False, False): "fill-in",
+    (False, True): "money pit",
+}
+"""(high gain, high cost) → name. The first axis is read as a gain, the second as a cost."""
+
+
+def decide(ctx: Ctx, cmd: c.Place):
+    ctx.item(cmd.item)
+    top = ctx.cfg.max
+    if not (1 <= cmd.x <= top and 1 <= cmd.y <= top):
+        raise Refusal("out_of_range", f"Both positions run from 1 to {top}.")
+    return [cmd]
+
+
+def apply(ctx: Ctx, body: c.Place) -> None:
+    ctx.state.places.setdefault(ctx.actor, {})[body.item] = (body.x, body.y)
+
+
+def participated(state, pid: str) -> bool:
+    return bool(state.places.get(pid))
+
+
+def quadrant(x: float | None, y: float | None, top: int) -> str | None:
+    """Above the midpoint counts as high; exactly on it counts as low."""
+    if x is None or y is None:
+        return None
+    middle = (1 + top) / 2
+    return QUADRANTS[(x > middle, y > middle)]
+
+
+class Position(Result):
+    x: float | None
+    y: float | None
+    n: int
+    quadrant: str | None
+
+
+class Placed(Result):
+    item: str
+    text: str
+    by_side: dict[str, Position]
+    """Per side and ALL."""
+
+
+class MatrixResult(Result):
+    kind: str = "matrix"
+    axes: list[str]
+    max: int
+    respondents: int
+    items: list[Placed]
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 3) if values else None
+
+
+def result(session, cfg, state) -> MatrixResult:
+    rows = []
+    for item in state.items:
+        groups = split(session, ((pid, p[item.id]) for pid, p in state.places.items() if item.id in p))
+        by_side = {}
+        for key, points in groups.items():
+            x, y = _mean([p[0] for p in points]), _mean([p[1] for p in points])
+            by_side[key] = Position(x=x, y=y, n=len(points), quadrant=quadrant(x, y, cfg.max))
+        rows.append(Placed(item=item.id, text=item.text, by_side=by_side))
+    return MatrixResult(
+        axes=list(cfg.axes),
+        max=cfg.max,
+        respondents=sum(1 for p in state.places.values() if p),
+        items=rows,
+    )
+
+
+def quadrant_of(result: MatrixResult, item_text: str) -> str | None:
+    """The whole room's quadrant for an item, found by its text (for initiatives)."""
+    for row in result.items:
+        if row.text.casefold() == item_text.casefold():
+            return row.by_side[ALL].quadrant
+    return None

@@ -1,0 +1,81 @@
+"""`ownership`: for each responsibility, who should lead it (CIO leads / CMO leads /
+Joint by default). One choice per row per person, changeable while open. A row is
+contested when no choice reaches the `consensus` share (60 % by default)."""
+
+from __future__ import annotations
+
+from .. import commands as c
+from .common import ALL, Ctx, Refusal, Result, scored, split
+
+ACCEPTS = (c.ChooseOwner,)
+
+
+def decide(ctx: Ctx, cmd: c.ChooseOwner):
+    ctx.item(cmd.item)
+    if not 0 <= cmd.choice < len(ctx.cfg.choices):
+        raise Refusal("unknown_choice", "Pick one of the choices shown.")
+    return [cmd]
+
+
+def apply(ctx: Ctx, body: c.ChooseOwner) -> None:
+    ctx.state.scores.setdefault(ctx.actor, {})[body.item] = body.choice
+
+
+participated = scored
+
+
+class Row(Result):
+    item: str
+    text: str
+    counts: dict[str, list[int]]
+    """Per side and ALL: how many picked each choice, in the order of `choices`."""
+    leader: dict[str, str | None]
+    """Per side and ALL: the most picked choice (None on a tie or no answers)."""
+    consensus: float | None
+    """Share of the whole room behind the most picked choice."""
+    contested: bool
+    agreed: str | None
+    """The owner the room agreed on, or None while contested."""
+
+
+class OwnershipResult(Result):
+    kind: str = "ownership"
+    choices: list[str]
+    respondents: int
+    rows: list[Row]
+    contested: int
+
+
+def _leader(tally: list[int], choices) -> str | None:
+    best = max(tally) if tally else 0
+    if best == 0 or tally.count(best) > 1:
+        return None
+    return choices[tally.index(best)]
+
+
+def result(session, cfg, state) -> OwnershipResult:
+    rows = []
+    for item in state.items:
+        groups = split(session, ((pid, s[item.id]) for pid, s in state.scores.items() if item.id in s))
+        tallies = {key: [picks.count(i) for i in range(len(cfg.choices))] for key, picks in groups.items()}
+        everyone = tallies[ALL]
+        n = sum(everyone)
+        consensus = round(max(everyone) / n, 3) if n else None
+        contested = consensus is None or consensus < cfg.consensus
+        rows.append(
+            Row(
+                item=item.id,
+                text=item.text,
+                counts=tallies,
+                leader={key: _leader(t, cfg.choices) for key, t in tallies.items()},
+                consensus=consensus,
+                contested=contested,
+                agreed=None if contested else _leader(everyone, cfg.choices),
+            )
+        )
+    return OwnershipResult(
+        choices=list(cfg.choices),
+        respondents=sum(1 for s in state.scores.values() if s),
+        rows=rows,
+        contested=sum(1 for r in rows if r.contested),
+    )

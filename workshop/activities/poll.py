@@ -1,0 +1,71 @@
+"""`poll`: pick one option (or several with `multi`), and with `other` write an
+answer of your own. Answers can be changed while the poll is open; the result is
+the count per option per side and the 'Other' answers."""
+
+from __future__ import annotations
+
+from .. import commands as c
+from .common import ALL, Ctx, Refusal, Result, clean_text, counts, side_of
+
+ACCEPTS = (c.Pick,)
+
+
+def decide(ctx: Ctx, cmd: c.Pick):
+    cfg = ctx.cfg
+    for item_id in cmd.items:
+        ctx.item(item_id)
+    if len(set(cmd.items)) != len(cmd.items):
+        raise Refusal("duplicate", "Each option can be picked once.")
+    if not cfg.multi and len(cmd.items) > 1:
+        raise Refusal("one_only", "Pick just one option in this poll.")
+    other = ""
+    if cmd.other.strip():
+        if not cfg.other:
+            raise Refusal("no_other", "This poll has no 'Other' answer; pick one of the options.")
+        other = clean_text(cmd.other, 280, "Your answer")
+        if not cfg.multi and cmd.items:
+            raise Refusal("one_only", "Pick one option or write your own, not both.")
+    return [cmd.model_copy(update={"other": other})]
+
+
+def apply(ctx: Ctx, body: c.Pick) -> None:
+    state = ctx.state
+    state.scores[ctx.actor] = {item_id: 1 for item_id in body.items}
+    if body.other:
+        state.other[ctx.actor] = body.other
+    else:
+        state.other.pop(ctx.actor, None)
+
+
+def participated(state, pid: str) -> bool:
+    return bool(state.scores.get(pid)) or pid in state.other
+
+
+class OptionCount(Result):
+    item: str
+    text: str
+    total: int
+    by_side: dict[str, int]
+
+
+class OtherAnswer(Result):
+    text: str
+    side: str | None
+    author: str
+
+
+class PollResult(Result):
+    kind: str = "poll"
+    respondents: int
+    options: list[OptionCount]
+    other: list[OtherAnswer]
+
+
+def result(session, cfg, state) -> PollResult:
+    options = []
+    for item in state.items:
+        totals = counts(session, ((pid, 1) for pid, s in state.scores.items() if item.id in s))
+        options.append(OptionCount(item=item.id, text=item.text, total=totals.pop(ALL), by_side=totals))
+    others = [OtherAnswer(text=text, side=side_of(session, pid), author=pid) for pid, text in state.other.items()]
+    respondents = {pid for pid, s in state.scores.items() if s} | set(state.other)
+    return PollResult(respondents=len(respondents), options=options, other=others)

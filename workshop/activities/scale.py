@@ -1,0 +1,85 @@
+"""`scale`: rate each statement from 1 to `max`; one rating per statement per person,
+changeable while the exercise is open. The result is the distribution and mean per
+side, the gap between the two sides (flagged from one point), and — when the
+exercise `compare_with`s an earlier scale — the shift since then."""
+
+from __future__ import annotations
+
+from .. import commands as c
+from .common import ALL, Ctx, Refusal, Result, gap, means, scored, split
+
+ACCEPTS = (c.Rate,)
+GAP_FLAG = 1.0
+"""A gap of at least one point between the sides is worth a conversation."""
+
+
+def decide(ctx: Ctx, cmd: c.Rate):
+    ctx.item(cmd.item)
+    if not 1 <= cmd.value <= ctx.cfg.max:
+        raise Refusal("out_of_range", f"Pick a rating from 1 to {ctx.cfg.max}.")
+    return [cmd]
+
+
+def apply(ctx: Ctx, body: c.Rate) -> None:
+    ctx.state.scores.setdefault(ctx.actor, {})[body.item] = body.value
+
+
+participated = scored
+
+
+class StatementResult(Result):
+    item: str
+    text: str
+    n: dict[str, int]
+    distribution: dict[str, list[int]]
+    """Per side (and ALL): how many gave 1, 2, … max."""
+    mean: dict[str, float | None]
+    gap: float | None
+    """First side's mean minus the second's."""
+    flagged: bool
+    before: dict[str, float | None] | None = None
+    """Means of the compared earlier scale, for the same statement."""
+    shift: dict[str, float | None] | None = None
+    """Mean now minus mean before, per side."""
+
+
+class ScaleResult(Result):
+    kind: str = "scale"
+    respondents: int
+    statements: list[StatementResult]
+
+
+def _statement_means(session, state, item_id):
+    groups = split(session, ((pid, s[item_id]) for pid, s in state.scores.items() if item_id in s))
+    return groups, means(groups)
+
+
+def result(session, cfg, state) -> ScaleResult:
+    before_state = session.exercises.get(cfg.compare_with) if cfg.compare_with else None
+    statements = []
+    for index, item in enumerate(state.items):
+        groups, mean = _statement_means(session, state, item.id)
+        the_gap = gap(session, mean)
+        before = shift = None
+        if before_state is not None and index < len(before_state.items):
+            _, before = _statement_means(session, before_state, before_state.items[index].id)
+            shift = {
+                key: (round(mean[key] - before[key], 3) if mean[key] is not None and before.get(key) is not None else None)
+                for key in mean
+            }
+        statements.append(
+            StatementResult(
+                item=item.id,
+                text=item.text,
+                n={key: len(vals) for key, vals in groups.items()},
+                distribution={key: [vals.count(v) for v in range(1, cfg.max + 1)] for key, vals in groups.items()},
+                mean=mean,
+                gap=the_gap,
+                flagged=the_gap is not None and abs(the_gap) >= GAP_FLAG,
+                before=before,
+                shift=shift,
+            )
+        )
+    return ScaleResult(respondents=sum(1 for s in state.scores.values() if s), statements=statements)
+
+

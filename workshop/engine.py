@@ -1,0 +1,389 @@
+"""The state machine: a command comes in, events or a refusal come out.
+
+Rules of this file:
+- `handle` never mutates anything when it refuses; when it accepts, it folds the
+  events it returns into the session through `apply`, the same function replay
+  uses — so the live state and a replayed journal cannot drift apart.
+- Nothing here reads a clock, draws a random number or touches a file, socket or
+  event loop. Time comes in with each command (`now`) and is stored in its event;
+  randomness (room code, participant tokens) comes in as arguments.
+- Each rule has one owner: rules common to all kinds (who may act, on which
+  exercise, in which state) are here; a kind's own rules are in `activities/`.
+
+The caller must make the returned events durable (see `store.py`) before telling
+anyone the command was accepted.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from . import commands as c
+from .activities import KINDS, Ctx, Refusal
+from .activities.brainstorm import add_seeds, visible_ideas
+from .activities.dotvote import ranking
+from .events import Closed, Created, Event, Joined, Opened
+from .model import FACILITATOR, ExerciseState, Item, Participant, Session, Template
+
+NAME_LIMIT = 40
+MAX_EXTEND = 3600
+REFUSALS_REMEMBERED = 10_000
+
+
+@dataclass(frozen=True)
+class Accepted:
+    events: tuple[Event, ...]
+    repeated: bool = False
+    """True when this command id was seen before: nothing happened this time."""
+
+
+@dataclass(frozen=True)
+class Refused:
+    code: str
+    reason: str
+    """For people: what happened and what to do; phones show it as is."""
+    repeated: bool = False
+
+
+Outcome = Accepted | Refused
+
+
+class Engine:
+    """Holds one session and changes it only through `handle` and `apply`."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self._refused: OrderedDict[str, Refused] = OrderedDict()
+
+    # ------------------------------------------------------------ construction
+
+    @staticmethod
+    def create_event(
+        *,
+        session_id: str,
+        title: str,
+        template_name: str,
+        template: Template,
+        room_code: str,
+        now: float,
+        organisation: str = "",
+        facilitator: str = "",
+        max_participants: int = 120,
+    ) -> Event:
+        """The first event of every session: everything needed to rebuild it from the
+        journal alone, the whole template included."""
+        body = Created(
+            session_id=session_id,
+            title=title,
+            organisation=organisation,
+            facilitator=facilitator,
+            template_name=template_name,
+            template=template,
+            room_code=room_code,
+            max_participants=max_participants,
+        )
+        return Event(seq=1, at=now, actor=FACILITATOR, cmd_id="create", body=body)
+
+    @classmethod
+    def replay(cls, events: Iterable[Event], session: Session | None = None) -> "Engine":
+        """Fold events onto a snapshot (or from nothing, starting with `Created`)."""
+        events = iter(events)
+        if session is None:
+            first = next(events)
+            session = _created(first)
+        engine = cls(session)
+        for event in events:
+            engine.apply(event)
+        return engine
+
+    # ------------------------------------------------------------ the machine
+
+    def handle(self, actor: str, cmd_id: str, command, now: float) -> Outcome:
+        """Decide on one command. On acceptance the events are already applied."""
+        key = f"{actor}/{cmd_id}"
+        if key in self.session.handled:
+            return Accepted(events=(), repeated=True)
+        if key in self._refused:
+            first = self._refused[key]
+            return Refused(first.code, first.reason, repeated=True)
+        try:
+            bodies = self._decide(actor, command, now)
+        except Refusal as refusal:
+            answer = Refused(refusal.code, refusal.reason)
+            self._refused[key] = answer
+            while len(self._refused) > REFUSALS_REMEMBERED:
+                self._refused.popitem(last=False)
+            return answer
+        events = []
+        for body in bodies:
+            event = Event(seq=self.session.seq + 1, at=now, actor=actor, cmd_id=cmd_id, body=body)
+            self.apply(event)
+            events.append(event)
+        return Accepted(events=tuple(events))
+
+    def _decide(self, actor: str, command, now: float) -> list:
+        session = self.session
+        if actor == FACILITATOR:
+            if not isinstance(command, c.FACILITATOR_COMMANDS):
+                raise Refusal("not_allowed", f"The facilitator does not send {command.type!r}.")
+        elif not isinstance(command, c.PARTICIPANT_COMMANDS):
+            raise Refusal("not_allowed", "Only the facilitator can do that.")
+        match command:
+            case c.Join():
+                return [Joined(participant=self._joining(command, now))]
+            case c.Next():
+                return self._move(session.current if self._pending_current() else session.current + 1)
+            case c.Back():
+                return self._move(session.current - 1)
+            case c.Publish():
+                return [command]
+        if actor != FACILITATOR:
+            participant = session.participants.get(actor)
+            if participant is None or participant.left:
+                raise Refusal("not_joined", "You are not in the room any more. Join again to take part.")
+            if isinstance(command, c.Rename):
+                return [self._renaming(command)]
+            if isinstance(command, c.Leave):
+                return [command]
+        cfg, state = self._exercise(command.exercise)
+        match command:
+            case c.Open():
+                if state.status == "open":
+                    raise Refusal("already_open", f"{cfg.title!r} is already open.")
+                return self._move(session.template.exercises.index(cfg))
+            case c.Close():
+                if state.status != "open":
+                    raise Refusal("not_open", f"{cfg.title!r} is not open.")
+                return [Closed(exercise=cfg.id)]
+            case c.Reveal():
+                return [command]
+            case c.TimerStart() | c.TimerPause() | c.TimerExtend():
+                return [self._timer(command, cfg, state)]
+        kind = KINDS[cfg.kind]
+        ctx = Ctx(session=session, cfg=cfg, state=state, actor=actor, now=now)
+        if actor == FACILITATOR:
+            if not isinstance(command, getattr(kind, "MODERATION", ())):
+                raise Refusal("wrong_kind", f"{command.type!r} does not apply to a {cfg.kind} exercise.")
+            return kind.decide(ctx, command)
+        if not isinstance(command, kind.ACCEPTS):
+            raise Refusal("wrong_kind", f"{cfg.title!r} does not take that kind of answer.")
+        if state.status != "open":
+            when = "has not started yet" if state.status == "pending" else "is closed"
+            raise Refusal("not_open", f"{cfg.title!r} {when}. Your answer was not counted.")
+        return kind.decide(ctx, command)
+
+    # ------------------------------------------------------------ common rules
+
+    def _exercise(self, exercise_id: str):
+        try:
+            cfg = self.session.exercise(exercise_id)
+        except KeyError:
+            raise Refusal("unknown_exercise", "That exercise is not on this agenda.") from None
+        return cfg, self.session.exercises[exercise_id]
+
+    def _pending_current(self) -> bool:
+        return self.session.exercises[self.session.current_exercise.id].status == "pending"
+
+    def _move(self, index: int) -> list:
+        """Close whatever is open and open exercise number `index`."""
+        exercises = self.session.template.exercises
+        if index >= len(exercises):
+            raise Refusal("at_end", "This is the last exercise. Close it, then export the joint agenda.")
+        if index < 0:
+            raise Refusal("at_start", "This is the first exercise.")
+        bodies: list = [Closed(exercise=cfg.id) for cfg in exercises if self.session.exercises[cfg.id].status == "open"]
+        cfg = exercises[index]
+        state = self.session.exercises[cfg.id]
+        items = self._sourced_items(cfg) if state.opened_at is None else []
+        bodies.append(Opened(exercise=cfg.id, items=items))
+        return bodies
+
+    def _sourced_items(self, cfg) -> list[Item]:
+        """Freeze the items an exercise draws from its `source` as it first opens, so
+        later moderation of the source cannot move votes between items."""
+        source = getattr(cfg, "source", None)
+        if source is None:
+            return []
+        src_cfg, src_state = self._exercise(source)
+        if src_cfg.kind == "brainstorm":
+            ideas = visible_ideas(src_state)
+            texts = [t.name for t in src_state.themes.values() if any(i.theme == t.id for i in ideas)]
+            texts += [i.text for i in ideas if i.theme is None]
+        else:
+            rows = ranking(self.session, src_state)
+            voted = [r for r in rows if r.total] or rows
+            texts = [r.text for r in voted]
+        if cfg.top is not None:
+            texts = texts[: cfg.top]
+        state = self.session.exercises[cfg.id]
+        existing = {item.text.casefold() for item in state.items}
+        items, n = [], state.counter
+        for text in texts:
+            if text.casefold() not in existing:
+                existing.add(text.casefold())
+                n += 1
+                items.append(Item(id=f"i{n}", text=text))
+        return items
+
+    def _joining(self, cmd: c.Join, now: float) -> Participant:
+        session = self.session
+        if cmd.side not in {side.id for side in session.template.sides}:
+            raise Refusal("unknown_side", "Pick one of the sides shown.")
+        name = _clean_name(cmd.name)
+        for participant in session.participants.values():
+            if participant.token == cmd.token:  # the same phone coming back
+                return participant.model_copy(update={"name": name, "side": cmd.side, "left": False})
+        if len(session.active_participants()) >= session.max_participants:
+            raise Refusal("room_full", f"The room is full ({session.max_participants} people). Ask the facilitator.")
+        return Participant(id=f"p{len(session.participants) + 1}", name=name, side=cmd.side, token=cmd.token, joined_at=now)
+
+    def _renaming(self, cmd: c.Rename) -> c.Rename:
+        if cmd.side is not None and cmd.side not in {side.id for side in self.session.template.sides}:
+            raise Refusal("unknown_side", "Pick one of the sides shown.")
+        return cmd.model_copy(update={"name": _clean_name(cmd.name)})
+
+    def _timer(self, cmd, cfg, state: ExerciseState):
+        match cmd:
+            case c.TimerStart():
+                if state.status != "open":
+                    raise Refusal("not_open", f"Open {cfg.title!r} before starting its timer.")
+                if state.timer.running:
+                    raise Refusal("running", "The timer is already running.")
+            case c.TimerPause():
+                if not state.timer.running:
+                    raise Refusal("not_running", "The timer is not running.")
+            case c.TimerExtend():
+                if not 1 <= cmd.seconds <= MAX_EXTEND:
+                    raise Refusal("out_of_range", f"Extend by 1 to {MAX_EXTEND} seconds.")
+        return cmd
+
+    # ------------------------------------------------------------ the fold
+
+    def apply(self, event: Event) -> None:
+        """Fold one event into the session. Trusts the event: it was decided already."""
+        session, body, at = self.session, event.body, event.at
+        if event.seq != session.seq + 1:
+            raise ValueError(f"event {event.seq} does not follow {session.seq}")
+        session.seq = event.seq
+        session.handled.setdefault(f"{event.actor}/{event.cmd_id}", event.seq)
+        match body:
+            case Joined():
+                session.participants[body.participant.id] = body.participant.model_copy()
+            case c.Rename():
+                participant = session.participants[event.actor]
+                participant.name = body.name
+                if body.side is not None:
+                    participant.side = body.side
+            case c.Leave():
+                session.participants[event.actor].left = True
+            case c.Publish():
+                session.published = body.published
+            case Opened():
+                _open(session, body, at)
+            case Closed():
+                _close(session.exercises[body.exercise], at)
+            case c.Reveal():
+                session.exercises[body.exercise].revealed = body.revealed
+            case c.TimerStart():
+                session.exercises[body.exercise].timer.started_at = at
+            case c.TimerPause():
+                _pause(session.exercises[body.exercise], at)
+            case c.TimerExtend():
+                session.exercises[body.exercise].timer.duration += body.seconds
+            case _:
+                cfg = session.exercise(body.exercise)
+                ctx = Ctx(session=session, cfg=cfg, state=session.exercises[cfg.id], actor=event.actor, now=at)
+                KINDS[cfg.kind].apply(ctx, body)
+
+    # ------------------------------------------------------------ reading
+
+    def result(self, exercise_id: str):
+        """The result model of an exercise, split by side (see each kind's module)."""
+        cfg = self.session.exercise(exercise_id)
+        return KINDS[cfg.kind].result(self.session, cfg, self.session.exercises[exercise_id])
+
+    def participation(self, exercise_id: str) -> tuple[int, int]:
+        """(people who gave an input, people in the room) — "23 of 31 have voted"."""
+        cfg = self.session.exercise(exercise_id)
+        state = self.session.exercises[exercise_id]
+        present = self.session.active_participants()
+        done = sum(1 for p in present if KINDS[cfg.kind].participated(state, p.id))
+        return done, len(present)
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join(name.split())
+    if len(name) > NAME_LIMIT:
+        raise Refusal("too_long", f"Names can be up to {NAME_LIMIT} characters.")
+    return name
+
+
+def _created(event: Event) -> Session:
+    body = event.body
+    if not isinstance(body, Created):
+        raise ValueError("a session's first event must be 'created'")
+    session = Session(
+        id=body.session_id,
+        title=body.title,
+        organisation=body.organisation,
+        facilitator=body.facilitator,
+        created_at=event.at,
+        room_code=body.room_code,
+        template_name=body.template_name,
+        template=body.template,
+        max_participants=body.max_participants,
+        seq=event.seq,
+        handled={f"{event.actor}/{event.cmd_id}": event.seq},
+    )
+    for cfg in body.template.exercises:
+        state = ExerciseState()
+        for text in _fixed_items(cfg):
+            state.items.append(Item(id=state.next_id("i"), text=text))
+        if cfg.kind == "brainstorm":
+            add_seeds(state, cfg, event.at)
+        session.exercises[cfg.id] = state
+    return session
+
+
+def _fixed_items(cfg) -> list[str]:
+    match cfg.kind:
+        case "scale":
+            return list(cfg.statements)
+        case "ownership":
+            return list(cfg.rows)
+        case "brainstorm":
+            return []
+    return list(cfg.options)
+
+
+def _open(session: Session, body: Opened, at: float) -> None:
+    state = session.exercises[body.exercise]
+    cfg = session.exercise(body.exercise)
+    for item in body.items:
+        state.counter += 1
+        state.items.append(item.model_copy())
+    if state.opened_at is None:
+        state.opened_at = at
+        state.timer.duration = cfg.minutes * 60
+    state.status = "open"
+    state.open_since = at
+    state.timer.started_at = at if state.timer.remaining(at) > 0 else None
+    session.current = session.template.exercises.index(cfg)
+
+
+def _close(state: ExerciseState, at: float) -> None:
+    _pause(state, at)
+    if state.open_since is not None:
+        state.active_seconds += at - state.open_since
+    state.status = "closed"
+    state.open_since = None
+    state.closed_at = at
+
+
+def _pause(state: ExerciseState, at: float) -> None:
+    timer = state.timer
+    if timer.started_at is not None:
+        timer.used += at - timer.started_at
+        timer.started_at = None

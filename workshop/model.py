@@ -1,0 +1,395 @@
+"""The shapes of a workshop: templates (what is planned) and sessions (what happened).
+
+Pure data, no behaviour and no I/O. The rules live in `engine.py` and
+`activities/`; this module only says what a session is made of, so that the
+store can save it, the export can read it and the TUI can show it.
+
+Templates are parsed from TOML by `agenda.py`; unknown keys are errors so that a
+typo in a template is caught instead of silently ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SLUG = r"^[a-z0-9][a-z0-9-]*$"
+
+Kind = Literal[
+    "scale", "brainstorm", "dotvote", "poll", "allocate", "matrix", "ownership", "initiatives"
+]
+Reveal = Literal["live", "on_close", "manual"]
+Section = Literal[
+    "objectives",
+    "kpis",
+    "collaboration",
+    "roles",
+    "budget",
+    "initiatives",
+    "ways_of_working",
+    "perception_gap",
+    "concerns",
+]
+FACILITATOR = "facilitator"
+"""The actor name of every command that comes from the laptop, never from a phone."""
+
+
+class Strict(BaseModel):
+    """Base of template models: unknown keys are refused, values are not coerced from
+    other types, instances are frozen once validated."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+# --------------------------------------------------------------------------- templates
+
+
+class Side(Strict):
+    id: str = Field(pattern=SLUG, max_length=24)
+    label: str = Field(min_length=1, max_length=24)
+
+
+DEFAULT_SIDES = (
+    Side(id="it", label="IT"),
+    Side(id="marketing", label="Marketing"),
+    Side(id="other", label="Other"),
+)
+
+
+class ExerciseBase(Strict):
+    id: str = Field(pattern=SLUG, max_length=40)
+    """Unique within the template; other exercises refer to it (`source`, `compare_with`)."""
+    title: str = Field(min_length=1, max_length=80)
+    prompt: str = Field(min_length=1, max_length=400)
+    """What phones show: one or two plain sentences."""
+    notes: str = ""
+    """The facilitator's talk track; shown in the TUI only, never on phones or in exports."""
+    minutes: int = Field(default=10, ge=1, le=240)
+    """The timebox; the countdown starts when the exercise opens."""
+    anonymous: bool = False
+    """Names are never shown for this exercise: not in the TUI, on phones or in exports."""
+    reveal: Reveal = "on_close"
+    """When phones see the results: always, once closed, or when the facilitator says so."""
+    section: Section | None = None
+    """Where the result lands in the joint agenda document; None = appendix only."""
+
+
+class Sourced(Strict):
+    """Mixin for kinds whose items are fixed `options`, an earlier exercise's output, or both."""
+
+    options: list[Annotated[str, Field(min_length=1, max_length=120)]] = []
+    source: str | None = Field(default=None, pattern=SLUG)
+    """Id of an earlier brainstorm (its themes and ideas) or dotvote (its ranking)."""
+    top: int | None = Field(default=None, ge=1, le=50)
+    """With a dotvote source: take only its top N items."""
+
+    @model_validator(mode="after")
+    def _has_items(self):
+        if not self.options and self.source is None:
+            raise ValueError("needs `options` (a list of items), `source` (an earlier exercise id), or both")
+        if self.top is not None and self.source is None:
+            raise ValueError("`top` only applies together with `source`")
+        return self
+
+
+class ScaleExercise(ExerciseBase):
+    kind: Literal["scale"]
+    statements: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        min_length=1, max_length=10
+    )
+    max: int = Field(default=5, ge=2, le=10)
+    """Ratings run from 1 to `max`."""
+    labels: list[str] = Field(default=["Strongly disagree", "Strongly agree"], min_length=2, max_length=2)
+    compare_with: str | None = Field(default=None, pattern=SLUG)
+    """An earlier scale with as many statements: its results become the 'before'."""
+
+
+class BrainstormExercise(ExerciseBase):
+    kind: Literal["brainstorm"]
+    max_per_person: int = Field(default=5, ge=1, le=50)
+    max_length: int = Field(default=280, ge=10, le=280)
+    seed: list[Annotated[str, Field(min_length=1, max_length=280)]] = []
+    """Ideas on the board from the start, added in the facilitator's name."""
+    per_minute: int = Field(default=6, ge=1, le=60)
+    """Rate limit: at most this many ideas per person in any 60 seconds."""
+
+
+class DotvoteExercise(ExerciseBase, Sourced):
+    kind: Literal["dotvote"]
+    dots: int = Field(default=5, ge=1, le=50)
+    max_per_item: int = Field(default=3, ge=1, le=50)
+    allow_add: bool = False
+    """Participants may add an item while the vote is open."""
+
+
+class PollExercise(ExerciseBase):
+    kind: Literal["poll"]
+    options: list[Annotated[str, Field(min_length=1, max_length=120)]] = Field(
+        min_length=2, max_length=12
+    )
+    multi: bool = False
+    other: bool = False
+    """Offer an 'Other' answer with free text."""
+
+
+class AllocateExercise(ExerciseBase, Sourced):
+    kind: Literal["allocate"]
+    budget: int = Field(default=100, ge=2, le=10_000)
+
+
+class MatrixExercise(ExerciseBase, Sourced):
+    kind: Literal["matrix"]
+    axes: list[str] = Field(default=["Impact", "Effort"], min_length=2, max_length=2)
+    """x then y. Quadrants read the first as a gain and the second as a cost."""
+    max: int = Field(default=5, ge=2, le=10)
+
+
+class OwnershipExercise(ExerciseBase):
+    kind: Literal["ownership"]
+    rows: list[Annotated[str, Field(min_length=1, max_length=120)]] = Field(
+        min_length=1, max_length=20
+    )
+    choices: list[str] = Field(default=["CIO leads", "CMO leads", "Joint"], min_length=2, max_length=6)
+    consensus: float = Field(default=0.6, gt=0, le=1)
+    """A row is contested when no choice reaches this share."""
+
+
+class InitiativesExercise(ExerciseBase, Sourced):
+    kind: Literal["initiatives"]
+    max_initiatives: int = Field(default=5, ge=1, le=12)
+
+
+Exercise = Annotated[
+    ScaleExercise
+    | BrainstormExercise
+    | DotvoteExercise
+    | PollExercise
+    | AllocateExercise
+    | MatrixExercise
+    | OwnershipExercise
+    | InitiativesExercise,
+    Field(discriminator="kind"),
+]
+
+SOURCE_KINDS = {"brainstorm", "dotvote"}
+
+
+class Template(Strict):
+    title: str = Field(min_length=1, max_length=120)
+    description: str = ""
+    sides: list[Side] = Field(default=list(DEFAULT_SIDES), min_length=2, max_length=6)
+    """The first two are the pair whose perception gap every result shows."""
+    exercises: list[Exercise] = Field(min_length=1, max_length=60)
+
+    @field_validator("sides")
+    @classmethod
+    def _unique_sides(cls, sides):
+        ids = [s.id for s in sides]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"side ids must be unique, got {ids}")
+        return sides
+
+    @model_validator(mode="after")
+    def _references(self):
+        seen: dict[str, ExerciseBase] = {}
+        for ex in self.exercises:
+            if ex.id in seen:
+                raise ValueError(f"exercise id {ex.id!r} is used twice; ids must be unique")
+            source = getattr(ex, "source", None)
+            if source is not None:
+                if source not in seen:
+                    raise ValueError(f"exercise {ex.id!r}: source {source!r} must be the id of an earlier exercise")
+                if seen[source].kind not in SOURCE_KINDS:
+                    raise ValueError(f"exercise {ex.id!r}: source {source!r} is a {seen[source].kind}; expected a brainstorm or dotvote")
+            if isinstance(ex, ScaleExercise) and ex.compare_with is not None:
+                before = seen.get(ex.compare_with)
+                if not isinstance(before, ScaleExercise):
+                    raise ValueError(f"exercise {ex.id!r}: compare_with {ex.compare_with!r} must be the id of an earlier scale exercise")
+                if len(before.statements) != len(ex.statements):
+                    raise ValueError(f"exercise {ex.id!r}: compare_with {ex.compare_with!r} has {len(before.statements)} statements, this one has {len(ex.statements)}; they must match")
+            seen[ex.id] = ex
+        return self
+
+    @property
+    def minutes(self) -> int:
+        return sum(ex.minutes for ex in self.exercises)
+
+
+# --------------------------------------------------------------------------- sessions
+
+
+class State(BaseModel):
+    """Base of the mutable session state. Validation is lax here: the state is only
+    ever built by the engine or loaded back from our own snapshot."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+class Participant(State):
+    id: str
+    name: str = ""
+    side: str
+    token: str
+    """Server-issued secret that lets a phone reconnect as the same person."""
+    joined_at: float
+    left: bool = False
+
+
+class Item(State):
+    """Something participants act on: a statement, an option, a row, a sourced idea."""
+
+    id: str
+    text: str
+    added_by: str | None = None
+    """Participant id when a participant added it (dotvote `allow_add`)."""
+
+
+class Idea(State):
+    id: str
+    text: str
+    author: str
+    """Participant id, or FACILITATOR for seeds and ideas spoken aloud in the room."""
+    side: str | None = None
+    """The author's side at the time, so a side change later does not rewrite history."""
+    at: float
+    hidden: bool = False
+    withdrawn: bool = False
+    merged_into: str | None = None
+    theme: str | None = None
+
+
+class Theme(State):
+    id: str
+    name: str
+
+
+class Timer(State):
+    duration: float = 0.0
+    """Seconds on the clock in total, including extensions."""
+    started_at: float | None = None
+    """Set while running."""
+    used: float = 0.0
+    """Seconds consumed before the current run."""
+
+    def remaining(self, now: float) -> float:
+        running = now - self.started_at if self.started_at is not None else 0.0
+        return self.duration - self.used - running
+
+    @property
+    def running(self) -> bool:
+        return self.started_at is not None
+
+
+class Comment(State):
+    author: str
+    target: str
+    """An initiative id or candidate item id."""
+    text: str
+    at: float
+
+
+InitiativeStatus = Literal["draft", "agreed", "parked"]
+
+
+class Initiative(State):
+    id: str
+    title: str
+    outcome: str = ""
+    """The customer outcome it serves."""
+    kpi: str = ""
+    target: str = ""
+    timeframe: str = ""
+    it_lead: str = ""
+    marketing_lead: str = ""
+    budget_share: str = ""
+    first_step: str = ""
+    status: InitiativeStatus = "draft"
+    source_item: str | None = None
+    """The candidate item it was drafted from, to find its quadrant and votes."""
+
+
+INITIATIVE_FIELDS = (
+    "title", "outcome", "kpi", "target", "timeframe", "it_lead", "marketing_lead", "budget_share", "first_step",
+)
+
+Status = Literal["pending", "open", "closed"]
+
+
+class ExerciseState(State):
+    """What happened in one exercise. One shape for all kinds; each kind uses the parts
+    it needs (see `activities/`), which keeps the store and the export generic."""
+
+    status: Status = "pending"
+    revealed: bool = False
+    """Set by the facilitator's reveal; see `activities.common.results_visible`."""
+    opened_at: float | None = None
+    """When it first opened; None means never (its sourced items are not resolved yet)."""
+    open_since: float | None = None
+    """Start of the current open spell."""
+    closed_at: float | None = None
+    active_seconds: float = 0.0
+    """Time spent open, summed over every time it was opened."""
+    timer: Timer = Field(default_factory=Timer)
+    items: list[Item] = Field(default_factory=list)
+    ideas: dict[str, Idea] = Field(default_factory=dict)
+    themes: dict[str, Theme] = Field(default_factory=dict)
+    scores: dict[str, dict[str, int]] = Field(default_factory=dict)
+    """participant → item → value: a rating, dots, points, a pick (1) or a choice index."""
+    places: dict[str, dict[str, tuple[int, int]]] = Field(default_factory=dict)
+    """participant → item → (x, y) for a matrix."""
+    other: dict[str, str] = Field(default_factory=dict)
+    """participant → free text of a poll's 'Other' answer."""
+    volunteers: dict[str, list[str]] = Field(default_factory=dict)
+    """initiative or item id → participant ids who volunteered as champion."""
+    comments: list[Comment] = Field(default_factory=list)
+    initiatives: dict[str, Initiative] = Field(default_factory=dict)
+    counter: int = 0
+    """Source of ids for ideas, themes, items and initiatives within the exercise."""
+
+    def next_id(self, prefix: str) -> str:
+        self.counter += 1
+        return f"{prefix}{self.counter}"
+
+
+class Session(State):
+    id: str
+    title: str
+    organisation: str = ""
+    facilitator: str = ""
+    created_at: float
+    room_code: str
+    template_name: str
+    template: Template
+    max_participants: int = 120
+    participants: dict[str, Participant] = Field(default_factory=dict)
+    exercises: dict[str, ExerciseState] = Field(default_factory=dict)
+    current: int = 0
+    """Index of the exercise the room is on (open or about to be)."""
+    seq: int = 0
+    """Sequence number of the last event folded into this state."""
+    published: bool = False
+    """The facilitator published the joint agenda to the phones."""
+    handled: dict[str, int] = Field(default_factory=dict)
+    """`actor/cmd_id` → seq of the first event it caused: a repeated command id is
+    recognised, even after a restart, and changes nothing."""
+
+    def exercise(self, exercise_id: str):
+        """The template's definition of an exercise (KeyError if unknown)."""
+        for ex in self.template.exercises:
+            if ex.id == exercise_id:
+                return ex
+        raise KeyError(exercise_id)
+
+    @property
+    def current_exercise(self):
+        return self.template.exercises[self.current]
+
+    def side_label(self, side_id: str | None) -> str:
+        for side in self.template.sides:
+            if side.id == side_id:
+                return side.label
+        return side_id or ""
+
+    def active_participants(self) -> list[Participant]:
+        return [p for p in self.participants.values() if not p.left]
