@@ -1,0 +1,81 @@
+"""The `workshop` command as a facilitator types it: real processes, real folders."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+EXERCISES = Path(__file__).resolve().parent.parent / "exercises"
+
+
+def workshop(*args, sessions=None, check=True):
+    env = dict(os.environ)
+    if sessions is not None:
+        env["WORKSHOP_SESSIONS_DIR"] = str(sessions)
+    result = subprocess.run(
+        [sys.executable, "-m", "workshop", *map(str, args)], capture_output=True, text=True, env=env, timeout=60
+    )
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_help_lists_the_commands():
+    out = workshop("--help").stdout
+    for command in ("new", "list", "resume", "check"):
+        assert command in out
+
+
+def test_new_creates_a_session_that_list_and_resume_show(tmp_path):
+    out = workshop("new", "--title", "Acme offsite", "--organisation", "Acme", "--facilitator", "Dana", sessions=tmp_path).stdout
+    assert "Created session" in out and "room code:" in out
+    folders = list(tmp_path.iterdir())
+    assert len(folders) == 1 and folders[0].name.endswith("acme-offsite")
+    assert (folders[0] / "journal.jsonl").exists() and (folders[0] / "snapshot.json").exists()
+
+    listing = workshop("list", sessions=tmp_path).stdout
+    assert "Acme offsite — Acme" in listing and "0/14 done" in listing
+
+    status = workshop("resume", sessions=tmp_path).stdout
+    assert "Acme offsite" in status and "Check-in pulse" in status and "← now" in status
+
+
+def test_sessions_dir_option_beats_the_environment(tmp_path):
+    chosen, ignored = tmp_path / "chosen", tmp_path / "ignored"
+    workshop("--sessions-dir", chosen, "new", "--title", "One", sessions=ignored)
+    assert list(chosen.iterdir()) and not ignored.exists()
+
+
+def test_new_with_the_quick_template_and_resume_by_partial_name(tmp_path):
+    workshop("new", "--title", "Quick one", "--template", "quick-alignment", sessions=tmp_path)
+    status = workshop("resume", "quick-one", sessions=tmp_path).stdout
+    assert "quick-alignment" in status and "6." in status and "7." not in status
+
+
+def test_resume_of_an_unknown_session_says_how_to_find_one(tmp_path):
+    result = workshop("resume", "nope", sessions=tmp_path, check=False)
+    assert result.returncode == 1
+    assert "No session 'nope'" in result.stderr and "workshop list" in result.stderr
+
+
+def test_new_with_an_unknown_template_lists_the_available_ones(tmp_path):
+    result = workshop("new", "--title", "X", "--template", "nope", sessions=tmp_path, check=False)
+    assert result.returncode == 1 and "cio-cmo-alignment" in result.stderr
+    assert not tmp_path.exists() or not list(tmp_path.iterdir())
+
+
+def test_check_accepts_the_shipped_templates():
+    out = workshop("check", *sorted(EXERCISES.glob("*.toml"))).stdout
+    assert "cio-cmo-alignment.toml: ok" in out and "14 exercises" in out
+
+
+def test_check_reports_a_bad_template_and_fails(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('title = "Bad"\n[[exercises]]\nid = "a"\nkind = "poll"\ntitle = "A"\nprompt = "P"\noptions = ["only one"]\n')
+    result = workshop("check", bad, check=False)
+    assert result.returncode == 1
+    assert "bad.toml" in result.stderr and "exercise 1 ('a')" in result.stderr and "field 'options'" in result.stderr
+
+
+def test_list_with_no_sessions_says_how_to_start(tmp_path):
+    assert "workshop new" in workshop("list", sessions=tmp_path).stdout

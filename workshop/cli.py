@@ -1,0 +1,132 @@
+"""The `workshop` command. Parses arguments and hands over to the module that owns
+the job. Heavy modules (pydantic models, Textual, websockets) are imported inside
+the commands that need them so that `workshop --help` answers at once."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+EXIT_USAGE = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workshop",
+        description="Common Ground: run a CIO–CMO alignment workshop from this laptop; participants join from their phones.",
+    )
+    parser.add_argument(
+        "--sessions-dir",
+        type=Path,
+        help="where sessions are saved (default: $WORKSHOP_SESSIONS_DIR or ./sessions)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    new = sub.add_parser("new", help="start a new session from an agenda template")
+    new.add_argument("--title", required=True, help="e.g. 'Acme CIO–CMO offsite'")
+    new.add_argument("--organisation", default="", help="the organisation's name, shown in the document")
+    new.add_argument("--facilitator", default="", help="your name, shown in the document")
+    new.add_argument("--template", default="cio-cmo-alignment", help="template name in exercises/ or a path to a .toml file")
+
+    sub.add_parser("list", help="list saved sessions: title, date, participants, progress")
+
+    resume = sub.add_parser("resume", help="reopen a saved session (the latest if none is named)")
+    resume.add_argument("session", nargs="?", help="session id, a unique part of it, or its folder")
+
+    check = sub.add_parser("check", help="validate agenda template files")
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.sessions_dir is not None:
+        os.environ["WORKSHOP_SESSIONS_DIR"] = str(args.sessions_dir)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    from .store import StoreError  # noqa: PLC0415 - lazy on purpose, see the module docstring
+    from .agenda import TemplateError  # noqa: PLC0415
+
+    try:
+        return COMMANDS[args.command](args)
+    except (StoreError, TemplateError, ValueError) as err:
+        print(f"workshop {args.command}: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def cmd_new(args) -> int:
+    from . import sessions
+
+    workshop = sessions.create(
+        args.title, args.template, organisation=args.organisation, facilitator=args.facilitator
+    )
+    session = workshop.session
+    workshop.close()
+    print(f"Created session {session.id}")
+    print(f"  folder:    {workshop.folder}")
+    print(f"  template:  {session.template_name} ({len(session.template.exercises)} exercises, {session.template.minutes} min)")
+    print(f"  room code: {session.room_code}")
+    print(f"Resume it with: workshop resume {session.id}")
+    return 0
+
+
+def cmd_list(args) -> int:
+    import time
+
+    from . import sessions
+
+    rows = sessions.list_sessions()
+    if not rows:
+        print("No saved sessions yet. Start one with: workshop new --title 'Acme offsite'")
+        return 0
+    print(f"{'SESSION':<42} {'DATE':<16} {'PEOPLE':>6}  PROGRESS")
+    for row in rows:
+        date = time.strftime("%Y-%m-%d %H:%M", time.localtime(row.created_at))
+        if row.problem:
+            print(f"{row.folder.name:<42} {date:<16} {'?':>6}  cannot load: {row.problem}")
+            continue
+        progress = f"{row.done}/{row.total} done, now: {row.current}"
+        print(f"{row.folder.name:<42} {date:<16} {row.participants:>6}  {progress}")
+        print(f"  {row.title}" + (f" — {row.organisation}" if row.organisation else ""))
+    return 0
+
+
+def cmd_resume(args) -> int:
+    from . import sessions
+    from .status import describe
+
+    folder = sessions.resolve(args.session) if args.session else sessions.latest()
+    workshop = sessions.open_folder(folder)
+    for warning in workshop.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(describe(workshop.engine))
+    workshop.store.close()
+    return 0
+
+
+def cmd_check(args) -> int:
+    from .agenda import TemplateError, load_template
+
+    failed = 0
+    for path in args.files:
+        try:
+            template = load_template(path)
+        except TemplateError as err:
+            failed += 1
+            print(err, file=sys.stderr)
+            continue
+        print(f"{path}: ok — {template.title!r}, {len(template.exercises)} exercises, {template.minutes} minutes")
+    return 1 if failed else 0
+
+
+COMMANDS = {"new": cmd_new, "list": cmd_list, "resume": cmd_resume, "check": cmd_check}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

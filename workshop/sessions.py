@@ -1,0 +1,220 @@
+"""Sessions on disk: create, open, list — the engine joined to its store.
+
+`Workshop` is what the CLI, the room server and the TUI hold: it decides a command
+with the engine and makes the resulting events durable before the answer goes
+out. Checkpoints (the TinyDB snapshot) are taken in the background after an
+exercise opens or closes and every `CHECKPOINT_EVERY` events, so loading never has
+to replay more than a few hundred events.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .agenda import find_template
+from .engine import Accepted, Engine, Outcome
+from .events import Closed, Event, Opened
+from .model import FACILITATOR, Session
+from .store import SessionStore, StoreError, default_sessions_dir
+
+CHECKPOINT_EVERY = 500
+ROOM_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+"""No 0/O or 1/I: the code is read aloud and typed on phones."""
+
+
+class Workshop:
+    """One open session: its engine, its store and the folder they live in."""
+
+    def __init__(self, folder: Path, store: SessionStore, engine: Engine, warnings: list[str] | None = None):
+        self.folder = folder
+        self.store = store
+        self.engine = engine
+        self.warnings = warnings or []
+        self._since_checkpoint = 0
+
+    @property
+    def session(self) -> Session:
+        return self.engine.session
+
+    def decide(self, actor: str, cmd_id: str, command, now: float | None = None) -> Outcome:
+        """Decide without waiting for the disk; the caller must then `submit` or
+        `persist` the events before acknowledging them."""
+        return self.engine.handle(actor, cmd_id, command, time.time() if now is None else now)
+
+    def handle(self, actor: str, cmd_id: str, command, now: float | None = None) -> Outcome:
+        """Decide and make durable, blocking until fsynced (CLI and tests)."""
+        outcome = self.decide(actor, cmd_id, command, now)
+        if isinstance(outcome, Accepted) and outcome.events:
+            self.store.append_sync([e.to_json() for e in outcome.events])
+            self._after(outcome.events)
+        return outcome
+
+    async def handle_async(self, actor: str, cmd_id: str, command, now: float | None = None) -> Outcome:
+        """Decide, then await durability without blocking the event loop."""
+        outcome = self.decide(actor, cmd_id, command, now)
+        if isinstance(outcome, Accepted) and outcome.events:
+            await self.store.append([e.to_json() for e in outcome.events])
+            self._after(outcome.events)
+        return outcome
+
+    def _after(self, events: tuple[Event, ...]) -> None:
+        self._since_checkpoint += len(events)
+        moved = any(isinstance(e.body, Opened | Closed) for e in events)
+        if moved or self._since_checkpoint >= CHECKPOINT_EVERY:
+            self.checkpoint(background=True)
+
+    def checkpoint(self, background: bool = False) -> None:
+        session = self.session
+        state = session.model_dump(mode="json")
+        meta = summary_meta(session)
+        if background:
+            self.store.checkpoint_in_background(state, session.seq, meta)
+        else:
+            self.store.checkpoint(state, session.seq, meta)
+        self._since_checkpoint = 0
+
+    def close(self) -> None:
+        """Take a final checkpoint and stop the store's threads."""
+        try:
+            self.checkpoint()
+        finally:
+            self.store.close()
+
+
+def create(
+    title: str,
+    template: str = "cio-cmo-alignment",
+    *,
+    organisation: str = "",
+    facilitator: str = "",
+    sessions_dir: Path | None = None,
+    now: float | None = None,
+) -> Workshop:
+    """A new session folder with its first event saved and a first snapshot."""
+    title = " ".join(title.split())
+    if not title:
+        raise ValueError("A session needs a title, e.g. --title 'Acme offsite'.")
+    found = find_template(template)
+    now = time.time() if now is None else now
+    root = Path(sessions_dir or default_sessions_dir())
+    session_id = _unique_id(root, f"{time.strftime('%Y-%m-%d', time.localtime(now))}-{_slug(title)}")
+    store = SessionStore.create(root / session_id)
+    first = Engine.create_event(
+        session_id=session_id,
+        title=title,
+        organisation=" ".join(organisation.split()),
+        facilitator=" ".join(facilitator.split()),
+        template_name=found.name,
+        template=found.template,
+        room_code="".join(secrets.choice(ROOM_CODE_ALPHABET) for _ in range(6)),
+        now=now,
+    )
+    store.append_sync([first.to_json()])
+    workshop = Workshop(root / session_id, store, Engine.replay([first]))
+    workshop.checkpoint()
+    return workshop
+
+
+def open_folder(folder: Path) -> Workshop:
+    """Load a session: snapshot, then the journal's later events. StoreError if the
+    folder holds no session or its journal is damaged beyond its last line."""
+    store = SessionStore(folder)
+    if not store.exists():
+        raise StoreError(f"{folder}: no saved session here (no journal.jsonl). `workshop list` shows the sessions.")
+    loaded = store.load()
+    events = [Event.model_validate(e) for e in loaded.events]
+    snapshot = Session.model_validate(loaded.snapshot_state) if loaded.snapshot_state else None
+    return Workshop(folder, store, Engine.replay(events, snapshot), list(loaded.warnings))
+
+
+def resolve(name: str, sessions_dir: Path | None = None) -> Path:
+    """A session folder from an id, a unique id prefix or a path."""
+    path = Path(name)
+    if (path / "journal.jsonl").exists():
+        return path
+    root = Path(sessions_dir or default_sessions_dir())
+    if (root / name / "journal.jsonl").exists():
+        return root / name
+    matches = [p for p in _folders(root) if p.name.startswith(name) or name in p.name]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise StoreError(f"No session {name!r} in {root}. `workshop list` shows the sessions.")
+    raise StoreError(f"{name!r} matches several sessions: {', '.join(p.name for p in matches)}. Give more of the name.")
+
+
+def latest(sessions_dir: Path | None = None) -> Path:
+    """The session folder most recently written to."""
+    folders = _folders(Path(sessions_dir or default_sessions_dir()))
+    if not folders:
+        raise StoreError("No saved sessions yet. Start one with `workshop new --title '...'`.")
+    return max(folders, key=lambda p: (p / "journal.jsonl").stat().st_mtime)
+
+
+@dataclass(frozen=True)
+class Summary:
+    folder: Path
+    title: str
+    organisation: str
+    created_at: float
+    participants: int
+    done: int
+    total: int
+    current: str
+    problem: str = ""
+
+
+def summary_meta(session: Session) -> dict:
+    states = session.exercises.values()
+    return {
+        "title": session.title,
+        "organisation": session.organisation,
+        "created_at": session.created_at,
+        "participants": len(session.participants),
+        "done": sum(1 for s in states if s.status == "closed"),
+        "total": len(session.template.exercises),
+        "current": session.current_exercise.title,
+    }
+
+
+def list_sessions(sessions_dir: Path | None = None) -> list[Summary]:
+    """Every session folder, newest first; a damaged one is listed with its problem
+    rather than hidden."""
+    rows = []
+    for folder in _folders(Path(sessions_dir or default_sessions_dir())):
+        try:
+            workshop = open_folder(folder)
+        except (StoreError, ValueError) as err:
+            rows.append(Summary(folder, folder.name, "", (folder / "journal.jsonl").stat().st_mtime, 0, 0, 0, "", str(err)))
+            continue
+        meta = summary_meta(workshop.session)
+        workshop.store.close()
+        rows.append(Summary(folder, **meta))
+    return sorted(rows, key=lambda r: -r.created_at)
+
+
+def _folders(root: Path) -> list[Path]:
+    if not root.is_dir():
+        return []
+    return [p for p in root.iterdir() if (p / "journal.jsonl").exists()]
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40] or "session"
+
+
+def _unique_id(root: Path, base: str) -> str:
+    candidate, n = base, 1
+    while (root / candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+__all__ = ["FACILITATOR", "Workshop", "create", "open_folder", "resolve", "latest", "list_sessions", "StoreError"]
