@@ -35,6 +35,8 @@ class Workshop:
         self.store = store
         self.engine = engine
         self.warnings = warnings or []
+        self.listeners: list = []
+        """Callables given each batch of events once it is durable (the room, the TUI)."""
         self._since_checkpoint = 0
 
     @property
@@ -50,7 +52,11 @@ class Workshop:
         """Decide and make durable, blocking until fsynced (CLI and tests)."""
         outcome = self.decide(actor, cmd_id, command, now)
         if isinstance(outcome, Accepted) and outcome.events:
-            self.store.append_sync([e.to_json() for e in outcome.events])
+            try:
+                self.store.append_sync([e.to_json() for e in outcome.events])
+            except StoreError:
+                self._resync()
+                raise
             self._after(outcome.events)
         return outcome
 
@@ -58,11 +64,26 @@ class Workshop:
         """Decide, then await durability without blocking the event loop."""
         outcome = self.decide(actor, cmd_id, command, now)
         if isinstance(outcome, Accepted) and outcome.events:
-            await self.store.append([e.to_json() for e in outcome.events])
+            try:
+                await self.store.append([e.to_json() for e in outcome.events])
+            except StoreError:
+                self._resync()
+                raise
             self._after(outcome.events)
         return outcome
 
+    def _resync(self) -> None:
+        """After a failed write the engine is ahead of the disk (it applied events that
+        were not saved): rebuild it from what was saved, so the session shows only
+        what counted and the next events follow the journal. Idempotent: the other
+        commands of the failed batch find it already done."""
+        if self.engine.session.seq == self.store.last_seq:
+            return
+        self.engine = _rebuild(self.store.load())
+
     def _after(self, events: tuple[Event, ...]) -> None:
+        for listener in self.listeners:
+            listener(events)
         self._since_checkpoint += len(events)
         moved = any(isinstance(e.body, Opened | Closed) for e in events)
         if moved or self._since_checkpoint >= CHECKPOINT_EVERY:
@@ -127,9 +148,14 @@ def open_folder(folder: Path) -> Workshop:
     if not store.exists():
         raise StoreError(f"{folder}: no saved session here (no journal.jsonl). `workshop list` shows the sessions.")
     loaded = store.load()
+    return Workshop(folder, store, _rebuild(loaded), list(loaded.warnings))
+
+
+def _rebuild(loaded) -> Engine:
+    """The engine from a snapshot (if any) and the journal's later events."""
     events = [Event.model_validate(e) for e in loaded.events]
     snapshot = Session.model_validate(loaded.snapshot_state) if loaded.snapshot_state else None
-    return Workshop(folder, store, Engine.replay(events, snapshot), list(loaded.warnings))
+    return Engine.replay(events, snapshot)
 
 
 def resolve(name: str, sessions_dir: Path | None = None) -> Path:
