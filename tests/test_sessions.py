@@ -53,6 +53,7 @@ def test_everything_acknowledged_is_there_after_reopening(workshop):
 def test_a_failed_write_is_not_acknowledged_and_the_session_forgets_it(workshop, monkeypatch):
     workshop.handle(FACILITATOR, "open", c.Open(exercise="where-we-win"))
     ann = join(workshop, "Ann")
+    workshop.store.flush()  # let the background checkpoint finish: the failure is for the vote
     real_fsync = os.fsync
     failures = []
 
