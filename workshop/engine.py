@@ -203,29 +203,37 @@ class Engine:
     def _sourced_items(self, cfg) -> list[Item]:
         """Freeze the items an exercise draws from its `source` as it first opens, so
         later moderation of the source cannot move votes between items."""
-        source = getattr(cfg, "source", None)
-        if source is None:
+        if getattr(cfg, "source", None) is None:
             return []
-        src_cfg, src_state = self._exercise(source)
-        if src_cfg.kind == "brainstorm":
-            ideas = visible_ideas(src_state)
-            texts = [t.name for t in src_state.themes.values() if any(i.theme == t.id for i in ideas)]
-            texts += [i.text for i in ideas if i.theme is None]
-        else:
-            rows = ranking(self.session, src_state)
-            voted = [r for r in rows if r.total] or rows
-            texts = [r.text for r in voted]
-        if cfg.top is not None:
-            texts = texts[: cfg.top]
         state = self.session.exercises[cfg.id]
         existing = {item.text.casefold() for item in state.items}
         items, n = [], state.counter
-        for text in texts:
+        for text in self._source_texts(cfg):
             if text.casefold() not in existing:
                 existing.add(text.casefold())
                 n += 1
                 items.append(Item(id=f"i{n}", text=text))
         return items
+
+    def _source_texts(self, cfg) -> list[str]:
+        """What `cfg.source` offers: a brainstorm's themes then ungrouped ideas; a
+        dotvote's ranking — its top N (filled from unvoted items when fewer got
+        votes), or without `top` every item that got a vote (all, if none did). A
+        source that was never opened offers what it would have had."""
+        src_cfg, src_state = self._exercise(cfg.source)
+        if src_cfg.kind == "brainstorm":
+            ideas = visible_ideas(src_state)
+            texts = [t.name for t in src_state.themes.values() if any(i.theme == t.id for i in ideas)]
+            texts += [i.text for i in ideas if i.theme is None]
+        elif src_state.opened_at is None:
+            texts = [i.text for i in src_state.items]
+            texts += [t for t in (self._source_texts(src_cfg) if src_cfg.source else []) if t not in texts]
+        else:
+            rows = ranking(self.session, src_state)
+            if cfg.top is None:
+                rows = [r for r in rows if r.total] or rows
+            texts = [r.text for r in rows]
+        return texts[: cfg.top] if cfg.top is not None else texts
 
     def _joining(self, cmd: c.Join, now: float) -> Participant:
         session = self.session
@@ -366,7 +374,7 @@ def _open(session: Session, body: Opened, at: float) -> None:
         state.items.append(item.model_copy())
     if state.opened_at is None:
         state.opened_at = at
-        state.timer.duration = cfg.minutes * 60
+        state.timer.duration += cfg.minutes * 60
     state.status = "open"
     state.open_since = at
     state.timer.started_at = at if state.timer.remaining(at) > 0 else None

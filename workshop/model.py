@@ -309,9 +309,13 @@ class Initiative(State):
     """The candidate item it was drafted from, to find its quadrant and votes."""
 
 
-INITIATIVE_FIELDS = (
-    "title", "outcome", "kpi", "target", "timeframe", "it_lead", "marketing_lead", "budget_share", "first_step",
-)
+INITIATIVE_LABELS = {
+    "title": "Title", "outcome": "Customer outcome", "kpi": "Shared KPI", "target": "Target",
+    "timeframe": "Time frame", "it_lead": "IT lead", "marketing_lead": "Marketing lead",
+    "budget_share": "Budget share", "first_step": "First step",
+}
+"""The text fields of an initiative, in the order people fill them, with their labels."""
+INITIATIVE_FIELDS = tuple(INITIATIVE_LABELS)
 
 Status = Literal["pending", "open", "closed"]
 

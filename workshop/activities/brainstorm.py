@@ -106,7 +106,14 @@ def apply(ctx: Ctx, body) -> None:
         case c.EditIdea():
             state.ideas[body.idea].text = body.text
         case c.WithdrawIdea():
-            state.ideas[body.idea].withdrawn = True
+            gone = state.ideas[body.idea]
+            gone.withdrawn = True
+            # Duplicates merged into it were other people's ideas: the first takes its place.
+            heirs = [i for i in state.ideas.values() if i.merged_into == gone.id and not i.withdrawn]
+            if heirs:
+                heirs[0].merged_into, heirs[0].theme = None, gone.theme
+                for other in heirs[1:]:
+                    other.merged_into = heirs[0].id
         case c.HideIdea():
             state.ideas[body.idea].hidden = body.hidden
         case c.MergeIdeas():

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .. import commands as c
 from ..events import InitiativeDrafted
-from ..model import INITIATIVE_FIELDS, Comment, Initiative
+from ..model import INITIATIVE_FIELDS, INITIATIVE_LABELS, Comment, Initiative
 from .common import Ctx, Refusal, Result, clean_text, side_of
 
 ACCEPTS = (c.Volunteer, c.Comment)
@@ -59,7 +59,7 @@ def decide(ctx: Ctx, cmd):
             fields = {k: " ".join(v.split()) for k, v in cmd.fields.items()}
             for name, value in fields.items():
                 if len(value) > FIELD_LIMIT:
-                    raise Refusal("too_long", f"{name} is {len(value)} characters; the limit is {FIELD_LIMIT}.")
+                    raise Refusal("too_long", f"{INITIATIVE_LABELS[name]} is {len(value)} characters; the limit is {FIELD_LIMIT}.")
             if "title" in fields and not fields["title"]:
                 raise Refusal("empty", "An initiative needs a title.")
             return [cmd.model_copy(update={"fields": fields})]
