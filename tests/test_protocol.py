@@ -1,0 +1,61 @@
+"""Inbound frames become typed messages or a clear error; nothing raw gets further."""
+
+import json
+
+import pytest
+
+from workshop import commands as c
+from workshop.protocol import Act, BadMessage, Hello, JoinMsg, Ping, parse
+
+
+def test_a_hello_is_parsed_with_its_token():
+    message = parse('{"type":"hello","v":1,"room":"ABC234","token":"t0k","seq":3}')
+    assert message == Hello(type="hello", v=1, room="ABC234", token="t0k", seq=3)
+
+
+def test_an_act_carries_the_engines_own_command_model():
+    frame = {"type": "act", "id": "abcd1234", "command": {"type": "vote", "exercise": "x", "item": "i1"}}
+    message = parse(json.dumps(frame))
+    assert isinstance(message, Act) and message.command == c.Vote(exercise="x", item="i1")
+
+
+def test_join_and_ping_are_understood():
+    assert isinstance(parse('{"type":"join","id":"abcd1234","side":"it"}'), JoinMsg)
+    assert isinstance(parse('{"type":"ping"}'), Ping)
+
+
+@pytest.mark.parametrize(
+    ("frame", "code", "words"),
+    [
+        ("{not json", "bad_json", "not valid JSON"),
+        ("[1, 2]", "bad_json", "JSON object"),
+        ('{"type":"shout"}', "unknown_type", "Unknown message type 'shout'"),
+        ('{"type":"act","id":"abcd1234","command":{"type":"open","exercise":"x"}}', "unknown_type", "Unknown command type 'open'"),
+        ('{"type":"act","id":"abcd1234","command":{"type":"rate","exercise":"x","item":"i1","value":"high"}}', "bad_field", "value"),
+        ('{"type":"act","id":"no","command":{"type":"leave"}}', "bad_field", "'id'"),
+        ('{"type":"hello","v":2,"room":"ABC234"}', "version", "Reload"),
+        ('{"type":"join","id":"abcd1234","side":"it","admin":true}', "bad_field", "admin"),
+    ],
+)
+def test_bad_frames_get_a_reason_a_person_can_read(frame, code, words):
+    with pytest.raises(BadMessage) as caught:
+        parse(frame)
+    assert caught.value.code == code
+    assert words in caught.value.reason
+
+
+def test_facilitator_commands_cannot_be_expressed_on_the_wire():
+    for kind in ("open", "close", "reveal", "next", "publish", "hide_idea", "draft_initiative"):
+        with pytest.raises(BadMessage):
+            parse(json.dumps({"type": "act", "id": "abcd1234", "command": {"type": kind, "exercise": "x"}}))
+
+
+def test_the_error_keeps_the_message_id_so_the_phone_can_match_it():
+    with pytest.raises(BadMessage) as caught:
+        parse('{"type":"act","id":"abcd1234","command":{"type":"vote"}}')
+    assert caught.value.msg_id == "abcd1234"
+
+
+def test_binary_frames_are_refused():
+    with pytest.raises(BadMessage, match="text frames"):
+        parse(b"\x00\x01")

@@ -1,0 +1,319 @@
+"""The room with real websocket clients on 127.0.0.1: what a phone sends, what it
+gets back, and what can never get through."""
+
+import asyncio
+import http.client
+import json
+
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from tests.roomkit import PhoneClient, new_id, running_room
+from workshop import commands as c
+from workshop.room import Room, lan_address
+
+
+def get(room, path, headers=None):
+    conn = http.client.HTTPConnection("127.0.0.1", room.port, timeout=5)
+    conn.request("GET", path, headers=headers or {})
+    response = conn.getresponse()
+    return response.status, dict(response.getheaders()), response.read()
+
+
+async def joined(room, name="Ann", side="it"):
+    phone = PhoneClient(room)
+    assert (await phone.connect())["type"] == "need_join"
+    welcome = await phone.join(name, side)
+    assert welcome["type"] == "welcome", welcome
+    return phone
+
+
+async def open_exercise(room, exercise_id):
+    outcome = await room.facilitate(c.Open(exercise=exercise_id))
+    assert outcome.events, outcome
+
+
+# ------------------------------------------------------------------ HTTP
+
+
+async def test_the_page_is_served_with_a_strict_content_security_policy(tmp_path):
+    async with running_room(tmp_path) as room:
+        status, headers, body = await asyncio.to_thread(get, room, "/?room=" + room.workshop.session.room_code)
+        assert status == 200 and b"<html" in body.lower()
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        status, headers, _ = await asyncio.to_thread(get, room, "/app.js")
+        assert status == 200 and headers["Content-Type"].startswith("text/javascript")
+
+
+@pytest.mark.parametrize("path", ["/etc/passwd", "/../pyproject.toml", "/web/app.js", "/favicon.ico", "/ws/../app.js"])
+async def test_nothing_but_the_known_assets_is_served(tmp_path, path):
+    async with running_room(tmp_path) as room:
+        status, _, body = await asyncio.to_thread(get, room, path)
+        assert status == 404 and body == b"Not found."
+
+
+# ------------------------------------------------------------------ handshake
+
+
+async def test_a_wrong_room_code_is_refused_at_the_door(tmp_path):
+    async with running_room(tmp_path) as room:
+        with pytest.raises(InvalidStatus) as caught:
+            await connect(f"ws://127.0.0.1:{room.port}/ws?room=WRONG1")
+        assert caught.value.response.status_code == 403
+
+
+async def test_a_page_from_another_origin_cannot_open_the_websocket(tmp_path):
+    async with running_room(tmp_path) as room:
+        url = PhoneClient(room).url
+        with pytest.raises(InvalidStatus) as caught:
+            await connect(url, origin="http://evil.example")
+        assert caught.value.response.status_code == 403
+        ws = await connect(url, origin=f"http://127.0.0.1:{room.port}")
+        await ws.close()
+
+
+async def test_the_facilitators_controls_are_not_on_the_network(tmp_path):
+    async with running_room(tmp_path) as room:
+        phone = await joined(room)
+        error = await phone.act({"type": "open", "exercise": "check-in"})
+        assert error["type"] == "error" and error["code"] == "unknown_type"
+        assert room.workshop.session.exercises["check-in"].status == "pending"
+
+
+# ------------------------------------------------------------------ joining
+
+
+async def test_a_phone_joins_and_gets_its_view_and_a_token(tmp_path):
+    async with running_room(tmp_path) as room:
+        phone = PhoneClient(room)
+        need = await phone.connect()
+        assert need["type"] == "need_join"
+        assert [s["label"] for s in need["room"]["sides"]] == ["IT", "Marketing", "Other"]
+        welcome = await phone.join("Ann", "marketing")
+        assert welcome["me"] == {"id": "p1", "name": "Ann", "side": "marketing"}
+        assert len(welcome["token"]) >= 20
+        view = await phone.wait_view(lambda v: True)
+        assert view["exercise"]["id"] == "check-in" and view["present"] == 1
+        assert room.connected == {"p1": 1}
+
+
+async def test_acting_before_joining_is_refused(tmp_path):
+    async with running_room(tmp_path) as room:
+        phone = PhoneClient(room)
+        await phone.connect()
+        error = await phone.act({"type": "rate", "exercise": "check-in", "item": "i1", "value": 3})
+        assert error == {"type": "error", "code": "not_joined", "reason": "Join the room first.", "id": error["id"]}
+
+
+async def test_a_phone_that_reconnects_with_its_token_keeps_identity_and_inputs(tmp_path):
+    async with running_room(tmp_path) as room:
+        await open_exercise(room, "where-we-win")
+        phone = await joined(room, "Ann")
+        await phone.act({"type": "vote", "exercise": "where-we-win", "item": "i1"})
+        await phone.ws.close()
+        again = PhoneClient(room)
+        welcome = await again.connect(token=phone.token)
+        assert welcome["type"] == "welcome" and welcome["me"]["id"] == "p1"
+        await again.wait_view(lambda v: True)
+        assert again.mine["dots"] == {"i1": 1} and again.mine["left"] == 4
+        assert len(room.workshop.session.participants) == 1
+
+
+async def test_an_unknown_token_is_asked_to_join_again(tmp_path):
+    async with running_room(tmp_path) as room:
+        phone = PhoneClient(room)
+        need = await phone.connect(token="not-a-real-token")
+        assert need["type"] == "need_join" and "Join again" in need["reason"]
+
+
+async def test_the_participant_cap_refuses_one_more(tmp_path):
+    async with running_room(tmp_path) as room:
+        room.workshop.session.max_participants = 2
+        await joined(room, "A")
+        await joined(room, "B")
+        third = PhoneClient(room)
+        await third.connect()
+        refused = await third.join("C")
+        assert refused["type"] == "refused" and refused["code"] == "room_full"
+        assert "full" in refused["reason"]
+
+
+# ------------------------------------------------------------------ every kind
+
+
+async def test_every_activity_kind_accepts_its_action_over_the_wire(tmp_path):
+    async with running_room(tmp_path) as room:
+        phone = await joined(room)
+        session = room.workshop.session
+        steps = [
+            ("check-in", {"type": "rate", "item": "i1", "value": 4}, lambda s: s.scores["p1"] == {"i1": 4}),
+            ("customer-first", {"type": "submit_idea", "text": "One view of the customer"}, lambda s: len(s.ideas) == 1),
+            ("where-we-win", {"type": "vote", "item": "i2"}, lambda s: s.scores["p1"] == {"i2": 1}),
+            ("who-leads", {"type": "choose_owner", "item": "i1", "choice": 2}, lambda s: s.scores["p1"] == {"i1": 2}),
+            ("ways-of-working", {"type": "pick", "items": ["i1", "i3"]}, lambda s: set(s.scores["p1"]) == {"i1", "i3"}),
+        ]
+        for exercise_id, command, check in steps:
+            await open_exercise(room, exercise_id)
+            ack = await phone.act({**command, "exercise": exercise_id})
+            assert ack["type"] == "ack", ack
+            assert check(session.exercises[exercise_id])
+            assert ack["mine"]["exercise"] == exercise_id
+
+        await open_exercise(room, "budget")
+        items = [i.id for i in session.exercises["budget"].items]
+        ack = await phone.act({"type": "allocate", "exercise": "budget", "points": {items[0]: 60, items[1]: 40}})
+        assert ack["type"] == "ack" and ack["mine"]["points"] == {items[0]: 60, items[1]: 40}
+
+        await open_exercise(room, "impact-effort")
+        item = session.exercises["impact-effort"].items[0].id
+        ack = await phone.act({"type": "place", "exercise": "impact-effort", "item": item, "x": 5, "y": 1})
+        assert ack["mine"]["places"] == {item: [5, 1]}
+
+        await open_exercise(room, "joint-initiatives")
+        candidate = session.exercises["joint-initiatives"].items[0].id
+        assert (await phone.act({"type": "volunteer", "exercise": "joint-initiatives", "target": candidate}))["type"] == "ack"
+        ack = await phone.act({"type": "comment", "exercise": "joint-initiatives", "target": candidate, "text": "Start small"})
+        assert ack["mine"]["volunteered"] == [candidate] and ack["mine"]["comments"][0]["text"] == "Start small"
+
+
+async def test_a_refusal_says_why_and_counts_nothing(tmp_path):
+    async with running_room(tmp_path) as room:
+        await open_exercise(room, "where-we-win")
+        phone = await joined(room)
+        for _ in range(3):
+            assert (await phone.act({"type": "vote", "exercise": "where-we-win", "item": "i1"}))["type"] == "ack"
+        refused = await phone.act({"type": "vote", "exercise": "where-we-win", "item": "i1"})
+        assert refused["type"] == "refused" and refused["code"] == "item_full"
+        assert "At most 3 dots" in refused["reason"]
+        assert room.workshop.session.exercises["where-we-win"].scores["p1"] == {"i1": 3}
+
+
+async def test_acting_on_a_closed_exercise_is_refused(tmp_path):
+    async with running_room(tmp_path) as room:
+        await open_exercise(room, "check-in")
+        phone = await joined(room)
+        await room.facilitate(c.Close(exercise="check-in"))
+        refused = await phone.act({"type": "rate", "exercise": "check-in", "item": "i1", "value": 2})
+        assert refused["code"] == "not_open" and "is closed" in refused["reason"]
+
+
+# ------------------------------------------------------------------ bad input
+
+
+async def test_a_repeated_command_id_is_answered_again_but_counted_once(tmp_path):
+    async with running_room(tmp_path) as room:
+        await open_exercise(room, "where-we-win")
+        phone = await joined(room)
+        command = {"type": "vote", "exercise": "where-we-win", "item": "i1"}
+        first = await phone.act(command, cmd_id="vote-000001")
+        again = await phone.act(command, cmd_id="vote-000001")
+        assert first["type"] == again["type"] == "ack"
+        assert room.workshop.session.exercises["where-we-win"].scores["p1"] == {"i1": 1}
+
+
+async def test_garbage_gets_an_error_and_the_connection_and_other_phones_carry_on(tmp_path):
+    async with running_room(tmp_path) as room:
+        await open_exercise(room, "where-we-win")
+        ann, bob = await joined(room, "Ann"), await joined(room, "Bob", "marketing")
+        for frame, code in [
+            ("{nope", "bad_json"),
+            ('{"type":"dance"}', "unknown_type"),
+            (json.dumps({"type": "act", "id": new_id(), "command": {"type": "vote", "exercise": 3, "item": []}}), "bad_field"),
+        ]:
+            await ann.send(frame)
+            error = await ann.recv()
+            assert error["type"] == "error" and error["code"] == code and error["reason"]
+        assert (await ann.act({"type": "vote", "exercise": "where-we-win", "item": "i1"}))["type"] == "ack"
+        assert (await bob.act({"type": "vote", "exercise": "where-we-win", "item": "i1"}))["type"] == "ack"
+
+
+async def test_a_frame_over_16_kib_closes_the_connection_with_1009(tmp_path):
+    async with running_room(tmp_path) as room:
+        phone = await joined(room)
+        await phone.send(json.dumps({"type": "ping", "pad": "x" * (17 * 1024)}))
+        with pytest.raises(ConnectionClosed) as caught:
+            await phone.recv()
+        assert caught.value.rcvd.code == 1009
+        other = await joined(room, "Still here")
+        assert other.me["id"] == "p2"
+
+
+async def test_a_flooding_phone_is_slowed_then_cut_off_and_counts_at_most_its_dots(tmp_path):
+    async with running_room(tmp_path) as room:
+        await open_exercise(room, "where-we-win")
+        phone = await joined(room)
+        items = [i.id for i in room.workshop.session.exercises["where-we-win"].items]
+        frames = [
+            json.dumps({"type": "act", "id": new_id("flood"), "command": {"type": "vote", "exercise": "where-we-win", "item": items[n % 3]}})
+            for n in range(400)
+        ]
+        with pytest.raises(ConnectionClosed):
+            for frame in frames:
+                await phone.ws.send(frame)
+            while True:
+                await phone.recv(timeout=5)
+        scores = room.workshop.session.exercises["where-we-win"].scores["p1"]
+        assert sum(scores.values()) == 5
+        assert (await joined(room, "Calm")).me["id"] == "p2"
+
+
+# ------------------------------------------------------------------ views
+
+
+async def test_results_reach_the_other_phones_only_once_revealed(tmp_path):
+    async with running_room(tmp_path) as room:
+        await open_exercise(room, "where-we-win")
+        ann, bob = await joined(room, "Ann"), await joined(room, "Bob", "marketing")
+        await ann.act({"type": "vote", "exercise": "where-we-win", "item": "i1"})
+        view = await bob.wait_view(lambda v: v["exercise"]["done"] == 1)
+        assert view["exercise"]["results"] is None
+        await room.facilitate(c.Reveal(exercise="where-we-win"))
+        view = await bob.wait_view(lambda v: v["exercise"]["results"] is not None)
+        top = view["exercise"]["results"]["ranking"][0]
+        assert top["item"] == "i1" and top["by_side"]["it"] == 1 and top["total"] == 1
+
+
+async def test_opening_an_exercise_reaches_every_phone_with_its_own_part(tmp_path):
+    async with running_room(tmp_path) as room:
+        phones = [await joined(room, f"P{n}") for n in range(5)]
+        await open_exercise(room, "where-we-win")
+        for phone in phones:
+            await phone.wait_view(lambda v: v["exercise"]["id"] == "where-we-win" and v["exercise"]["status"] == "open")
+            assert phone.mine["exercise"] == "where-we-win" and phone.mine["left"] == 5
+
+
+async def test_anonymous_ideas_reach_phones_without_names_or_authors(tmp_path):
+    async with running_room(tmp_path) as room:
+        await open_exercise(room, "worries")
+        ann = await joined(room, "Ann Secret")
+        await ann.act({"type": "submit_idea", "exercise": "worries", "text": "Shadow IT"})
+        await room.facilitate(c.Reveal(exercise="worries"))
+        view = await ann.wait_view(lambda v: v["exercise"]["results"] is not None)
+        text = json.dumps(view)
+        assert "Shadow IT" in text and "Ann Secret" not in text and '"author"' not in text
+
+
+# ------------------------------------------------------------------ startup
+
+
+async def test_a_busy_port_moves_to_the_next_one_and_says_so(tmp_path):
+    async with running_room(tmp_path) as first:
+        second = Room(first.workshop, host="127.0.0.1", port=first.port)
+        await second.start()
+        try:
+            assert second.port == first.port + 1 or second.port > first.port
+            assert f"Port {first.port} was busy" in second.notice
+        finally:
+            await second.stop()
+
+
+def test_the_lan_address_is_an_ipv4_address():
+    parts = lan_address().split(".")
+    assert len(parts) == 4 and all(p.isdigit() for p in parts)
+
+
+async def test_the_join_url_carries_the_room_code(tmp_path):
+    async with running_room(tmp_path, public_url="http://laptop.local:9000/") as room:
+        assert room.join_url == f"http://laptop.local:9000/?room={room.workshop.session.room_code}"

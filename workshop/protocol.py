@@ -1,0 +1,138 @@
+"""The wire protocol between a phone and the room: JSON text frames over one websocket.
+
+Every inbound frame is parsed here into a typed message or refused with an error
+the phone can show; a raw dict never travels further in. Outbound frames are
+built by `views.py` and `room.py` with the shapes documented below.
+
+Phone → room (each has a `type`):
+
+- ``{"type": "hello", "v": 1, "room": "ABC234", "token": null | "…", "seq": 0}``
+  — the first frame on every connection. With a token the phone is recognised
+  (its identity, inputs and the current view come back at once); without one the
+  room answers ``need_join``.
+- ``{"type": "join", "id": "<command id>", "name": "Ann", "side": "it"}``
+  — take part; the room issues a random token in ``welcome``.
+- ``{"type": "act", "id": "<command id>", "command": {...}}`` — one participant
+  command (see `PhoneCommand`), e.g. ``{"type": "vote", "exercise": "x", "item": "i3"}``.
+- ``{"type": "ping"}`` — the phone's own liveness check; answered with ``pong``.
+
+Command ids are chosen by the phone (8–64 letters, digits, ``-`` or ``_``); sending
+the same id again never counts twice and gets the first answer again.
+
+Room → phone:
+
+- ``{"type": "need_join", "v": 1, "room": {title, organisation, sides}}``
+- ``{"type": "welcome", "v": 1, "token": "…", "me": {id, name, side}}``
+- ``{"type": "ack", "id": "…", "seq": n, "mine": {...}}`` — accepted and saved to
+  disk; ``mine`` is the phone's own inputs after the change.
+- ``{"type": "refused", "id": "…", "code": "…", "reason": "…"}`` — not counted;
+  ``reason`` is a sentence for the person.
+- ``{"type": "view", "seq": n, "room": {...}, "mine": {...} | absent}`` — the
+  shared state of the room (at most ~10 a second) and, when it changed, the
+  phone's own part. ``seq`` is the session's event number: views are whole
+  states, so a phone that reconnects is up to date with the first one it gets.
+- ``{"type": "error", "code": "…", "reason": "…"}`` — the frame could not be
+  understood (bad JSON, unknown type, wrong field types, too many frames).
+- ``{"type": "pong"}``
+
+Close codes: 1008 for a wrong room code, a foreign Origin or a phone that keeps
+flooding; 1009 for a frame over `MAX_FRAME` bytes; 1013 when the room is full.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from . import commands as c
+
+VERSION = 1
+MAX_FRAME = 16 * 1024
+CmdId = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class Msg(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Hello(Msg):
+    type: Literal["hello"]
+    v: int
+    room: Annotated[str, Field(max_length=32)]
+    token: Annotated[str, Field(max_length=128)] | None = None
+    seq: int = 0
+
+
+class JoinMsg(Msg):
+    type: Literal["join"]
+    id: CmdId
+    name: Annotated[str, Field(max_length=200)] = ""
+    side: Annotated[str, Field(max_length=40)]
+
+
+PhoneCommand = Annotated[
+    c.Rename | c.Leave | c.SubmitIdea | c.EditIdea | c.WithdrawIdea | c.AddItem | c.Vote | c.Unvote
+    | c.Rate | c.Pick | c.Allocate | c.Place | c.ChooseOwner | c.Volunteer | c.Comment,
+    Field(discriminator="type"),
+]
+"""Everything a participant may ask for, as the engine's own command models."""
+
+
+class Act(Msg):
+    type: Literal["act"]
+    id: CmdId
+    command: PhoneCommand
+
+
+class Ping(Msg):
+    type: Literal["ping"]
+
+
+Inbound = Annotated[Hello | JoinMsg | Act | Ping, Field(discriminator="type")]
+_inbound = TypeAdapter(Inbound)
+
+
+class BadMessage(Exception):
+    """A frame we cannot use; `reason` is safe to show to the phone."""
+
+    def __init__(self, code: str, reason: str, msg_id: str | None = None):
+        super().__init__(reason)
+        self.code, self.reason, self.msg_id = code, reason, msg_id
+
+
+def parse(frame: str | bytes):
+    """One inbound frame → a typed message, or BadMessage saying what was wrong."""
+    if isinstance(frame, bytes):
+        raise BadMessage("binary", "Send text frames with JSON, not binary.")
+    try:
+        data = json.loads(frame)
+    except ValueError:
+        raise BadMessage("bad_json", "That message was not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise BadMessage("bad_json", "A message must be a JSON object with a 'type'.")
+    msg_id = data.get("id") if isinstance(data.get("id"), str) else None
+    try:
+        message = _inbound.validate_python(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        if first["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            kind = "command" if first["loc"][:1] == ("act",) or "command" in first["loc"] else "message"
+            raise BadMessage("unknown_type", f"Unknown {kind} type {_tag(data, first)!r}.", msg_id) from None
+        where = ".".join(str(part) for part in first["loc"][1:]) or "message"
+        raise BadMessage("bad_field", f"Field {where!r}: {first['msg']}.", msg_id) from None
+    if isinstance(message, Hello) and message.v != VERSION:
+        raise BadMessage("version", "This page is out of date. Reload it to continue.")
+    return message
+
+
+def _tag(data: dict, error: dict):
+    if "command" in error["loc"] and isinstance(data.get("command"), dict):
+        return data["command"].get("type")
+    return data.get("type")
+
+
+def dumps(payload: dict) -> str:
+    """Compact JSON for the wire; participant text is data, never markup."""
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)

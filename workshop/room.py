@@ -1,0 +1,421 @@
+"""The room: one port that serves the phone page and the phones' websocket.
+
+The only module that imports websockets. It runs on the same asyncio loop as the
+TUI. What it guarantees:
+
+- Only the page's own assets (held in memory) are served; everything else is 404.
+- A websocket needs the room code (`/ws?room=CODE`) and, from a browser, an
+  Origin that matches the Host; facilitator commands never come over the network.
+- Every inbound frame is parsed by `protocol.parse`; a bad one gets an error to
+  that phone only. Frames over 16 KiB close the connection with 1009.
+- A phone's action is answered only after the store made it durable
+  (`Workshop.handle_async`); a failed write is refused, never acknowledged.
+- Views go out at most `TICK`⁻¹ times a second, whole (not deltas), to every
+  joined phone; a phone whose write buffer is backed up is skipped until it
+  drains — it loses nothing, since the next view is complete.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import http
+import ipaddress
+import logging
+import secrets
+import socket
+import struct
+import time
+import uuid
+from dataclasses import dataclass, field
+from importlib import resources
+from urllib.parse import parse_qs, urlsplit
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: fall back to the host name's addresses
+    fcntl = None
+
+from websockets.asyncio.server import ServerConnection, broadcast, serve
+from websockets.datastructures import Headers
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+
+from . import commands as c
+from . import protocol, views
+from .engine import Accepted, Outcome, Refused
+from .events import Event
+from .model import FACILITATOR
+from .sessions import Workshop
+from .store import StoreError
+
+TICK = 0.1
+"""Seconds between view broadcasts: at most ~10 updates a second per phone."""
+PORT_TRIES = 10
+BACKLOG_LIMIT = 256 * 1024
+"""Bytes queued for one phone beyond which it is skipped until it catches up."""
+RATE = 10.0
+BURST = 30
+"""Token bucket per connection: 10 frames a second sustained, bursts of 30."""
+FLOOD_CLOSE = 100
+"""Frames refused for speed on one connection before it is closed with 1008."""
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+ASSET_TYPES = {
+    "index.html": "text/html; charset=utf-8",
+    "app.js": "text/javascript; charset=utf-8",
+    "style.css": "text/css; charset=utf-8",
+}
+
+
+class RoomError(Exception):
+    """The room could not start; the message says why and what to do."""
+
+
+@dataclass(eq=False)
+class Phone:
+    """One websocket connection and what we know of it (hashable by identity)."""
+
+    ws: ServerConnection
+    pid: str | None = None
+    greeted: bool = False
+    tokens: float = BURST
+    refill_at: float = field(default_factory=time.monotonic)
+    strikes: int = 0
+
+    def allow(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(BURST, self.tokens + (now - self.refill_at) * RATE)
+        self.refill_at = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        self.strikes += 1
+        return False
+
+
+def load_assets() -> dict[str, tuple[bytes, str]]:
+    """The phone page's files, read once from package data: path → (body, type)."""
+    web = resources.files("workshop") / "web"
+    assets = {f"/{name}": (web.joinpath(name).read_bytes(), kind) for name, kind in ASSET_TYPES.items()}
+    assets["/"] = assets["/index.html"]
+    return assets
+
+
+class Room:
+    """Serves one session to the phones. Start with `await start()`, end with `await stop()`."""
+
+    def __init__(
+        self,
+        workshop: Workshop,
+        *,
+        host: str = "0.0.0.0",
+        port: int = 8765,
+        public_url: str | None = None,
+        max_connections: int = 1500,
+    ):
+        self.workshop = workshop
+        self.host, self.port = host, port
+        self.public_url = public_url
+        self.max_connections = max_connections
+        self.notice = ""
+        """Something the facilitator should know about how the room started."""
+        self.phones: set[Phone] = set()
+        self.connected: dict[str, int] = {}
+        """participant id → open connections: the roster's connection state."""
+        self._assets = load_assets()
+        self._joins: dict[str, str] = {}
+        self._server = None
+        self._ticker: asyncio.Task | None = None
+        self._sent_seq = -1
+        self._personal_dirty = False
+        workshop.listeners.append(self._on_events)
+
+    # ------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        """Bind the port (or the next free one, said in `notice`) and start broadcasting."""
+        kwargs = dict(
+            process_request=self._process_request,
+            compression=None,
+            max_size=protocol.MAX_FRAME,
+            max_queue=16,
+            ping_interval=20,
+            ping_timeout=20,
+            close_timeout=5,
+            server_header=None,
+        )
+        tries = 1 if self.port == 0 else PORT_TRIES
+        for offset in range(tries):
+            try:
+                self._server = await serve(self._handler, self.host, self.port + offset, **kwargs)
+            except OSError as err:
+                if err.errno != errno.EADDRINUSE:
+                    raise RoomError(f"Cannot listen on {self.host}:{self.port + offset}: {err.strerror}.") from None
+                continue
+            if offset:
+                self.notice = f"Port {self.port} was busy, so the room uses port {self.port + offset}."
+            break
+        else:
+            raise RoomError(
+                f"Ports {self.port}–{self.port + tries - 1} are all in use. "
+                "Close the other program or pick one with --port."
+            )
+        self.port = self._server.sockets[0].getsockname()[1]
+        self._ticker = asyncio.create_task(self._broadcast_loop())
+
+    async def stop(self) -> None:
+        if self._ticker:
+            self._ticker.cancel()
+        if self._server:
+            self._server.close()
+            await self._server.wait_closed()
+        if self._on_events in self.workshop.listeners:
+            self.workshop.listeners.remove(self._on_events)
+
+    @property
+    def join_url(self) -> str:
+        """What the QR code holds: the page with the room code in it."""
+        base = self.public_url or f"http://{lan_address() if self.host in ('0.0.0.0', '') else self.host}:{self.port}"
+        return f"{base.rstrip('/')}/?room={self.workshop.session.room_code}"
+
+    # ------------------------------------------------------------ facilitator
+
+    async def facilitate(self, command, cmd_id: str | None = None) -> Outcome:
+        """A command from the laptop (never from the network); phones see the effect
+        with the next broadcast."""
+        return await self.workshop.handle_async(FACILITATOR, cmd_id or uuid.uuid4().hex, command)
+
+    def _on_events(self, events: tuple[Event, ...]) -> None:
+        if any(e.actor == FACILITATOR for e in events):
+            self._personal_dirty = True
+
+    # ------------------------------------------------------------ HTTP
+
+    def _process_request(self, connection: ServerConnection, request: Request) -> Response | None:
+        parts = urlsplit(request.path)
+        if parts.path == "/ws":
+            origin = request.headers.get("Origin")
+            host = request.headers.get("Host", "")
+            if origin is not None and urlsplit(origin).netloc != host:
+                return _response(http.HTTPStatus.FORBIDDEN, "This page is not allowed to join the room.")
+            code = parse_qs(parts.query).get("room", [""])[0]
+            if not secrets.compare_digest(code.upper(), self.workshop.session.room_code):
+                return _response(http.HTTPStatus.FORBIDDEN, "Wrong room code. Scan the QR code again.")
+            if len(self.phones) >= self.max_connections:
+                return _response(http.HTTPStatus.SERVICE_UNAVAILABLE, "The room is full.")
+            return None
+        asset = self._assets.get(parts.path)
+        if asset is None:
+            return _response(http.HTTPStatus.NOT_FOUND, "Not found.")
+        body, kind = asset
+        return _response(http.HTTPStatus.OK, body, kind)
+
+    # ------------------------------------------------------------ websocket
+
+    async def _handler(self, ws: ServerConnection) -> None:
+        phone = Phone(ws)
+        self.phones.add(phone)
+        try:
+            async for frame in ws:
+                if not phone.allow():
+                    if phone.strikes >= FLOOD_CLOSE:
+                        await ws.close(1008, "too many messages")
+                        return
+                    await self._error(phone, "too_fast", "Too many messages at once. Wait a moment and try again.")
+                    continue
+                try:
+                    message = protocol.parse(frame)
+                except protocol.BadMessage as bad:
+                    await self._error(phone, bad.code, bad.reason, bad.msg_id)
+                    continue
+                await self._dispatch(phone, message)
+        except ConnectionClosed:
+            pass
+        finally:
+            self.phones.discard(phone)
+            self._disconnected(phone)
+
+    async def _dispatch(self, phone: Phone, message) -> None:
+        session = self.workshop.session
+        match message:
+            case protocol.Ping():
+                await phone.ws.send('{"type":"pong"}')
+            case protocol.Hello():
+                if not secrets.compare_digest(message.room.upper(), session.room_code):
+                    await phone.ws.close(1008, "wrong room code")
+                    return
+                phone.greeted = True
+                pid = next((p.id for p in session.participants.values() if message.token and p.token == message.token), None)
+                if pid is None or session.participants[pid].left:
+                    need = {"type": "need_join", "v": protocol.VERSION, "room": views.header(session)}
+                    if message.token:
+                        need["reason"] = "This phone is not in this session any more. Join again."
+                    await self._send(phone, need)
+                    return
+                self._identify(phone, pid)
+                await self._welcome(phone, session.participants[pid].token)
+            case _ if not phone.greeted:
+                await self._error(phone, "hello_first", "Say hello first: reload the page.")
+            case protocol.JoinMsg():
+                await self._join(phone, message)
+            case protocol.Act():
+                if phone.pid is None:
+                    await self._error(phone, "not_joined", "Join the room first.", message.id)
+                    return
+                outcome = await self._handle(phone.pid, message.id, message.command)
+                if isinstance(outcome, Accepted):
+                    mine = views.mine_view(self.workshop.session, phone.pid)
+                    await self._send(phone, {"type": "ack", "id": message.id, "seq": self.workshop.session.seq, "mine": mine})
+                else:
+                    await self._refused(phone, message.id, outcome)
+
+    async def _join(self, phone: Phone, message: protocol.JoinMsg) -> None:
+        token = self._joins.get(message.id) or secrets.token_urlsafe(18)
+        command = c.Join(name=message.name, side=message.side, token=token)
+        outcome = await self._handle(f"join:{message.id}", message.id, command)
+        if isinstance(outcome, Refused):
+            await self._refused(phone, message.id, outcome)
+            return
+        self._joins[message.id] = token
+        pid = next(p.id for p in self.workshop.session.participants.values() if p.token == token)
+        self._identify(phone, pid)
+        await self._welcome(phone, token, message.id)
+
+    async def _handle(self, actor: str, cmd_id: str, command) -> Outcome:
+        try:
+            return await self.workshop.handle_async(actor, cmd_id, command)
+        except StoreError:
+            return Refused("not_saved", "The laptop could not save that, so it was not counted. Try again in a moment.")
+
+    async def _welcome(self, phone: Phone, token: str, cmd_id: str | None = None) -> None:
+        session = self.workshop.session
+        welcome = {"type": "welcome", "v": protocol.VERSION, "token": token, "me": views.me(session, phone.pid), "room": views.header(session)}
+        if cmd_id:
+            welcome["id"] = cmd_id
+        await self._send(phone, welcome)
+        await phone.ws.send(self._view_frame(protocol.dumps(views.room_view(self.workshop.engine, time.time())), phone.pid))
+
+    def _identify(self, phone: Phone, pid: str) -> None:
+        if phone.pid is not None:
+            self._disconnected(phone)
+        phone.pid = pid
+        self.connected[pid] = self.connected.get(pid, 0) + 1
+
+    def _disconnected(self, phone: Phone) -> None:
+        if phone.pid is not None and self.connected.get(phone.pid):
+            self.connected[phone.pid] -= 1
+            if not self.connected[phone.pid]:
+                del self.connected[phone.pid]
+
+    async def _send(self, phone: Phone, payload: dict) -> None:
+        try:
+            await phone.ws.send(protocol.dumps(payload))
+        except ConnectionClosed:
+            pass
+
+    async def _error(self, phone: Phone, code: str, reason: str, msg_id: str | None = None) -> None:
+        payload = {"type": "error", "code": code, "reason": reason}
+        if msg_id:
+            payload["id"] = msg_id
+        await self._send(phone, payload)
+
+    async def _refused(self, phone: Phone, msg_id: str, outcome: Refused) -> None:
+        await self._send(phone, {"type": "refused", "id": msg_id, "code": outcome.code, "reason": outcome.reason})
+
+    # ------------------------------------------------------------ broadcast
+
+    def _view_frame(self, room_json: str, pid: str | None) -> str:
+        seq = self.workshop.session.seq
+        mine = f',"mine":{protocol.dumps(views.mine_view(self.workshop.session, pid))}' if pid else ""
+        return f'{{"type":"view","seq":{seq},"room":{room_json}{mine}}}'
+
+    async def _broadcast_loop(self) -> None:
+        while True:
+            await asyncio.sleep(TICK)
+            try:
+                self.broadcast()
+            except Exception:  # noqa: BLE001 - one bad tick must not stop the room
+                logging.getLogger(__name__).exception("broadcast failed")
+
+    def broadcast(self) -> None:
+        """Send the current view to every joined phone if anything changed."""
+        session = self.workshop.session
+        if session.seq == self._sent_seq:
+            return
+        self._sent_seq = session.seq
+        room_json = protocol.dumps(views.room_view(self.workshop.engine, time.time()))
+        ready = [p for p in self.phones if p.pid is not None and _writable(p.ws)]
+        if self._personal_dirty:
+            self._personal_dirty = False
+            for phone in ready:
+                broadcast([phone.ws], self._view_frame(room_json, phone.pid))
+        else:
+            broadcast([p.ws for p in ready], self._view_frame(room_json, None))
+
+
+def _writable(ws: ServerConnection) -> bool:
+    transport = ws.transport
+    return transport is not None and transport.get_write_buffer_size() < BACKLOG_LIMIT
+
+
+def _response(status: http.HTTPStatus, body: str | bytes, kind: str = "text/plain; charset=utf-8") -> Response:
+    headers = Headers(SECURITY_HEADERS)
+    headers["Content-Type"] = kind
+    data = body.encode() if isinstance(body, str) else body
+    headers["Content-Length"] = str(len(data))
+    headers["Connection"] = "close"
+    return Response(status.value, status.phrase, headers, data)
+
+
+# ---------------------------------------------------------------- network
+
+
+def lan_address() -> str:
+    """The laptop's address on the local network, found by asking the kernel for
+    the interfaces' addresses — no packet is sent. Private IPv4 addresses are
+    preferred; falls back to 127.0.0.1 (phones then cannot reach the room)."""
+    candidates = _interface_addresses()
+    try:
+        candidates += [info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)]
+    except OSError:
+        pass
+    usable = []
+    for text in candidates:
+        try:
+            address = ipaddress.IPv4Address(text)
+        except ValueError:
+            continue
+        if not (address.is_loopback or address.is_link_local or address.is_unspecified):
+            usable.append(address)
+    usable.sort(key=lambda a: (not a.is_private, str(a)))
+    return str(usable[0]) if usable else "127.0.0.1"
+
+
+def _interface_addresses() -> list[str]:
+    """IPv4 addresses of the network interfaces (Linux ioctl; empty elsewhere)."""
+    found: list[str] = []
+    if fcntl is None:
+        return found
+    try:
+        names = [name for _, name in socket.if_nameindex()]
+    except OSError:
+        return found
+    siocgifaddr = 0x8915
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        for name in names:
+            try:
+                packed = fcntl.ioctl(probe.fileno(), siocgifaddr, struct.pack("256s", name[:15].encode()))
+            except OSError:
+                continue
+            found.append(socket.inet_ntoa(packed[20:24]))
+    return found

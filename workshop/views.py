@@ -1,0 +1,146 @@
+"""What phones see, as JSON-ready dicts. Pure: session in, view out.
+
+A phone's screen is two parts:
+
+- the **room** part, the same for everyone: the current exercise, its items, the
+  timer, how many took part, and the results once the reveal rule allows. Built
+  once per broadcast and sent to every phone as identical bytes.
+- the **mine** part, per person: their own inputs and what they may still do
+  (dots left, ideas left). Sent with each acknowledgement and whenever the
+  facilitator changes something that affects it.
+
+Names never appear for an anonymous exercise, and authors of ideas never appear on
+phones at all: ideas are tagged by side only.
+"""
+
+from __future__ import annotations
+
+from .activities import KINDS, results_visible
+from .activities.brainstorm import live_ideas
+from .activities.dotvote import dots_used
+from .engine import Engine
+from .model import FACILITATOR, Session
+
+CONFIG_FIELDS = {
+    "scale": ("max", "labels"),
+    "brainstorm": ("max_per_person", "max_length"),
+    "dotvote": ("dots", "max_per_item", "allow_add"),
+    "poll": ("multi", "other"),
+    "allocate": ("budget",),
+    "matrix": ("axes", "max"),
+    "ownership": ("choices",),
+    "initiatives": ("max_initiatives",),
+}
+"""The parts of an exercise's definition a phone needs to draw its controls."""
+
+
+def header(session: Session) -> dict:
+    return {
+        "title": session.title,
+        "organisation": session.organisation,
+        "sides": [{"id": s.id, "label": s.label} for s in session.template.sides],
+    }
+
+
+def me(session: Session, pid: str) -> dict:
+    p = session.participants[pid]
+    return {"id": p.id, "name": p.name, "side": p.side}
+
+
+def room_view(engine: Engine, now: float) -> dict:
+    """The shared part. `now` only serves the timer's remaining seconds."""
+    session = engine.session
+    cfg = session.current_exercise
+    state = session.exercises[cfg.id]
+    done, present = engine.participation(cfg.id)
+    exercise = {
+        "id": cfg.id,
+        "kind": cfg.kind,
+        "title": cfg.title,
+        "prompt": cfg.prompt,
+        "status": state.status,
+        "anonymous": cfg.anonymous,
+        "config": {name: getattr(cfg, name) for name in CONFIG_FIELDS[cfg.kind]},
+        "items": [{"id": i.id, "text": i.text} for i in state.items],
+        "timer": {
+            "remaining": round(max(state.timer.remaining(now), 0.0), 1),
+            "running": state.timer.running,
+            "duration": state.timer.duration,
+        },
+        "done": done,
+        "results": _results(engine, cfg, state) if results_visible(cfg, state) else None,
+    }
+    if cfg.kind == "initiatives":
+        exercise["initiatives"] = [
+            {**i.model_dump(mode="json", exclude={"source_item"}), "champions": len(state.volunteers.get(i.id, []))}
+            for i in state.initiatives.values()
+        ]
+    return {
+        **header(session),
+        "published": session.published,
+        "step": session.current + 1,
+        "steps": len(session.template.exercises),
+        "present": present,
+        "exercise": exercise,
+    }
+
+
+def mine_view(session: Session, pid: str) -> dict:
+    """One person's own inputs in the current exercise."""
+    cfg = session.current_exercise
+    state = session.exercises[cfg.id]
+    scores = state.scores.get(pid, {})
+    mine: dict = {"exercise": cfg.id, "me": me(session, pid)}
+    match cfg.kind:
+        case "scale":
+            mine["ratings"] = scores
+        case "brainstorm":
+            ideas = live_ideas(state, pid)
+            mine["ideas"] = [{"id": i.id, "text": i.text, "hidden": i.hidden, "merged": bool(i.merged_into)} for i in ideas]
+            mine["left"] = max(cfg.max_per_person - len(ideas), 0)
+        case "dotvote":
+            mine["dots"] = scores
+            mine["left"] = cfg.dots - dots_used(state, pid)
+            mine["added"] = sum(1 for i in state.items if i.added_by == pid)
+        case "poll":
+            mine["picked"] = list(scores)
+            mine["other"] = state.other.get(pid, "")
+        case "allocate":
+            mine["points"] = scores
+        case "matrix":
+            mine["places"] = {item: list(xy) for item, xy in state.places.get(pid, {}).items()}
+        case "ownership":
+            mine["choices"] = scores
+        case "initiatives":
+            mine["volunteered"] = sorted(t for t, people in state.volunteers.items() if pid in people)
+            mine["comments"] = [{"target": m.target, "text": m.text} for m in state.comments if m.author == pid]
+    return mine
+
+
+def _results(engine: Engine, cfg, state) -> dict:
+    """The kind's result with participant ids removed or turned into names."""
+    session = engine.session
+    data = KINDS[cfg.kind].result(session, cfg, state).model_dump(mode="json")
+
+    def name(pid: str) -> str:
+        if cfg.anonymous or pid == FACILITATOR or pid not in session.participants:
+            return ""
+        return session.participants[pid].name
+
+    match cfg.kind:
+        case "brainstorm":
+            data.pop("hidden")
+            for idea in data["ideas"]:
+                idea.pop("author")
+                idea.pop("hidden")
+        case "poll":
+            for answer in data["other"]:
+                answer.pop("author")
+        case "initiatives":
+            for target in data["initiatives"] + data["candidates"]:
+                target.pop("initiative", None)
+                for champion in target["champions"]:
+                    champion["name"] = name(champion.pop("participant"))
+                for comment in target["comments"]:
+                    comment["name"] = name(comment.pop("author"))
+    return data
