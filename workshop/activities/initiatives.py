@@ -127,11 +127,15 @@ class InitiativesResult(Result):
 
 
 def _target_view(session, state, target_id: str, title: str, initiative=None) -> Target:
+    """Champions and comments of a target; an initiative drafted from a candidate
+    keeps the people who backed that candidate."""
+    targets = [target_id] + ([initiative.source_item] if initiative and initiative.source_item else [])
+    people = list(dict.fromkeys(p for t in targets for p in state.volunteers.get(t, [])))
     return Target(
         id=target_id,
         title=title,
-        champions=[Champion(participant=p, side=side_of(session, p)) for p in state.volunteers.get(target_id, [])],
-        comments=[CommentView(author=m.author, side=side_of(session, m.author), text=m.text) for m in state.comments if m.target == target_id],
+        champions=[Champion(participant=p, side=side_of(session, p)) for p in people],
+        comments=[CommentView(author=m.author, side=side_of(session, m.author), text=m.text) for m in state.comments if m.target in targets],
         initiative=initiative,
     )
 
