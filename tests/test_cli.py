@@ -22,7 +22,7 @@ def workshop(*args, sessions=None, check=True):
 
 def test_help_lists_the_commands():
     out = workshop("--help").stdout
-    for command in ("new", "list", "resume", "check"):
+    for command in ("new", "list", "resume", "status", "demo", "check"):
         assert command in out
 
 
@@ -36,7 +36,7 @@ def test_new_creates_a_session_that_list_and_resume_show(tmp_path):
     listing = workshop("list", sessions=tmp_path).stdout
     assert "Acme offsite — Acme" in listing and "0/14 done" in listing
 
-    status = workshop("resume", sessions=tmp_path).stdout
+    status = workshop("status", sessions=tmp_path).stdout
     assert "Acme offsite" in status and "Check-in pulse" in status and "← now" in status
 
 
@@ -48,12 +48,12 @@ def test_sessions_dir_option_beats_the_environment(tmp_path):
 
 def test_new_with_the_quick_template_and_resume_by_partial_name(tmp_path):
     workshop("new", "--title", "Quick one", "--template", "quick-alignment", sessions=tmp_path)
-    status = workshop("resume", "quick-one", sessions=tmp_path).stdout
+    status = workshop("status", "quick-one", sessions=tmp_path).stdout
     assert "quick-alignment" in status and "6." in status and "7." not in status
 
 
 def test_resume_of_an_unknown_session_says_how_to_find_one(tmp_path):
-    result = workshop("resume", "nope", sessions=tmp_path, check=False)
+    result = workshop("status", "nope", sessions=tmp_path, check=False)
     assert result.returncode == 1
     assert "No session 'nope'" in result.stderr and "workshop list" in result.stderr
 

@@ -22,6 +22,7 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="where sessions are saved (default: $WORKSHOP_SESSIONS_DIR or ./sessions)",
     )
+    _room_options(parser, None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     new = sub.add_parser("new", help="start a new session from an agenda template")
@@ -32,12 +33,30 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("list", help="list saved sessions: title, date, participants, progress")
 
-    resume = sub.add_parser("resume", help="reopen a saved session (the latest if none is named)")
+    resume = sub.add_parser("resume", help="reopen a saved session in the TUI (the latest if none is named)")
     resume.add_argument("session", nargs="?", help="session id, a unique part of it, or its folder")
+    _room_options(resume, argparse.SUPPRESS)
+
+    status = sub.add_parser("status", help="print where a saved session stands (the latest if none is named)")
+    status.add_argument("session", nargs="?", help="session id, a unique part of it, or its folder")
+
+    demo = sub.add_parser("demo", help="a live demo: a new session with simulated phones joining on this laptop")
+    demo.add_argument("--participants", type=int, default=12, help="how many simulated phones (default 12)")
+    demo.add_argument("--template", default="cio-cmo-alignment", help="agenda template (default cio-cmo-alignment)")
+    demo.add_argument("--pace", type=float, default=1.0, help="think-time multiplier for the phones; 0.2 is brisk")
+    _room_options(demo, argparse.SUPPRESS)
 
     check = sub.add_parser("check", help="validate agenda template files")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
     return parser
+
+
+def _room_options(parser: argparse.ArgumentParser, default) -> None:
+    """--host/--port/--public-url, accepted before or after the subcommand."""
+    group = parser.add_argument_group("room")
+    group.add_argument("--host", default=default, help="interface the room listens on (default: all, 0.0.0.0)")
+    group.add_argument("--port", type=int, default=default, help="first port to try (default 8765; the next free one if busy)")
+    group.add_argument("--public-url", default=default, help="base URL phones should use, e.g. http://192.168.1.20:8765")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,14 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.sessions_dir is not None:
         os.environ["WORKSHOP_SESSIONS_DIR"] = str(args.sessions_dir)
-    if args.command is None:
-        parser.print_help()
-        return 0
     from .store import StoreError  # noqa: PLC0415 - lazy on purpose, see the module docstring
     from .agenda import TemplateError  # noqa: PLC0415
 
     try:
-        return COMMANDS[args.command](args)
+        return COMMANDS[args.command or "tui"](args)
     except (StoreError, TemplateError, ValueError) as err:
         print(f"workshop {args.command}: {err}", file=sys.stderr)
         return 1
@@ -97,17 +113,53 @@ def cmd_list(args) -> int:
     return 0
 
 
-def cmd_resume(args) -> int:
+def _run_tui(args, **kwargs) -> int:
+    from .tui.app import RoomOptions, build_app
+
+    room = RoomOptions(
+        host=args.host or "0.0.0.0", port=args.port if args.port is not None else 8765, public_url=args.public_url
+    )
+    app = build_app(room=room, sessions_dir=args.sessions_dir, **kwargs)
+    app.run()
+    return app.return_code or 0
+
+
+def cmd_tui(args) -> int:
+    return _run_tui(args)
+
+
+def _open(args):
     from . import sessions
-    from .status import describe
 
     folder = sessions.resolve(args.session) if args.session else sessions.latest()
-    workshop = sessions.open_folder(folder)
+    return sessions.open_folder(folder)
+
+
+def cmd_resume(args) -> int:
+    return _run_tui(args, workshop=_open(args))
+
+
+def cmd_status(args) -> int:
+    from .status import describe
+
+    workshop = _open(args)
     for warning in workshop.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(describe(workshop.engine))
     workshop.store.close()
     return 0
+
+
+def cmd_demo(args) -> int:
+    from . import sessions
+    from .tui.app import DemoOptions
+
+    if not 1 <= args.participants <= 500:
+        raise ValueError("--participants must be between 1 and 500.")
+    workshop = sessions.create(
+        "Demo workshop", args.template, organisation="Demo Corp", facilitator="You", max_participants=max(120, args.participants)
+    )
+    return _run_tui(args, workshop=workshop, demo=DemoOptions(participants=args.participants, pace=args.pace))
 
 
 def cmd_check(args) -> int:
@@ -125,7 +177,15 @@ def cmd_check(args) -> int:
     return 1 if failed else 0
 
 
-COMMANDS = {"new": cmd_new, "list": cmd_list, "resume": cmd_resume, "check": cmd_check}
+COMMANDS = {
+    "tui": cmd_tui,
+    "new": cmd_new,
+    "list": cmd_list,
+    "resume": cmd_resume,
+    "status": cmd_status,
+    "demo": cmd_demo,
+    "check": cmd_check,
+}
 
 
 if __name__ == "__main__":  # pragma: no cover

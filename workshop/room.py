@@ -28,7 +28,7 @@ import struct
 import time
 import uuid
 from dataclasses import dataclass, field
-from importlib import resources
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 try:
@@ -105,8 +105,8 @@ class Phone:
 
 def load_assets() -> dict[str, tuple[bytes, str]]:
     """The phone page's files, read once from package data: path → (body, type)."""
-    web = resources.files("workshop") / "web"
-    assets = {f"/{name}": (web.joinpath(name).read_bytes(), kind) for name, kind in ASSET_TYPES.items()}
+    web = Path(__file__).resolve().parent / "web"
+    assets = {f"/{name}": ((web / name).read_bytes(), kind) for name, kind in ASSET_TYPES.items()}
     assets["/"] = assets["/index.html"]
     return assets
 

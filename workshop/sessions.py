@@ -115,8 +115,11 @@ def create(
     facilitator: str = "",
     sessions_dir: Path | None = None,
     now: float | None = None,
+    max_participants: int = 120,
+    room_code: str | None = None,
 ) -> Workshop:
-    """A new session folder with its first event saved and a first snapshot."""
+    """A new session folder with its first event saved and a first snapshot.
+    `now` and `room_code` are for repeatable tests; normally both are drawn here."""
     title = " ".join(title.split())
     if not title:
         raise ValueError("A session needs a title, e.g. --title 'Acme offsite'.")
@@ -132,8 +135,9 @@ def create(
         facilitator=" ".join(facilitator.split()),
         template_name=found.name,
         template=found.template,
-        room_code="".join(secrets.choice(ROOM_CODE_ALPHABET) for _ in range(6)),
+        room_code=room_code or "".join(secrets.choice(ROOM_CODE_ALPHABET) for _ in range(6)),
         now=now,
+        max_participants=max_participants,
     )
     store.append_sync([first.to_json()])
     workshop = Workshop(root / session_id, store, Engine.replay([first]))

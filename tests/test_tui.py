@@ -1,0 +1,141 @@
+"""The facilitator's TUI driven with Textual's pilot: real app, real room on
+127.0.0.1, real session files, simulated phones over the real protocol."""
+
+import asyncio
+import io
+
+import pytest
+import zxingcpp
+from PIL import Image
+from rich.console import Console
+from textual.widgets import Input, Static
+
+from tests.roomkit import PhoneClient
+from workshop import sessions
+from workshop.tui.app import DemoOptions, RoomOptions, build_app
+from workshop.tui.screens.lobby import LobbyScreen
+from workshop.tui.screens.run import RunScreen
+from workshop.tui.widgets.qr import QRCode, matrix_from_text
+
+ROOM = RoomOptions(host="127.0.0.1", port=0, public_url="http://workshop.test:8765")
+SIZE = (140, 44)
+
+
+def text_of(app, selector: str) -> str:
+    """The plain text a Static shows (what a person reads on the screen)."""
+    content = app.screen.query_one(selector, Static).content
+    if isinstance(content, str):
+        return content
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(content)
+    return console.export_text()
+
+
+async def wait_for(pilot, predicate, timeout: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError("condition not met in time")
+        await pilot.pause(0.05)
+
+
+def decode(qr: QRCode) -> str:
+    matrix = matrix_from_text(qr.text)
+    scale = 6
+    image = Image.new("L", (len(matrix[0]) * scale, len(matrix) * scale), 255)
+    pixels = image.load()
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            if dark:
+                for dy in range(scale):
+                    for dx in range(scale):
+                        pixels[x * scale + dx, y * scale + dy] = 0
+    return zxingcpp.read_barcodes(image)[0].text
+
+
+@pytest.fixture
+def workshop(tmp_path):
+    w = sessions.create("Pilot offsite", sessions_dir=tmp_path, organisation="Acme", now=1_700_000_000, room_code="K7QM2X")
+    yield w
+
+
+async def test_a_new_session_from_the_home_screen_opens_the_lobby_with_a_scannable_code(tmp_path):
+    app = build_app(sessions_dir=tmp_path, room=ROOM)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click("#title")
+        for char in "Acme offsite":
+            await pilot.press("space" if char == " " else char)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen))
+        qr = app.screen.query_one(QRCode)
+        code = app.workshop.session.room_code
+        assert decode(qr) == f"http://workshop.test:8765/?room={code}"
+        assert code in text_of(app, "#join-text")
+    assert [row.title for row in sessions.list_sessions(tmp_path)] == ["Acme offsite"]
+
+
+async def test_the_home_screen_resumes_a_saved_session(tmp_path, workshop):
+    workshop.close()
+    app = build_app(sessions_dir=tmp_path, room=ROOM)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.workshop is not None and app.workshop.session.title == "Pilot offsite")
+
+
+async def test_the_lobby_roster_fills_by_side_as_phones_join(workshop):
+    app = build_app(workshop=workshop, room=ROOM)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen))
+        ann, bob = PhoneClient(app.room), PhoneClient(app.room)
+        await ann.connect(), await bob.connect()
+        await ann.join("Ann", "it"), await bob.join("Bob", "marketing")
+        await wait_for(pilot, lambda: "Bob" in text_of(app, "#roster"))
+        roster = text_of(app, "#roster")
+        assert "2 joined · 2 connected" in roster
+        assert roster.index("IT (1)") < roster.index("Ann") < roster.index("Marketing (1)") < roster.index("Bob")
+        await bob.close()
+        await wait_for(pilot, lambda: "(away)" in text_of(app, "#roster"))
+        await ann.close()
+
+
+async def test_participant_markup_is_shown_literally(workshop):
+    app = build_app(workshop=workshop, room=ROOM)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen))
+        await pilot.press("enter")
+        await app.facilitate(__import__("workshop.commands", fromlist=["Open"]).Open(exercise="customer-first"))
+        phone = PhoneClient(app.room)
+        await phone.connect()
+        await phone.join("[bold]Eve[/bold]", "it")
+        hostile = "[bold]loud[/bold] [link=http://evil.example]click[/link] [red]x"
+        ack = await phone.act({"type": "submit_idea", "exercise": "customer-first", "text": hostile})
+        assert ack["type"] == "ack"
+        await wait_for(pilot, lambda: "loud" in text_of(app, "#results"))
+        shown = text_of(app, "#results")
+        assert hostile in shown and "[bold]Eve[/bold]" in shown
+        await phone.close()
+
+
+async def test_every_step_of_the_default_agenda_runs_with_simulated_phones(workshop):
+    app = build_app(workshop=workshop, room=ROOM, demo=DemoOptions(participants=6, pace=0))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen))
+        await wait_for(pilot, lambda: len(app.workshop.session.participants) == 6)
+        await pilot.press("enter")
+        assert isinstance(app.screen, RunScreen)
+        session = app.workshop.session
+        for index, cfg in enumerate(session.template.exercises):
+            await pilot.press("n")
+            await wait_for(pilot, lambda: session.current == index and session.exercises[cfg.id].status == "open")
+            await wait_for(pilot, lambda: app.workshop.engine.participation(cfg.id)[0] >= 3, timeout=15)
+            await pilot.press("c")
+            await wait_for(pilot, lambda: session.exercises[cfg.id].status == "closed")
+            await pilot.pause(0.3)
+            assert cfg.title in text_of(app, "#head")
+            assert "have" in text_of(app, "#participation")
+            assert text_of(app, "#results").strip()
+        assert all(s.status == "closed" for s in session.exercises.values())
+        scale = app.workshop.engine.result("check-out")
+        assert scale.statements[0].shift is not None

@@ -1,0 +1,177 @@
+"""The facilitator's app: a router between screens that owns the session, the room
+and (in the demo) the simulated phones, all on Textual's asyncio loop.
+
+`build_app` is the single factory used by the CLI and by the tests, so what the
+tests drive is what a facilitator runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from ..engine import Refused
+from ..room import Room, RoomError
+from ..sessions import Workshop
+from ..store import StoreError
+from .commands import WorkshopCommands
+
+
+@dataclass(frozen=True)
+class RoomOptions:
+    host: str = "0.0.0.0"
+    """Which interfaces the room listens on: all of them, so phones can reach it."""
+    port: int = 8765
+    """The first port to try; the next free one is taken when it is busy."""
+    public_url: str | None = None
+    """What the QR code points at, when the laptop's own address is not reachable."""
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    participants: int = 12
+    """How many simulated phones join."""
+    pace: float = 1.0
+    """Multiplies their think times; 0 makes them act at once (tests)."""
+    seed: int = 7
+
+
+class WorkshopApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "Common Ground"
+    SUB_TITLE = "CIO–CMO alignment"
+    COMMANDS = App.COMMANDS | {WorkshopCommands}
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f1", "help", "Help", show=False),
+    ]
+
+    def __init__(
+        self,
+        *,
+        workshop: Workshop | None = None,
+        sessions_dir: Path | None = None,
+        room: RoomOptions = RoomOptions(),
+        demo: DemoOptions | None = None,
+        clock: Callable[[], float] = time.time,
+    ):
+        super().__init__()
+        self.workshop = workshop
+        self.sessions_dir = sessions_dir
+        self.room_options = room
+        self.demo = demo
+        self.clock = clock
+        self.room: Room | None = None
+        self.phones: list = []
+        self._stop_phones = asyncio.Event()
+
+    async def on_mount(self) -> None:
+        if self.workshop is not None:
+            await self.enter(self.workshop)
+        else:
+            from .screens.home import HomeScreen
+
+            await self.push_screen(HomeScreen())
+
+    async def enter(self, workshop: Workshop) -> None:
+        """Serve a session to the room and show it: the lobby first while nobody has
+        joined and nothing has started, otherwise straight to the run screen."""
+        from .screens.lobby import LobbyScreen
+        from .screens.run import RunScreen
+
+        self.workshop = workshop
+        self.sub_title = workshop.session.title
+        options = self.room_options
+        self.room = Room(workshop, host=options.host, port=options.port, public_url=options.public_url)
+        try:
+            await self.room.start()
+        except RoomError as err:
+            self.notify(str(err), severity="error", timeout=30)
+            self.room = None
+            return
+        for warning in workshop.warnings:
+            self.notify(warning, severity="warning", timeout=15)
+        if self.room.notice:
+            self.notify(self.room.notice, timeout=10)
+        if self.demo is not None:
+            await self._start_phones()
+        await self.push_screen(RunScreen())
+        untouched = all(s.status == "pending" for s in workshop.session.exercises.values())
+        if untouched:
+            await self.push_screen(LobbyScreen())
+
+    def open_session(self, workshop: Workshop) -> None:
+        """Leave the home screen for a session. Runs as the app's worker: a worker of
+        the home screen would be cancelled as the screen goes."""
+
+        async def switch() -> None:
+            from .screens.home import HomeScreen
+
+            if isinstance(self.screen, HomeScreen):
+                self.pop_screen()
+            await self.enter(workshop)
+
+        self.run_worker(switch(), exclusive=True, group="open-session")
+
+    async def _start_phones(self) -> None:
+        from ..loadtest import run_phones
+
+        session = self.workshop.session
+        url = f"ws://127.0.0.1:{self.room.port}/ws?room={session.room_code}"
+        self.phones = await run_phones(
+            url, session.room_code, self.demo.participants, seed=self.demo.seed, pace=self.demo.pace, stop=self._stop_phones
+        )
+
+    async def facilitate(self, command) -> bool:
+        """Send a facilitator command; a refusal is shown as a notification."""
+        if self.room is None:
+            return False
+        try:
+            outcome = await self.room.facilitate(command)
+        except StoreError as err:
+            self.notify(f"Not saved: {err}", severity="error", timeout=30)
+            return False
+        if isinstance(outcome, Refused):
+            self.notify(outcome.reason, severity="warning")
+            return False
+        self.room.broadcast()
+        return True
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        await self.shutdown()
+        self.exit()
+
+    async def shutdown(self) -> None:
+        """Stop the phones, the room and the store; safe to call twice."""
+        self._stop_phones.set()
+        for phone in self.phones:
+            if phone.task is not None:
+                phone.task.cancel()
+        if self.phones:
+            await asyncio.gather(*(p.task for p in self.phones if p.task), return_exceptions=True)
+        self.phones = []
+        if self.room is not None:
+            await self.room.stop()
+            self.room = None
+        if self.workshop is not None:
+            self.workshop.close()
+            self.workshop = None
+
+    async def on_unmount(self) -> None:
+        await self.shutdown()
+
+
+def build_app(**kwargs) -> WorkshopApp:
+    """The app as the CLI runs it; tests pass a fixed clock, URL and port."""
+    return WorkshopApp(**kwargs)

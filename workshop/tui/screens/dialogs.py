@@ -1,0 +1,68 @@
+"""Small modal forms the run screen asks with: which idea, what text, which theme.
+
+`FormDialog` returns a dict of the typed values, or None when cancelled with
+Escape. What is typed is treated as data; it is never rendered as markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    value: str = ""
+    placeholder: str = ""
+    options: tuple[tuple[str, str], ...] = ()
+    """(label, value) pairs: shown as a select instead of a text input."""
+
+
+class FormDialog(ModalScreen[dict | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, fields: list[Field], submit: str = "OK", help_text: str = ""):
+        super().__init__()
+        self.title_text = title
+        self.fields = fields
+        self.submit_label = submit
+        self.help_text = help_text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(self.title_text, classes="dialog-title", markup=False)
+            if self.help_text:
+                yield Static(self.help_text, classes="dialog-help", markup=False)
+            for field in self.fields:
+                yield Label(field.label, markup=False)
+                if field.options:
+                    yield Select(field.options, value=field.value or field.options[0][1], id=f"f-{field.name}", allow_blank=False)
+                else:
+                    yield Input(value=field.value, placeholder=field.placeholder, id=f"f-{field.name}")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.submit_label, variant="primary", id="ok")
+                yield Button("Cancel", id="cancel")
+
+    def _values(self) -> dict:
+        values = {}
+        for field in self.fields:
+            widget = self.query_one(f"#f-{field.name}")
+            values[field.name] = widget.value if not isinstance(widget, Select) else str(widget.value)
+        return values
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ok")
+    def _submit(self) -> None:
+        self.dismiss(self._values())
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

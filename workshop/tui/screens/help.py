@@ -1,0 +1,54 @@
+"""Every key, on one screen."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEYS = [
+    ("Running the agenda", [
+        ("o / c", "open / close the current exercise (phones follow at once)"),
+        ("n or → / b or ←", "next / back: closes this exercise and opens the other"),
+        ("r", "reveal results on phones (again: hide them)"),
+        ("t / +", "start or pause the timer / add one minute"),
+        ("v", "show or hide your notes"),
+        ("p", "presentation mode for a projector: no notes, no names"),
+        ("l", "lobby: QR code, join URL and who is connected"),
+    ]),
+    ("Ideas (in a brainstorm)", [
+        ("a", "add an idea someone said aloud"),
+        ("h", "hide or show an idea"),
+        ("e", "edit an idea"),
+        ("m", "merge a duplicate into another idea"),
+        ("g", "group ideas under a theme"),
+    ]),
+    ("Joint initiatives", [
+        ("i", "open the initiatives editor (draft from the top items, agree, park)"),
+    ]),
+    ("Anywhere", [
+        ("x", "export the joint agenda"),
+        ("ctrl+p", "command palette: every action by name"),
+        ("f1 / ?", "this help"),
+        ("ctrl+q", "quit; everything is already saved — `workshop resume` brings it back"),
+    ]),
+]
+
+
+class HelpScreen(ModalScreen):
+    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close")]
+
+    def compose(self) -> ComposeResult:
+        table = Table(show_header=False, box=None, padding=(0, 2))
+        table.add_column(style="bold cyan", no_wrap=True)
+        table.add_column()
+        for title, keys in KEYS:
+            table.add_row(f"[bold underline]{title}[/]", "")
+            for key, what in keys:
+                table.add_row(key, what)
+            table.add_row("", "")
+        with VerticalScroll(id="help"):
+            yield Static(table)

@@ -1,0 +1,103 @@
+"""Home: resume a saved session, or start a new one from an agenda template."""
+
+from __future__ import annotations
+
+import time
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
+
+from ... import sessions
+from ...agenda import list_templates
+from ...store import StoreError
+
+
+class HomeScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+n", "focus_new", "New session"),
+        Binding("question_mark", "app.help", "Help", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="home"):
+            with Vertical(id="saved"):
+                yield Static("Saved sessions — Enter to resume", classes="section-title")
+                yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="new"):
+                yield Static("New session", classes="section-title")
+                yield Label("Title")
+                yield Input(placeholder="Acme CIO–CMO offsite", id="title")
+                yield Label("Organisation")
+                yield Input(placeholder="Acme Ltd", id="organisation")
+                yield Label("Facilitator")
+                yield Input(placeholder="Your name", id="facilitator")
+                yield Label("Agenda")
+                yield Select(self._template_options(), id="template", allow_blank=False)
+                yield Button("Start session", variant="primary", id="create")
+        yield Footer()
+
+    def _template_options(self) -> list[tuple[str, str]]:
+        found, errors = list_templates()
+        for error in errors:
+            self.notify(error, severity="warning", timeout=20)
+        found.sort(key=lambda t: (t.name != "cio-cmo-alignment", t.name))
+        return [(f"{t.template.title} — {len(t.template.exercises)} steps, {t.template.minutes} min", t.name) for t in found]
+
+    def on_mount(self) -> None:
+        table = self.query_one("#sessions", DataTable)
+        table.add_columns("Session", "Date", "People", "Progress")
+        self.rows = sessions.list_sessions(self.app.sessions_dir)
+        for row in self.rows:
+            date = time.strftime("%Y-%m-%d %H:%M", time.localtime(row.created_at))
+            progress = f"cannot load: {row.problem[:40]}" if row.problem else f"{row.done}/{row.total} · {row.current}"
+            table.add_row(row.title, date, str(row.participants), progress, key=str(row.folder))
+        if self.rows:
+            table.focus()
+        else:
+            self.query_one("#title", Input).focus()
+
+    def action_focus_new(self) -> None:
+        self.query_one("#title", Input).focus()
+
+    @on(DataTable.RowSelected, "#sessions")
+    def _resume(self, event: DataTable.RowSelected) -> None:
+        self._open(event.row_key.value)
+
+    def _open(self, folder: str) -> None:
+        try:
+            workshop = sessions.open_folder(Path(folder))
+        except (StoreError, ValueError) as err:
+            self.notify(str(err), severity="error", timeout=20)
+            return
+        self.app.open_session(workshop)
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#create")
+    def _create(self) -> None:
+        title = self.query_one("#title", Input).value.strip()
+        if not title:
+            self.notify("Give the session a title first.", severity="warning")
+            self.query_one("#title", Input).focus()
+            return
+        self._start(title)
+
+    def _start(self, title: str) -> None:
+        try:
+            workshop = sessions.create(
+                title,
+                str(self.query_one("#template", Select).value),
+                organisation=self.query_one("#organisation", Input).value,
+                facilitator=self.query_one("#facilitator", Input).value,
+                sessions_dir=self.app.sessions_dir,
+            )
+        except (StoreError, ValueError) as err:
+            self.notify(str(err), severity="error", timeout=20)
+            return
+        self.app.open_session(workshop)

@@ -1,0 +1,75 @@
+"""The lobby: a big QR code, the join URL and room code in plain text, and the
+roster filling up by side as phones join."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, Static
+
+from ..widgets.qr import QRCode
+from ..widgets.roster import Roster
+
+
+class LobbyScreen(Screen):
+    BINDINGS = [
+        Binding("enter,s", "start", "Start the agenda"),
+        Binding("escape", "start", "Back to the agenda", show=False),
+        Binding("f", "fullscreen", "Full-screen QR"),
+        Binding("question_mark", "app.help", "Help"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        room = self.app.room
+        yield Header()
+        with Horizontal(id="lobby"):
+            with Vertical(id="join"):
+                yield QRCode(room.join_url, id="qr")
+                yield Static(id="join-text")
+            with VerticalScroll(id="roster-box"):
+                yield Roster(id="roster")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        session = self.app.workshop.session
+        text = Text("Scan to join, or open\n", style="dim")
+        text.append(self.app.room.join_url, style="bold")
+        text.append("\nRoom code  ", style="dim")
+        text.append(session.room_code, style="bold reverse")
+        text.append("\nSame Wi-Fi as this laptop. No app, no account.", style="dim")
+        self.query_one("#join-text", Static).update(text)
+        self._drawn = None
+        self.set_interval(0.25, self.refresh_roster)
+        self.refresh_roster()
+
+    def refresh_roster(self) -> None:
+        if self.app.workshop is None or self.app.room is None:
+            return
+        key = (self.app.workshop.session.seq, tuple(sorted(self.app.room.connected.items())))
+        if key != self._drawn:
+            self._drawn = key
+            self.query_one(Roster).show(self.app.workshop.session, self.app.room.connected)
+
+    def action_start(self) -> None:
+        self.app.pop_screen()
+
+    def action_fullscreen(self) -> None:
+        self.app.push_screen(FullQR(self.app.room.join_url))
+
+
+class FullQR(ModalScreen):
+    """The code alone, as large as the terminal allows, for a projector."""
+
+    BINDINGS = [Binding("escape,f,enter", "dismiss", "Close")]
+
+    def __init__(self, url: str):
+        super().__init__()
+        self.url = url
+
+    def compose(self) -> ComposeResult:
+        with Center(id="full-qr"):
+            yield QRCode(self.url)
+            yield Static(Text(self.url, style="bold"), id="full-qr-url")

@@ -1,0 +1,275 @@
+"""The run screen: agenda rail, the current exercise with its live results, the
+timer, participation and the facilitator's notes. Keyboard first.
+
+It redraws at most `REFRESH_HZ` times a second, and only when something changed
+(a new event, the timer's second, a toggle), however many phones are acting.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from ... import commands as c
+from ...activities import results_visible
+from ..results import render
+from ..widgets.rail import AgendaRail
+from .dialogs import Field, FormDialog
+
+REFRESH_HZ = 4
+KIND_NAMES = {
+    "scale": "Scale", "brainstorm": "Brainstorm", "dotvote": "Dot vote", "poll": "Poll",
+    "allocate": "Allocate 100 points", "matrix": "Impact × effort", "ownership": "Who leads what",
+    "initiatives": "Joint initiatives",
+}
+ACTION_WORDS = {
+    "scale": "answered", "brainstorm": "added ideas", "dotvote": "voted", "poll": "answered",
+    "allocate": "allocated", "matrix": "placed items", "ownership": "answered", "initiatives": "joined in",
+}
+
+
+def clock_text(seconds: float) -> str:
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(int(seconds))
+    return f"{sign}{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+class RunScreen(Screen):
+    BINDINGS = [
+        Binding("o", "open", "Open"),
+        Binding("c", "close", "Close"),
+        Binding("r", "reveal", "Reveal"),
+        Binding("n,right", "next", "Next"),
+        Binding("b,left", "back", "Back"),
+        Binding("t", "timer", "Timer ▶/❚❚"),
+        Binding("plus,equals_sign", "extend", "+1 min"),
+        Binding("v", "notes", "Notes"),
+        Binding("p", "presentation", "Present"),
+        Binding("l", "lobby", "Lobby/QR"),
+        Binding("a", "add_idea", "Add idea", show=False),
+        Binding("h", "hide_idea", "Hide idea", show=False),
+        Binding("e", "edit_idea", "Edit idea", show=False),
+        Binding("m", "merge_ideas", "Merge", show=False),
+        Binding("g", "group_ideas", "Theme", show=False),
+        Binding("i", "initiatives", "Initiatives", show=False),
+        Binding("x", "export", "Export"),
+        Binding("question_mark", "app.help", "Help"),
+    ]
+
+    def __init__(self):
+        super().__init__()
+        self.presentation = False
+        self.show_notes = True
+        self._drawn = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            yield AgendaRail(id="rail")
+            with Vertical(id="main"):
+                yield Static(id="head")
+                yield Static(id="prompt")
+                with Horizontal(id="meters"):
+                    yield Static(id="timer")
+                    yield Static(id="participation")
+                    yield Static(id="visibility")
+                with VerticalScroll(id="results-scroll"):
+                    yield Static(id="results")
+                yield Static(id="notes")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.set_interval(1 / REFRESH_HZ, self.refresh_view)
+        self.refresh_view()
+
+    @property
+    def workshop(self):
+        return self.app.workshop
+
+    def refresh_view(self, force: bool = False) -> None:
+        """Redraw what changed since the last call (cheap when nothing did)."""
+        if self.workshop is None:
+            return
+        session = self.workshop.session
+        now = self.app.clock()
+        cfg = session.current_exercise
+        state = session.exercises[cfg.id]
+        key = (session.seq, self.presentation, self.show_notes, int(state.timer.remaining(now)), int(now // 30))
+        if key == self._drawn and not force:
+            return
+        self._drawn = key
+        self.query_one(AgendaRail).show(session, now)
+        self._draw_head(session, cfg, state)
+        self._draw_meters(session, cfg, state, now)
+        self.query_one("#results", Static).update(render(session, cfg.id, presentation=self.presentation))
+        notes = self.query_one("#notes", Static)
+        notes.display = self.show_notes and not self.presentation and bool(cfg.notes.strip())
+        notes.update(Text(cfg.notes.strip(), style="italic"))
+
+    def _draw_head(self, session, cfg, state) -> None:
+        head = Text(f"Step {session.current + 1} of {len(session.template.exercises)} · ", style="dim")
+        head.append(KIND_NAMES[cfg.kind], style="dim")
+        if cfg.anonymous:
+            head.append(" · anonymous", style="bold magenta")
+        head.append("\n")
+        head.append(cfg.title, style="bold")
+        status = {"pending": ("  not started — press o to open", "yellow"), "open": ("  OPEN", "bold green"), "closed": ("  closed", "dim")}[state.status]
+        head.append(status[0], style=status[1])
+        self.query_one("#head", Static).update(head)
+        self.query_one("#prompt", Static).update(Text(cfg.prompt))
+
+    def _draw_meters(self, session, cfg, state, now) -> None:
+        remaining = state.timer.remaining(now)
+        timer = Text("⏱ ")
+        timer.append(clock_text(remaining), style="bold red" if remaining < 0 else ("bold" if state.timer.running else "dim"))
+        timer.append("" if state.timer.running else ("  paused" if state.status == "open" else ""), style="dim")
+        self.query_one("#timer", Static).update(timer)
+        done, present = self.workshop.engine.participation(cfg.id)
+        self.query_one("#participation", Static).update(Text(f"{done} of {present} have {ACTION_WORDS[cfg.kind]}"))
+        visible = results_visible(cfg, state)
+        shown = Text("phones see results" if visible else f"results hidden from phones ({cfg.reveal.replace('_', ' ')})")
+        shown.stylize("green" if visible else "dim")
+        self.query_one("#visibility", Static).update(shown)
+
+    # ------------------------------------------------------------ actions
+
+    @property
+    def current(self):
+        return self.workshop.session.current_exercise
+
+    async def _do(self, command) -> bool:
+        ok = await self.app.facilitate(command)
+        self.refresh_view(force=True)
+        return ok
+
+    async def action_open(self) -> None:
+        await self._do(c.Open(exercise=self.current.id))
+
+    async def action_close(self) -> None:
+        await self._do(c.Close(exercise=self.current.id))
+
+    async def action_reveal(self) -> None:
+        state = self.workshop.session.exercises[self.current.id]
+        if await self._do(c.Reveal(exercise=self.current.id, revealed=not state.revealed)):
+            self.notify("Results shown on phones" if not state.revealed else "Results hidden from phones again")
+
+    async def action_next(self) -> None:
+        await self._do(c.Next())
+
+    async def action_back(self) -> None:
+        await self._do(c.Back())
+
+    async def action_timer(self) -> None:
+        state = self.workshop.session.exercises[self.current.id]
+        command = c.TimerPause if state.timer.running else c.TimerStart
+        await self._do(command(exercise=self.current.id))
+
+    async def action_extend(self) -> None:
+        await self._do(c.TimerExtend(exercise=self.current.id, seconds=60))
+
+    def action_notes(self) -> None:
+        self.show_notes = not self.show_notes
+        self.refresh_view(force=True)
+
+    def action_presentation(self) -> None:
+        self.presentation = not self.presentation
+        self.screen.add_class("presenting") if self.presentation else self.screen.remove_class("presenting")
+        self.notify("Presentation mode: no notes, no names" if self.presentation else "Presentation mode off")
+        self.refresh_view(force=True)
+
+    def action_lobby(self) -> None:
+        from .lobby import LobbyScreen
+
+        self.app.push_screen(LobbyScreen())
+
+    def action_export(self) -> None:
+        from .export import ExportScreen
+
+        self.app.push_screen(ExportScreen())
+
+    def action_initiatives(self) -> None:
+        from .initiatives import InitiativesScreen
+
+        target = next((e for e in self.workshop.session.template.exercises if e.kind == "initiatives"), None)
+        if target is None:
+            self.notify("This agenda has no joint initiatives exercise.", severity="warning")
+            return
+        self.app.push_screen(InitiativesScreen(target.id))
+
+    # ------------------------------------------------------------ idea moderation
+
+    def _brainstorm(self) -> str | None:
+        if self.current.kind != "brainstorm":
+            self.notify("Idea moderation works on a brainstorm; this step is not one.", severity="warning")
+            return None
+        return self.current.id
+
+    def _ask(self, title: str, fields: list[Field], then, help_text: str = "") -> None:
+        async def done(values):
+            if values is not None:
+                await then(values)
+
+        self.app.push_screen(FormDialog(title, fields, help_text=help_text), done)
+
+    def action_add_idea(self) -> None:
+        exercise = self._brainstorm()
+        if exercise is None:
+            return
+        sides = tuple((s.label, s.id) for s in self.workshop.session.template.sides) + (("The room", "room"),)
+
+        async def then(v):
+            side = None if v["side"] == "room" else v["side"]
+            await self._do(c.SubmitIdea(exercise=exercise, text=v["text"], side=side))
+
+        self._ask("Add an idea spoken in the room", [Field("text", "Idea"), Field("side", "Whose idea", "room", options=sides)], then)
+
+    def action_hide_idea(self) -> None:
+        exercise = self._brainstorm()
+        if exercise is None:
+            return
+
+        async def then(v):
+            idea = self.workshop.session.exercises[exercise].ideas.get(v["idea"].strip())
+            await self._do(c.HideIdea(exercise=exercise, idea=v["idea"].strip(), hidden=not (idea and idea.hidden)))
+
+        self._ask("Hide or show an idea", [Field("idea", "Idea id (as shown, e.g. i12)")], then)
+
+    def action_edit_idea(self) -> None:
+        exercise = self._brainstorm()
+        if exercise is None:
+            return
+
+        async def then(v):
+            await self._do(c.EditIdea(exercise=exercise, idea=v["idea"].strip(), text=v["text"]))
+
+        self._ask("Edit an idea", [Field("idea", "Idea id"), Field("text", "New text")], then)
+
+    def action_merge_ideas(self) -> None:
+        exercise = self._brainstorm()
+        if exercise is None:
+            return
+
+        async def then(v):
+            await self._do(c.MergeIdeas(exercise=exercise, idea=v["idea"].strip(), into=v["into"].strip()))
+
+        self._ask("Merge a duplicate", [Field("idea", "Duplicate idea id"), Field("into", "Merge into idea id")], then)
+
+    def action_group_ideas(self) -> None:
+        exercise = self._brainstorm()
+        if exercise is None:
+            return
+
+        async def then(v):
+            ideas = [part.strip() for part in v["ideas"].replace(",", " ").split() if part.strip()]
+            if ideas:
+                await self._do(c.GroupIdeas(exercise=exercise, ideas=ideas, theme=v["theme"]))
+
+        self._ask(
+            "Group ideas into a theme",
+            [Field("ideas", "Idea ids", placeholder="i3 i7 i12"), Field("theme", "Theme name (empty to ungroup)")],
+            then,
+        )
