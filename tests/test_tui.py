@@ -139,3 +139,51 @@ async def test_every_step_of_the_default_agenda_runs_with_simulated_phones(works
         assert all(s.status == "closed" for s in session.exercises.values())
         scale = app.workshop.engine.result("check-out")
         assert scale.statements[0].shift is not None
+
+
+async def test_the_screen_redraws_at_most_about_four_times_a_second_under_a_storm(workshop):
+    from workshop import commands as c
+    from workshop.tui.widgets.rail import AgendaRail
+
+    app = build_app(workshop=workshop, room=ROOM)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen))
+        await pilot.press("enter")
+        await app.facilitate(c.Open(exercise="where-we-win"))
+        people = []
+        for n in range(30):
+            outcome = await workshop.handle_async(f"join:{n}", f"join-{n:04d}", c.Join(name=f"P{n}", side="it", token=f"t{n}"))
+            people.append(outcome.events[0].body.participant.id)
+        rail = app.screen.query_one(AgendaRail)
+        draws = []
+        original = rail.show
+        rail.show = lambda *args: (draws.append(1), original(*args))
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        for round_ in range(5):
+            for pid in people:
+                await workshop.handle_async(pid, f"{pid}-{round_}", c.Vote(exercise="where-we-win", item=f"i{1 + round_}"))
+                await asyncio.sleep(0.01)
+        elapsed = loop.time() - start
+        assert sum(workshop.session.exercises["where-we-win"].scores[p]["i1"] for p in people) == 30
+        assert 1 <= len(draws) <= elapsed * 4 + 2, (len(draws), elapsed)
+
+
+async def test_presentation_mode_hides_notes_names_and_the_rail(workshop):
+    from workshop import commands as c
+
+    app = build_app(workshop=workshop, room=ROOM)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen))
+        await pilot.press("enter")
+        await app.facilitate(c.Open(exercise="customer-first"))
+        outcome = await workshop.handle_async("join:z", "join-zzzz", c.Join(name="Zora Named", side="it", token="tz"))
+        pid = outcome.events[0].body.participant.id
+        await workshop.handle_async(pid, "idea-0001", c.SubmitIdea(exercise="customer-first", text="One customer view"))
+        await wait_for(pilot, lambda: "Zora Named" in text_of(app, "#results"))
+        assert app.screen.query_one("#notes").display
+        await pilot.press("p")
+        await wait_for(pilot, lambda: "Zora Named" not in text_of(app, "#results"))
+        assert "One customer view" in text_of(app, "#results")
+        assert not app.screen.query_one("#notes").display
+        assert not app.screen.query_one("#rail").display

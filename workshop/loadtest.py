@@ -26,28 +26,62 @@ NAMES = [
 ]
 
 IDEAS = {
-    "it": [
-        "Marketing buys tools we find out about when they break",
-        "Customer data copied into spreadsheets nobody secures",
-        "Campaign deadlines set before anyone asks about integration",
-        "A single customer view both teams trust",
-        "Shared roadmap for the martech stack",
-        "Security and privacy reviews built into campaign planning",
-        "Total cost of ownership counted, not just licence fees",
-        "Scale what works across all markets, not one-off pilots",
-    ],
-    "marketing": [
-        "IT takes months to approve a simple tool",
-        "We find out about platform changes after launch",
-        "Personalised offers in real time on every channel",
-        "Faster experiments: days, not quarters",
-        "A shared dashboard from lead to revenue",
-        "IT in the room when we plan the year",
-        "Help us tell the story of what technology earns",
-        "Usable systems for the people who sell",
-    ],
+    "worries": {
+        "it": [
+            "Marketing buys tools we find out about when they break",
+            "Customer data copied into spreadsheets nobody secures",
+            "Campaign deadlines set before anyone asks about integration",
+            "Pilots that never scale beyond one market",
+            "Licence fees counted, running costs forgotten",
+        ],
+        "marketing": [
+            "IT takes months to approve a simple tool",
+            "We find out about platform changes after launch",
+            "Every request becomes a project with a steering committee",
+            "Security reviews that arrive after the campaign is live",
+            "Systems built for IT, not for the people who sell",
+        ],
+    },
+    "customer": {
+        "it": [
+            "A single customer view both teams trust",
+            "Consent and preferences honoured on every channel",
+            "Fast, reliable digital service at peak times",
+            "One login across web, app and store",
+        ],
+        "marketing": [
+            "Personalised offers in real time on every channel",
+            "Faster experiments: days, not quarters",
+            "A mobile app customers actually keep",
+            "Pop-up stores that know the customer walking in",
+        ],
+    },
+    "kpi": {
+        "it": ["Time from request to live", "Platform cost per active customer", "Share of data that is consented and clean"],
+        "marketing": ["Net promoter score", "Cost per acquired customer", "Campaign lift measured against a control"],
+    },
+    "ways": {
+        "it": ["A shared backlog reviewed every fortnight", "IT architects sit in campaign planning"],
+        "marketing": ["Marketing shows IT's wins at the town hall", "Quarterly joint budget review with the CFO"],
+    },
 }
-IDEAS["other"] = IDEAS["it"][3:6] + IDEAS["marketing"][2:5]
+"""Ideas by topic and side; the topic is guessed from the exercise's id and title."""
+
+
+def idea_pool(exercise: dict, side: str) -> list[str]:
+    words = f"{exercise['id']} {exercise['title']}".lower()
+    topic = "worries" if "worr" in words or "concern" in words else "kpi" if "kpi" in words else "ways" if "way" in words else "customer"
+    pool = IDEAS[topic]
+    return list(pool.get(side) or pool["it"][:2] + pool["marketing"][:2])
+
+
+COMMENTS = [
+    "Start with one market and measure it",
+    "Needs a named owner on both sides",
+    "Tie it to the customer retention KPI",
+    "Budget has to come from both lines",
+    "Let's pilot it next quarter",
+]
 
 SIDES = ("it", "marketing", "it", "marketing", "other")
 """Side of the n-th phone, cycling: equal IT and Marketing, a few Others."""
@@ -179,14 +213,17 @@ class SimPhone:
 
     async def _scale(self, ex):
         top = ex["config"]["max"]
+        # At a check-out (a scale that compares with an earlier one) the room has
+        # moved: higher and closer together — what a good workshop does.
+        lift, lean = (0.8, 0.3) if ex["config"].get("compare_with") else (0.0, 0.8)
         for item in ex["items"]:
-            base = (top + 1) / 2 + 0.8 * self._lean() + self.rng.gauss(0, 0.8)
+            base = (top + 1) / 2 + lift + lean * self._lean() + self.rng.gauss(0, 0.8)
             value = max(1, min(top, round(base)))
             await self.send({"type": "rate", "exercise": ex["id"], "item": item["id"], "value": value})
             await self.think(0.5, 2)
 
     async def _brainstorm(self, ex):
-        pool = list(IDEAS[self.side])
+        pool = idea_pool(ex, self.side)
         self.rng.shuffle(pool)
         for text in pool[: self.rng.randint(1, min(3, ex["config"]["max_per_person"]))]:
             await self.send({"type": "submit_idea", "exercise": ex["id"], "text": text})
@@ -247,7 +284,7 @@ class SimPhone:
         await self.send({"type": "volunteer", "exercise": ex["id"], "target": target})
         if self.rng.random() < 0.4:
             await self.think(3, 10)
-            await self.send({"type": "comment", "exercise": ex["id"], "target": target, "text": self.rng.choice(IDEAS[self.side])})
+            await self.send({"type": "comment", "exercise": ex["id"], "target": target, "text": self.rng.choice(COMMENTS)})
 
 
 async def run_phones(url: str, room_code: str, count: int, *, seed: int = 7, pace: float = 1.0, stop: asyncio.Event | None = None) -> list[SimPhone]:

@@ -22,7 +22,7 @@ from .engine import Engine
 from .model import FACILITATOR, Session
 
 CONFIG_FIELDS = {
-    "scale": ("max", "labels"),
+    "scale": ("max", "labels", "compare_with"),
     "brainstorm": ("max_per_person", "max_length"),
     "dotvote": ("dots", "max_per_item", "allow_add"),
     "poll": ("multi", "other"),

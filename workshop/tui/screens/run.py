@@ -124,7 +124,7 @@ class RunScreen(Screen):
 
     def _draw_meters(self, session, cfg, state, now) -> None:
         remaining = state.timer.remaining(now)
-        timer = Text("⏱ ")
+        timer = Text("Time ", style="dim")
         timer.append(clock_text(remaining), style="bold red" if remaining < 0 else ("bold" if state.timer.running else "dim"))
         timer.append("" if state.timer.running else ("  paused" if state.status == "open" else ""), style="dim")
         self.query_one("#timer", Static).update(timer)

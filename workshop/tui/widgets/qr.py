@@ -10,6 +10,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
+DARK, LIGHT = "#000000", "#ffffff"
+"""True colours, not ANSI black/white, which many themes draw as greys."""
 QUIET = 2
 """Modules of white border; scanners want some, terminals have little room."""
 
@@ -31,7 +33,7 @@ def qr_text(data: str) -> Text:
     text = Text(no_wrap=True, overflow="crop")
     for top, bottom in zip(matrix[0::2], matrix[1::2]):
         for upper, lower in zip(top, bottom):
-            text.append("▀", style=f"{'black' if upper else 'white'} on {'black' if lower else 'white'}")
+            text.append("▀", style=f"{DARK if upper else LIGHT} on {DARK if lower else LIGHT}")
         text.append("\n")
     text.rstrip()
     return text
@@ -44,8 +46,8 @@ def matrix_from_text(text: Text) -> list[list[bool]]:
         top, bottom = [], []
         for span_text, style in _cells(line):
             for _ in span_text:
-                top.append(style.color.name == "black")
-                bottom.append(style.bgcolor.name == "black")
+                top.append(style.color.triplet.hex == DARK)
+                bottom.append(style.bgcolor.triplet.hex == DARK)
         rows.extend([top, bottom])
     return rows
 
