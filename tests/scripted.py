@@ -1,0 +1,391 @@
+"""A whole CIO–CMO alignment workshop, replayed through the core with a fixed clock
+and fixed phone tokens: the fixture of the export tests and their golden files.
+
+`scripted_workshop()` returns an `Engine` holding the finished session. Every input
+goes through `Engine.handle` exactly as the room server would send it, so the
+session is what a real morning would have produced, and the same calls always give
+the same session (no clock, no randomness).
+
+What the script puts in, so that the tests have something to look for:
+
+- eight people: three IT, four Marketing (one without a name), one Other; five of
+  the names are hostile (`HOSTILE_NAMES`);
+- a visible perception gap at check-in that narrows at check-out;
+- an anonymous "What worries us" brainstorm with themes, a merged duplicate and
+  one idea the facilitator hid (`HIDDEN_IDEA`: it must appear nowhere);
+- ideas whose text tries HTML, Markdown and Rich markup (`HOSTILE_IDEAS`);
+- an ownership vote with contested rows (the budget, tools bought outside IT);
+- three drafted initiatives with leads: two agreed, one parked.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+from workshop import commands as c
+from workshop.agenda import load_template
+from workshop.engine import Accepted, Engine
+from workshop.model import FACILITATOR
+
+TEMPLATE = Path(__file__).resolve().parent.parent / "exercises" / "cio-cmo-alignment.toml"
+SESSION_ID = "2025-05-14-acme-cio-cmo-offsite"
+START = 1_747_213_200.0
+"""Wednesday 14 May 2025, 09:00 UTC."""
+
+PEOPLE = [
+    # (token, name, side)
+    ("tok-dana", "Dana Whitfield", "it"),
+    ("tok-script", "<script>alert(1)</script>", "it"),
+    ("tok-pipe", "| pipe | name", "it"),
+    ("tok-maya", "Maya Okafor", "marketing"),
+    ("tok-rich", "[bold]Rich[/bold]", "marketing"),
+    ("tok-stars", "**stars**", "marketing"),
+    ("tok-anon", "", "marketing"),
+    ("tok-hash", "# heading", "other"),
+]
+HOSTILE_NAMES = ["<script>alert(1)</script>", "[bold]Rich[/bold]", "| pipe | name", "**stars**", "# heading"]
+NAMED = [name for _, name, _ in PEOPLE if name]
+
+HIDDEN_IDEA = "Honestly the CIO should just be replaced"
+HOSTILE_IDEAS = [
+    "<img src=x onerror=alert(2)> vendors pick our stack",
+    "[link=https://evil.example]Click here[/link] for shadow IT",
+    "Ship `rm -rf` *fast* and _loose_ | no review",
+    "- 1. # Not a heading, not a list",
+]
+
+
+class Script:
+    """Drives one engine with a clock that moves forward one minute per step."""
+
+    def __init__(self):
+        template = load_template(TEMPLATE)
+        first = Engine.create_event(
+            session_id=SESSION_ID,
+            title="Acme CIO–CMO offsite",
+            organisation="Acme Retail Group",
+            facilitator="Jordan Reyes",
+            template_name="cio-cmo-alignment",
+            template=template,
+            room_code="QX7M2K",
+            now=START,
+        )
+        self.engine = Engine.replay([first])
+        self.now = START
+        self._ids = itertools.count(1)
+        self.pid: dict[str, str] = {}
+        """Token → participant id."""
+
+    def tick(self, seconds: float = 20.0) -> float:
+        self.now += seconds
+        return self.now
+
+    def send(self, actor: str, command) -> Accepted:
+        outcome = self.engine.handle(actor, f"c{next(self._ids)}", command, self.tick())
+        assert isinstance(outcome, Accepted), f"{actor} {command!r}: {outcome}"
+        return outcome
+
+    def facilitator(self, command) -> Accepted:
+        return self.send(FACILITATOR, command)
+
+    def by(self, token: str, command) -> Accepted:
+        return self.send(self.pid[token], command)
+
+    def join_all(self) -> None:
+        for token, name, side in PEOPLE:
+            outcome = self.send(token, c.Join(name=name, side=side, token=token))
+            self.pid[token] = outcome.events[0].body.participant.id
+
+    def item(self, exercise: str, text: str) -> str:
+        for item in self.engine.session.exercises[exercise].items:
+            if item.text == text:
+                return item.id
+        raise KeyError(f"{exercise}: no item {text!r}")
+
+    def idea(self, exercise: str, token: str | None, text: str, side: str | None = None) -> str:
+        command = c.SubmitIdea(exercise=exercise, text=text, side=side)
+        outcome = self.facilitator(command) if token is None else self.by(token, command)
+        return outcome.events[0].body.idea.id
+
+    def open(self, exercise: str) -> None:
+        self.facilitator(c.Open(exercise=exercise))
+
+    def close(self, exercise: str) -> None:
+        self.tick(240)
+        self.facilitator(c.Close(exercise=exercise))
+
+
+PULSE_IN = {
+    # token: ratings of the three statements
+    "tok-dana": (4, 3, 3), "tok-script": (4, 2, 4), "tok-pipe": (3, 2, 4),
+    "tok-maya": (2, 3, 1), "tok-rich": (2, 3, 2), "tok-stars": (1, 2, 1), "tok-anon": (2, 4, 2),
+    "tok-hash": (3, 3, 2),
+}
+PULSE_OUT = {
+    "tok-dana": (4, 4, 3), "tok-script": (4, 4, 4), "tok-pipe": (4, 3, 3),
+    "tok-maya": (4, 4, 3), "tok-rich": (3, 4, 3), "tok-stars": (3, 4, 2), "tok-anon": (3, 4, 3),
+    "tok-hash": (4, 4, 3),
+}
+
+
+def _pulse(s: Script, exercise: str, ratings: dict) -> None:
+    s.open(exercise)
+    for token, values in ratings.items():
+        for item, value in zip(("i1", "i2", "i3"), values):
+            s.by(token, c.Rate(exercise=exercise, item=item, value=value))
+    s.close(exercise)
+
+
+def _worries(s: Script) -> None:
+    ex = "worries"
+    s.open(ex)
+    scale = s.idea(ex, "tok-dana", "Marketing tools that cannot scale across our markets")
+    s.idea(ex, "tok-script", "Security and privacy skipped to hit a campaign date")
+    dup = s.idea(ex, "tok-pipe", "Nobody budgets for the running costs of new tools")
+    s.idea(ex, "tok-script", HOSTILE_IDEAS[0])
+    slow = s.idea(ex, "tok-maya", "IT takes months to approve a simple tool")
+    s.idea(ex, "tok-rich", "We hear no before the question is finished")
+    costs = s.idea(ex, "tok-stars", "Running costs of new tools are never budgeted")
+    hidden = s.idea(ex, "tok-anon", HIDDEN_IDEA)
+    s.idea(ex, "tok-hash", HOSTILE_IDEAS[1])
+    s.facilitator(c.HideIdea(exercise=ex, idea=hidden))
+    s.facilitator(c.MergeIdeas(exercise=ex, idea=dup, into=costs))
+    s.facilitator(c.GroupIdeas(exercise=ex, ideas=[scale, costs], theme="Scale and running costs"))
+    s.facilitator(c.GroupIdeas(exercise=ex, ideas=[slow], theme="Speed versus control"))
+    s.close(ex)
+    s.facilitator(c.Reveal(exercise=ex))
+
+
+def _customer_first(s: Script) -> None:
+    ex = "customer-first"
+    s.open(ex)
+    one = s.idea(ex, "tok-maya", "One view of the customer across every channel")
+    memory = s.idea(ex, "tok-dana", "Service that remembers the last conversation")
+    offers = s.idea(ex, "tok-rich", "Personal offers while the customer is still browsing")
+    mobile = s.idea(ex, "tok-pipe", "A mobile checkout that just works")
+    s.idea(ex, "tok-stars", "Delivery updates customers can trust")
+    s.idea(ex, "tok-script", HOSTILE_IDEAS[2])
+    s.idea(ex, None, "Prices that match in store and online", side="other")
+    s.facilitator(c.GroupIdeas(exercise=ex, ideas=[one, memory], theme="One customer view"))
+    s.facilitator(c.GroupIdeas(exercise=ex, ideas=[offers], theme="Personal and timely"))
+    s.facilitator(c.GroupIdeas(exercise=ex, ideas=[mobile], theme="Frictionless mobile"))
+    s.close(ex)
+
+
+def _dots(s: Script, ex: str, votes: dict[str, list[str]]) -> None:
+    """Each token spends dots on items by text (a text listed twice gets two dots)."""
+    for token, texts in votes.items():
+        for text in texts:
+            s.by(token, c.Vote(exercise=ex, item=s.item(ex, text)))
+
+
+def _objectives(s: Script) -> None:
+    ex = "shared-objectives"
+    s.open(ex)
+    one, personal, mobile = "One customer view", "Personal and timely", "Frictionless mobile"
+    delivery, prices = "Delivery updates customers can trust", "Prices that match in store and online"
+    hostile = HOSTILE_IDEAS[2]
+    _dots(s, ex, {
+        "tok-dana": [one, one, mobile, delivery, prices],
+        "tok-script": [one, mobile, mobile, hostile, delivery],
+        "tok-pipe": [mobile, mobile, one, prices, prices],
+        "tok-maya": [one, one, personal, personal, delivery],
+        "tok-rich": [personal, personal, personal, one, mobile],
+        "tok-stars": [personal, one, one, delivery, prices],
+        "tok-anon": [personal, personal, one, mobile, delivery],
+        "tok-hash": [one, mobile, delivery, delivery, prices],
+    })
+    s.close(ex)
+
+
+def _where_we_win(s: Script) -> None:
+    ex = "where-we-win"
+    s.open(ex)
+    added = s.by("tok-stars", c.AddItem(exercise=ex, text="Customer data platform | CDP")).events[0].body.item.text
+    retention, platforms = "Customer engagement and retention", "Choosing and rolling out marketing platforms"
+    metrics, ai, analytics = "Choosing and capturing metrics and KPIs", "AI and machine learning", "Analytics and modelling"
+    mobile, digital = "Mobile apps", "Digital media and online interaction"
+    _dots(s, ex, {
+        "tok-dana": [analytics, analytics, metrics, ai, retention],
+        "tok-script": [ai, ai, analytics, metrics, platforms],
+        "tok-pipe": [analytics, metrics, metrics, added, retention],
+        "tok-maya": [retention, retention, platforms, digital, added],
+        "tok-rich": [digital, digital, retention, mobile, platforms],
+        "tok-stars": [added, added, retention, platforms, platforms],
+        "tok-anon": [retention, mobile, mobile, digital, added],
+        "tok-hash": [retention, analytics, metrics, added, ai],
+    })
+    s.close(ex)
+
+
+def _kpis(s: Script) -> None:
+    ex = "kpi-ideas"
+    s.open(ex)
+    s.idea(ex, "tok-maya", "Cost per acquired customer")
+    s.idea(ex, "tok-dana", "Time from idea to launch")
+    nps = s.idea(ex, "tok-rich", "Net promoter score")
+    dup = s.idea(ex, "tok-hash", "NPS")
+    s.facilitator(c.MergeIdeas(exercise=ex, idea=dup, into=nps))
+    s.close(ex)
+    ex = "shared-kpis"
+    s.open(ex)
+    revenue, retention, conversion = "Revenue generated", "Customer retention", "Lead conversion"
+    cost, launch, nps_text = "Cost per acquired customer", "Time from idea to launch", "Net promoter score"
+    _dots(s, ex, {
+        "tok-dana": [launch, launch, revenue, retention, cost],
+        "tok-script": [launch, retention, retention, revenue, nps_text],
+        "tok-pipe": [revenue, revenue, launch, cost, retention],
+        "tok-maya": [conversion, conversion, revenue, retention, retention],
+        "tok-rich": [conversion, nps_text, nps_text, retention, revenue],
+        "tok-stars": [cost, cost, conversion, retention, revenue],
+        "tok-anon": [retention, retention, conversion, nps_text, revenue],
+        "tok-hash": [revenue, retention, launch, conversion, cost],
+    })
+    s.close(ex)
+
+
+OWNERSHIP = {
+    # token: choice per row (0 CIO leads, 1 CMO leads, 2 Joint), rows in template order
+    "tok-dana":   (0, 0, 2, 0, 0, 2, 0, 1),
+    "tok-script": (0, 2, 0, 0, 0, 0, 0, 1),
+    "tok-pipe":   (0, 0, 2, 0, 0, 2, 0, 2),
+    "tok-maya":   (2, 1, 1, 1, 1, 2, 0, 1),
+    "tok-rich":   (0, 1, 1, 1, 1, 2, 2, 1),
+    "tok-stars":  (0, 1, 1, 1, 2, 1, 0, 1),
+    "tok-anon":   (2, 1, 1, 1, 1, 2, 0, 2),
+    "tok-hash":   (0, 2, 2, 2, 0, 2, 0, 1),
+}
+
+
+def _ownership(s: Script) -> None:
+    ex = "who-leads"
+    s.open(ex)
+    items = [item.id for item in s.engine.session.exercises[ex].items]
+    for token, choices in OWNERSHIP.items():
+        for item, choice in zip(items, choices):
+            s.by(token, c.ChooseOwner(exercise=ex, item=item, choice=choice))
+    s.close(ex)
+
+
+def _budget(s: Script) -> None:
+    ex = "budget"
+    s.open(ex)
+    texts = [item.text for item in s.engine.session.exercises[ex].items]
+    splits = {
+        "tok-dana": (20, 30, 20, 10, 20),
+        "tok-script": (10, 30, 30, 20, 10),
+        "tok-pipe": (20, 40, 20, 10, 10),
+        "tok-maya": (50, 10, 10, 10, 20),
+        "tok-rich": (40, 10, 10, 20, 20),
+        "tok-stars": (30, 10, 10, 10, 40),
+        "tok-anon": (40, 10, 0, 20, 30),
+        "tok-hash": (30, 20, 20, 10, 20),
+    }
+    for token, points in splits.items():
+        allocation = {s.item(ex, text): p for text, p in zip(texts, points)}
+        s.by(token, c.Allocate(exercise=ex, points=allocation))
+    s.close(ex)
+
+
+def _matrix(s: Script) -> None:
+    ex = "impact-effort"
+    s.open(ex)
+    items = [item.id for item in s.engine.session.exercises[ex].items]
+    # (impact, effort) per item, in the order of the matrix's items; IT sees more effort
+    it_view = [(5, 4), (4, 4), (3, 2), (4, 2), (2, 2), (2, 4)]
+    mkt_view = [(5, 3), (5, 2), (4, 1), (4, 2), (2, 1), (2, 2)]
+    for token, _, side in PEOPLE:
+        view = it_view if side == "it" else mkt_view if side == "marketing" else [(4, 3)] * 6
+        for item, (x, y) in zip(items, view):
+            s.by(token, c.Place(exercise=ex, item=item, x=x, y=y))
+    s.close(ex)
+
+
+def _initiatives(s: Script) -> None:
+    ex = "joint-initiatives"
+    s.open(ex)
+    drafted = {}
+    plans = [
+        ("One customer view", "One customer view in 12 months", {
+            "outcome": "Customers are recognised on every channel, with no repeated questions",
+            "kpi": "Customer retention", "target": "+5 points repeat-purchase rate",
+            "timeframe": "Pilot in Q3, all channels in 12 months",
+            "it_lead": "Dana Whitfield", "marketing_lead": "Maya Okafor", "budget_share": "40%",
+            "first_step": "Joint requirements workshop on the customer record, week of 2 June",
+        }, "agreed"),
+        ("Frictionless mobile", "Mobile checkout that just works", {
+            "outcome": "Checkout on a phone in under a minute",
+            "kpi": "Lead conversion", "target": "Mobile conversion from 1.8% to 2.5%",
+            "timeframe": "6 months",
+            "it_lead": "| pipe | name", "marketing_lead": "**stars**", "budget_share": "25%",
+            "first_step": "Shadow the mobile team for a day; <b>list</b> the top 5 drop-offs",
+        }, "agreed"),
+        ("Personal and timely", "Real-time personal offers", {
+            "outcome": "Offers that fit what the customer is doing right now",
+            "kpi": "Revenue generated", "target": "+3% online revenue",
+            "timeframe": "Revisit after the customer view pilot",
+            "it_lead": "<script>alert(1)</script>", "marketing_lead": "[bold]Rich[/bold]", "budget_share": "10%",
+            "first_step": "Check consent and privacy rules with legal",
+        }, "parked"),
+    ]
+    for source, title, fields, status in plans:
+        outcome = s.facilitator(c.DraftInitiative(exercise=ex, title=title, source_item=s.item(ex, source)))
+        iid = outcome.events[0].body.initiative.id
+        drafted[source] = iid
+        s.facilitator(c.UpdateInitiative(exercise=ex, initiative=iid, fields=fields))
+        s.facilitator(c.SetInitiativeStatus(exercise=ex, initiative=iid, status=status))
+    one, mobile = drafted["One customer view"], drafted["Frictionless mobile"]
+    for token, target in [("tok-dana", one), ("tok-maya", one), ("tok-stars", mobile), ("tok-pipe", mobile), ("tok-hash", one)]:
+        s.by(token, c.Volunteer(exercise=ex, target=target))
+    s.by("tok-rich", c.Comment(exercise=ex, target=one, text="Start with loyalty members; their data is cleanest"))
+    s.by("tok-script", c.Comment(exercise=ex, target=mobile, text="<b>Bold</b> claim | needs | a load test"))
+    s.by("tok-anon", c.Comment(exercise=ex, target=s.item(ex, "Delivery updates customers can trust"), text="Worth a quick win later"))
+    s.close(ex)
+
+
+def _ways(s: Script) -> None:
+    ex = "ways-of-working"
+    s.open(ex)
+    items = [item.id for item in s.engine.session.exercises[ex].items]
+    picks = {
+        "tok-dana": ([0, 4], ""), "tok-script": ([0, 2], ""), "tok-pipe": ([0, 3, 4], ""),
+        "tok-maya": ([0, 1, 4], ""), "tok-rich": ([1, 2], "A shared channel called #it-mkt"),
+        "tok-stars": ([1, 4], ""), "tok-anon": ([2, 3], ""), "tok-hash": ([0], "Quarterly joint demo day"),
+    }
+    for token, (chosen, other) in picks.items():
+        s.by(token, c.Pick(exercise=ex, items=[items[i] for i in chosen], other=other))
+    s.close(ex)
+    ex = "more-ways"
+    s.open(ex)
+    s.idea(ex, "tok-dana", "IT reviews marketing's tools with a systems view, not a veto")
+    s.idea(ex, "tok-maya", "Marketing builds the ROI and TCO visuals for IT's board pack")
+    s.idea(ex, "tok-hash", HOSTILE_IDEAS[3])
+    s.close(ex)
+
+
+def scripted_workshop() -> Engine:
+    """The finished session, built from scratch (a few hundred commands, ~50 ms)."""
+    s = Script()
+    s.join_all()
+    _pulse(s, "check-in", PULSE_IN)
+    _worries(s)
+    _customer_first(s)
+    _objectives(s)
+    _where_we_win(s)
+    _kpis(s)
+    _ownership(s)
+    _budget(s)
+    _matrix(s)
+    _initiatives(s)
+    _ways(s)
+    _pulse(s, "check-out", PULSE_OUT)
+    s.facilitator(c.Publish())
+    return s.engine
+
+
+def worry_authors(engine: Engine) -> list[str]:
+    """Names of everyone who wrote in the anonymous 'What worries us' brainstorm."""
+    session = engine.session
+    authors = {idea.author for idea in session.exercises["worries"].ideas.values()}
+    return sorted(session.participants[pid].name for pid in authors if pid in session.participants and session.participants[pid].name)

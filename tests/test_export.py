@@ -1,0 +1,428 @@
+"""The joint agenda export: content, escaping, anonymity, determinism, JSON round trip.
+
+The fixture is `tests/scripted.py`: a whole workshop replayed through the core with
+a fixed clock. Its three exports are kept in `tests/golden/` and compared byte for
+byte. After an intended change to the export (or to the default template, whose
+titles and prompts appear in it), regenerate them and review the diff:
+
+    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_export.py -k golden
+
+The browser checks (Chromium, PDF) are in `test_export_browser.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scripted import HIDDEN_IDEA, HOSTILE_IDEAS, HOSTILE_NAMES, SESSION_ID, scripted_workshop, worry_authors
+from workshop import commands as c
+from workshop.engine import Engine
+from workshop.export import document, file_name, results_from_json, to_html, to_json, to_markdown, write_exports
+from workshop.export import markdown as md
+from workshop.export.build import EMPTY
+from workshop.export.common import View
+from workshop.export.json import exported_result
+from workshop.model import Session
+
+GOLDEN = Path(__file__).parent / "golden"
+RENDER = {"md": to_markdown, "html": to_html, "json": to_json}
+
+markdown_it = pytest.importorskip("markdown_it")
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return scripted_workshop()
+
+
+@pytest.fixture(scope="module")
+def exports(engine) -> dict[str, str]:
+    return {fmt: render(engine) for fmt, render in RENDER.items()}
+
+
+def gfm(text: str) -> str:
+    """Markdown rendered the way GitHub would (tables, strikethrough, autolinks)."""
+    return markdown_it.MarkdownIt("gfm-like").render(text)
+
+
+class Parsed(HTMLParser):
+    """Tags, attributes and the text content of an HTML document."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.chunks: list[str] = []
+        self.links: list[tuple[str, str]] = []
+        self._href: str | None = None
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag == "a":
+            self._href = dict(attrs).get("href", "")
+            self.links.append((self._href, ""))
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            self._href = None
+
+    def handle_data(self, data):
+        self.chunks.append(data)
+        if self._href is not None:
+            href, text = self.links[-1]
+            self.links[-1] = (href, text + data)
+
+    @property
+    def text(self) -> str:
+        return re.sub(r"\s+", " ", "".join(self.chunks))
+
+    def names(self) -> list[str]:
+        return [tag for tag, _ in self.tags]
+
+
+# ------------------------------------------------------------------ golden files
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "json"])
+def test_the_export_matches_its_golden_file_byte_for_byte(exports, fmt):
+    path = GOLDEN / f"joint-agenda.{fmt}"
+    produced = exports[fmt].encode("utf-8")
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        GOLDEN.mkdir(exist_ok=True)
+        path.write_bytes(produced)
+    assert path.exists(), f"{path} is missing; run with UPDATE_GOLDEN=1 to create it"
+    assert produced == path.read_bytes(), f"{fmt} export changed; if intended, regenerate with UPDATE_GOLDEN=1 and review the diff"
+
+
+# ------------------------------------------------------------------ determinism
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "json"])
+def test_exporting_twice_gives_the_same_bytes(exports, fmt):
+    again = RENDER[fmt](scripted_workshop())
+    assert again == exports[fmt]
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "json"])
+def test_a_session_reloaded_from_its_snapshot_exports_the_same_bytes(engine, exports, fmt):
+    reloaded = Session.model_validate(json.loads(json.dumps(engine.session.model_dump(mode="json"))))
+    assert RENDER[fmt](reloaded) == exports[fmt]
+
+
+def test_the_date_comes_from_the_session_not_the_clock(engine, exports):
+    assert "14 May 2025" in exports["md"]
+    assert json.loads(exports["json"])["session"]["date"] == "2025-05-14"
+
+
+def test_write_exports_names_files_after_the_session_and_writes_the_same_text(engine, exports, tmp_path):
+    paths = write_exports(engine, tmp_path / "out", ["md", "html", "json"])
+    assert [p.name for p in paths] == [f"{SESSION_ID}-joint-agenda.{ext}" for ext in ("md", "html", "json")]
+    for path, fmt in zip(paths, ("md", "html", "json")):
+        assert path.read_bytes() == exports[fmt].encode("utf-8")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(p.name for p in paths)
+
+
+def test_write_exports_refuses_an_unknown_format_before_writing_anything(engine, tmp_path):
+    with pytest.raises(ValueError, match="pdf"):
+        write_exports(engine, tmp_path, ["md", "pdf"])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_file_names_use_the_session_id(engine):
+    assert file_name(engine.session, "html") == f"{SESSION_ID}-joint-agenda.html"
+
+
+# ------------------------------------------------------------------ content
+
+
+def test_the_header_lists_participants_by_side_and_counts_the_unnamed(exports):
+    text = Parsed(exports["html"]).text
+    assert "Acme Retail Group" in text and "Jordan Reyes" in text
+    assert "8: 3 IT, 4 Marketing, 1 Other" in text
+    assert "Maya Okafor, [bold]Rich[/bold], **stars**, 1 anonymous participant" in text
+
+
+def test_the_executive_summary_names_objectives_agreed_initiatives_and_contested_roles(engine):
+    doc = document(engine)
+    summary = doc.sections[0]
+    assert summary.title == "Executive summary"
+    body = md.section(summary)
+    text = "\n".join(body)
+    assert text.index("One customer view") < text.index("Personal and timely")
+    assert "IT lead: Dana Whitfield; Marketing lead: Maya Okafor" in text
+    assert "Real-time personal offers" not in text  # parked
+    assert "4 of 8 accountabilities are still contested" in text
+    assert "1.8 → 3.2 (+1.5)" in text  # Marketing's shift on the first statement
+
+
+def test_sections_come_in_the_documented_order(engine):
+    titles = [s.title for s in document(engine).sections]
+    assert titles == [
+        "Executive summary", "Shared objectives", "Shared KPIs", "Where we collaborate",
+        "Roles and accountabilities", "Budget as a shared opportunity", "Joint initiatives",
+        "Ways of working", "The perception gap, before and after", "Concerns raised and parked items",
+        "Appendix: every input",
+    ]
+
+
+def test_contested_rows_show_each_sides_leader(exports):
+    assert "| The marketing technology budget | **⚑ Contested** | 50% | CIO leads | CMO leads | Joint |" in exports["md"]
+
+
+def test_initiatives_get_their_quadrant_by_matching_the_matrix_items(exports):
+    table = [line for line in exports["md"].splitlines() if line.startswith("| One customer view in 12 months |")]
+    assert table and table[0].endswith("| Agreed | Big bet |")
+
+
+def test_a_parked_initiative_is_listed_under_parked_items_not_in_the_initiatives_table(engine):
+    doc = document(engine)
+    initiatives = next(s for s in doc.sections if s.key == "initiatives")
+    concerns = next(s for s in doc.sections if s.key == "concerns")
+    assert "Real-time personal offers" not in "\n".join(md.section(initiatives))
+    assert "Real-time personal offers" in "\n".join(md.section(concerns))
+
+
+def test_the_perception_gap_is_shown_before_and_after_with_flags(exports):
+    line = next(line for line in exports["md"].splitlines() if line.startswith("| Technology spending is decided jointly |"))
+    assert "**⚑ +2.2** | +0.6 |" in line
+
+
+def test_facilitator_notes_never_reach_any_export(engine, exports):
+    for cfg in engine.session.template.exercises:
+        phrase = " ".join(cfg.notes.split())[:60]
+        for fmt, text in exports.items():
+            assert phrase not in " ".join(text.split()), f"{cfg.id} notes leaked into {fmt}"
+
+
+def test_room_code_and_tokens_are_not_exported(engine, exports):
+    for fmt, text in exports.items():
+        assert engine.session.room_code not in text, fmt
+        assert "tok-dana" not in text, fmt
+
+
+# ------------------------------------------------------------------ hidden and anonymous
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "json"])
+def test_a_hidden_idea_appears_in_no_format(exports, fmt):
+    assert HIDDEN_IDEA not in exports[fmt]
+    assert "replaced" not in exports[fmt]
+
+
+def _md_parts(text: str, title: str) -> list[str]:
+    """Every `### <title>` part of a Markdown export, up to the next heading."""
+    parts = re.findall(rf"^### (?:\d+\. )?{re.escape(title)}\n(.*?)(?=^##|^---$)", text, flags=re.M | re.S)
+    assert parts, title
+    return parts
+
+
+def _html_parts(text: str, key: str) -> str:
+    match = re.search(rf'<section class="part" id="{key}">(.*?)</section>', text, flags=re.S)
+    assert match, key
+    return match.group(1)
+
+
+def test_no_author_of_an_anonymous_exercise_is_named_in_its_section_or_appendix(engine, exports):
+    names = worry_authors(engine)
+    assert "Dana Whitfield" in names and "<script>alert(1)</script>" in names
+    md_parts = _md_parts(exports["md"], "What worries us")
+    assert len(md_parts) == 2  # the concerns section and the appendix
+    html_parts = [_html_parts(exports["html"], "concerns-worries"), _html_parts(exports["html"], "appendix-worries")]
+    for name in names:
+        for part in md_parts:
+            assert name not in part and md.escape(name) not in part, name
+        for part in html_parts:
+            assert Parsed(part).text.find(name) == -1, name
+    for part in md_parts + html_parts:
+        assert "Anonymous participant" not in part  # even the unnamed person is only a side here
+
+
+def test_the_json_of_an_anonymous_exercise_holds_aliases_not_participant_ids(engine, exports):
+    data = json.loads(exports["json"])
+    worries = next(ex for ex in data["exercises"] if ex["id"] == "worries")
+    dumped = json.dumps(worries)
+    for pid in engine.session.participants:
+        assert f'"{pid}"' not in dumped
+    assert {idea["author"] for idea in worries["inputs"]["ideas"]} <= set(worries["inputs"]["sides"])
+    assert worries["redacted"] == {"anonymised": True, "hidden_ideas": 1}
+
+
+def test_names_do_appear_in_the_appendix_of_a_named_exercise(exports):
+    part = _md_parts(exports["md"], "Check-in pulse")[0]
+    assert "| Dana Whitfield | IT | 4 | 3 | 3 |" in part
+
+
+# ------------------------------------------------------------------ JSON round trip
+
+
+def test_the_json_holds_the_documented_top_level_shape(exports):
+    data = json.loads(exports["json"])
+    assert set(data) == {"format", "version", "session", "sides", "participants", "exercises"}
+    assert all("token" not in p for p in data["participants"])
+    first = data["exercises"][0]
+    assert {"id", "kind", "config", "inputs", "result", "redacted", "section", "anonymous"} <= set(first)
+    assert "notes" not in first["config"]
+
+
+def test_results_loaded_back_from_json_equal_the_engines_results(engine, exports):
+    loaded = results_from_json(exports["json"])
+    view = View(engine)
+    assert list(loaded) == [cfg.id for cfg in engine.session.template.exercises]
+    for cfg in engine.session.template.exercises:
+        again = loaded[cfg.id].model_dump(mode="json")
+        assert again == exported_result(view, cfg.id)
+        redacted = cfg.anonymous or engine.session.exercises[cfg.id].ideas and any(
+            i.hidden for i in engine.session.exercises[cfg.id].ideas.values()
+        )
+        if not redacted:
+            assert again == engine.result(cfg.id).model_dump(mode="json"), cfg.id
+
+
+def test_every_raw_input_is_in_the_json(engine, exports):
+    data = {ex["id"]: ex for ex in json.loads(exports["json"])["exercises"]}
+    for cfg in engine.session.template.exercises:
+        state = engine.session.exercises[cfg.id]
+        if cfg.anonymous:
+            assert len(data[cfg.id]["inputs"]["ideas"]) == sum(1 for i in state.ideas.values() if not i.hidden)
+            continue
+        assert data[cfg.id]["inputs"]["scores"] == {pid: s for pid, s in state.scores.items() if s}
+        assert data[cfg.id]["inputs"]["places"] == {pid: {i: list(xy) for i, xy in p.items()} for pid, p in state.places.items() if p}
+
+
+def test_results_from_json_refuses_another_document():
+    with pytest.raises(ValueError, match="joint agenda"):
+        results_from_json('{"format": "something else"}')
+
+
+# ------------------------------------------------------------------ participant text is data
+
+
+def test_no_participant_text_becomes_html_in_the_html_export(exports):
+    parsed = Parsed(exports["html"])
+    assert not {"script", "img", "b", "iframe", "object"} & set(parsed.names())
+    assert not [attrs for _, attrs in parsed.tags if any(k.startswith("on") for k in attrs)]
+    assert not parsed.links or all(href.startswith("#") for href, _ in parsed.links)
+    for text in HOSTILE_NAMES + HOSTILE_IDEAS + ["<b>Bold</b> claim | needs | a load test"]:
+        assert text in parsed.text, text
+
+
+def test_the_html_export_fetches_nothing_and_forbids_it(exports):
+    html = exports["html"]
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", html, flags=re.I)
+    assert "@import" not in html and "url(" not in html
+
+
+def test_no_participant_text_becomes_markup_in_the_markdown_export(engine, exports):
+    rendered = gfm(exports["md"])
+    parsed = Parsed(rendered)
+    assert not {"script", "img", "b", "code", "del", "iframe"} & set(parsed.names())
+    for href, text in parsed.links:
+        assert href == text, f"participant text made a disguised link: {text!r} → {href!r}"
+    for text in HOSTILE_NAMES + HOSTILE_IDEAS:
+        assert text in parsed.text, text
+    doc = document(engine)
+    headings = 1 + len(doc.sections) + sum(len(s.parts) for s in doc.sections)
+    assert len([t for t in parsed.names() if re.fullmatch(r"h[1-6]", t)]) == headings
+    assert parsed.names().count("table") == exports["md"].count("\n| ---")
+
+
+def test_every_markdown_table_row_has_as_many_cells_as_its_header(exports):
+    tokens = markdown_it.MarkdownIt("gfm-like").parse(exports["md"])
+    header = cells = 0
+    rows = 0
+    for token in tokens:
+        if token.type == "thead_open":
+            header, cells = 0, None
+        elif token.type == "th_open":
+            header += 1
+        elif token.type == "tr_open":
+            cells = 0
+        elif token.type == "td_open":
+            cells += 1
+        elif token.type == "tr_close" and cells:
+            assert cells == header
+            rows += 1
+    assert rows > 100
+
+
+printable = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Co", "Cn")), min_size=1, max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(printable)
+def test_any_text_stays_literal_in_a_markdown_paragraph(text):
+    expected = " ".join(text.split())
+    rendered = gfm(md.line_start(md.escape(text)) + "\n")
+    parsed = Parsed(rendered)
+    if not expected:
+        return
+    assert parsed.names() in (["p"], ["p", "a"]), rendered
+    assert parsed.text.strip() == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(printable, printable)
+def test_any_text_stays_in_its_markdown_table_cell(first, second):
+    rendered = gfm(f"| a | b |\n| --- | --- |\n| {md.escape(first)} | {md.escape(second)} |\n")
+    parsed = Parsed(rendered)
+    assert parsed.names().count("td") == 2, rendered
+    cells = re.findall(r"<td>(.*?)</td>", rendered, flags=re.S)
+    for cell, text in zip(cells, (first, second)):
+        assert Parsed(cell).text.strip() == " ".join(text.split())
+
+
+def test_rich_markup_in_a_name_stays_literal_everywhere(exports):
+    assert "[bold]Rich[/bold]" in Parsed(exports["html"]).text
+    assert "[bold]Rich[/bold]" in Parsed(gfm(exports["md"])).text
+    assert any(p["name"] == "[bold]Rich[/bold]" for p in json.loads(exports["json"])["participants"])
+
+
+# ------------------------------------------------------------------ other templates
+
+
+def test_a_custom_template_places_exercises_by_section_and_says_when_a_section_is_empty(make_room):
+    room = make_room(
+        {"id": "spend", "kind": "poll", "options": ["More", "Less"], "section": "budget"},
+        {"id": "mood", "kind": "scale", "statements": ["We are aligned"]},
+    )
+    it, mkt = room.join("it", "Ana"), room.join("marketing", "Ben")
+    room.open("spend")
+    room.accepts(it, c.Pick(exercise="spend", items=["i1"]))
+    room.accepts(mkt, c.Pick(exercise="spend", items=["i2"]))
+    room.open("mood")
+    room.accepts(it, c.Rate(exercise="mood", item="i1", value=4))
+    text = to_markdown(room.engine)
+    budget = text.split("## Budget as a shared opportunity")[1].split("\n## ")[0]
+    assert "### Spend" in budget and "| More | 1 | 1 | 0 | 0 |" in budget
+    objectives = text.split("## Shared objectives")[1].split("\n## ")[0]
+    assert EMPTY in objectives
+    appendix = text.split("## Appendix: every input")[1]
+    assert "### 2. Mood" in appendix and "We are aligned" in appendix
+    assert "### Mood" not in text.split("## Appendix")[0]  # no section: appendix only
+    assert "| Ana | IT | 4 |" in appendix
+
+
+@pytest.mark.parametrize("template", ["cio-cmo-alignment", "quick-alignment"])
+def test_a_session_where_nothing_happened_yet_exports_in_every_format(template):
+    from workshop.agenda import find_template
+
+    found = find_template(template)
+    first = Engine.create_event(
+        session_id="s-empty", title="Empty", template_name=template, template=found.template, room_code="AAAAAA", now=0.0
+    )
+    engine = Engine.replay([first])
+    for render in RENDER.values():
+        assert render(engine)
+    text = to_markdown(engine)
+    assert "This exercise was not run." in text
+    assert results_from_json(to_json(engine))

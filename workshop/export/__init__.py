@@ -1,0 +1,101 @@
+"""Export the joint agenda: Markdown, one self-contained HTML file, JSON.
+
+Everything here is pure — a session (or its `Engine`) in, text out — except
+`write_exports`, the one function that touches the disk. No clock is read: the
+document's date is the session's `created_at`, shown in `tz` (UTC unless the
+caller passes another, e.g. the laptop's local zone). The same session always
+gives the same bytes.
+
+    from workshop.export import to_markdown, to_html, to_json, write_exports
+    write_exports(workshop.engine, Path("out"), ["md", "html", "json"])
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from datetime import datetime, timezone, tzinfo
+from pathlib import Path
+
+from ..engine import Engine
+from ..model import Session
+from . import html as _html
+from . import json as _json
+from . import markdown as _markdown
+from .build import build
+from .common import View, as_engine
+from .document import Document
+from .json import results_from_json
+
+FORMATS = {"md": "md", "html": "html", "json": "json"}
+"""Format name → file extension."""
+
+
+def document(source: Engine | Session, *, tz: tzinfo = timezone.utc) -> Document:
+    """The neutral document tree both text formats are written from."""
+    return build(View(as_engine(source), tz))
+
+
+def to_markdown(source: Engine | Session, *, tz: tzinfo = timezone.utc) -> str:
+    return _markdown.render(document(source, tz=tz))
+
+
+def to_html(source: Engine | Session, *, tz: tzinfo = timezone.utc) -> str:
+    return _html.render(document(source, tz=tz))
+
+
+def to_json(source: Engine | Session, *, tz: tzinfo = timezone.utc) -> str:
+    return _json.render(View(as_engine(source), tz))
+
+
+RENDER = {"md": to_markdown, "html": to_html, "json": to_json}
+
+
+def local_zone(session: Session) -> tzinfo:
+    """This laptop's time zone on the session's day: the date people saw in the room."""
+    return datetime.fromtimestamp(session.created_at).astimezone().tzinfo
+
+
+def file_name(session: Session, fmt: str) -> str:
+    return f"{session.id}-joint-agenda.{FORMATS[fmt]}"
+
+
+def write_exports(
+    source: Engine | Session, out_dir: Path, formats: Iterable[str] = ("md", "html", "json"), *, tz: tzinfo = timezone.utc
+) -> list[Path]:
+    """Write each format to `out_dir/<session-id>-joint-agenda.<ext>` and return the
+    paths. Each file is written to a temporary name and renamed into place, so a
+    reader never sees half a document. Unknown formats raise ValueError before
+    anything is written."""
+    formats = list(dict.fromkeys(formats))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"Unknown export format(s): {', '.join(unknown)}. Use md, html or json.")
+    engine = as_engine(source)
+    texts = {fmt: RENDER[fmt](engine, tz=tz) for fmt in formats}
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for fmt, text in texts.items():
+        path = out_dir / file_name(engine.session, fmt)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=out_dir)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(text.encode("utf-8"))
+            os.chmod(tmp, 0o666 & ~_umask())  # a document to share, not a private temp file
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        paths.append(path)
+    return paths
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+__all__ = ["local_zone", "FORMATS", "document", "file_name", "results_from_json", "to_html", "to_json", "to_markdown", "write_exports"]

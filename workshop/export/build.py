@@ -1,0 +1,257 @@
+"""What the joint agenda says: the session turned into a `Document` (see DESIGN §4).
+
+Sections come in a fixed order; exercises land in them by their `section` field, so
+a custom template exports sensibly. An exercise without a section appears in the
+appendix only, with its result — except the impact/effort matrix that the joint
+initiatives are matched against, which is shown beside them. A section that no
+exercise fed says so in one line rather than disappearing, so every document has
+the same outline.
+"""
+
+from __future__ import annotations
+
+from .common import FLAG, NO_VALUE, View, plural
+from .document import Block, Bullets, Document, Note, Paragraph, Part, Section, Span, Table
+from . import kinds, raw
+
+SECTIONS = (
+    ("objectives", "Shared objectives", "What the joint agenda chases first, ranked by the room's dots."),
+    ("kpis", "Shared KPIs", "The measures both teams agreed to be judged on, ranked by the room's dots."),
+    ("collaboration", "Where we collaborate", "Where the two teams should work together first, ranked, with each side's dots."),
+    ("roles", "Roles and accountabilities", "Who leads each responsibility. Each side's own pick shows where the two teams see their roles differently."),
+    ("budget", "Budget as a shared opportunity", "How the room would split joint money: the mean share of the budget per item, per side."),
+    ("initiatives", "Joint initiatives", "The joint proposals to take to the CEO and the board, with their two leads."),
+    ("ways_of_working", "Ways of working", "The habits the room will commit to, and more ideas for working together."),
+    ("perception_gap", "The perception gap, before and after", "How each side rated the same statements at the start and at the end of the workshop."),
+    ("concerns", "Concerns raised and parked items", "What worries each side, tagged by side only, and the initiatives set aside for later."),
+)
+EMPTY = "No exercise of this agenda fed this section."
+KIND_NAMES = {
+    "scale": "rating scale", "brainstorm": "brainstorm", "dotvote": "dot vote", "poll": "poll",
+    "allocate": "budget allocation", "matrix": "impact/effort matrix", "ownership": "ownership vote",
+    "initiatives": "initiatives",
+}
+
+
+def build(view: View) -> Document:
+    """The whole document. Pure: the same session gives an equal document."""
+    session = view.session
+    pulled = _pulled_matrix(view)
+    sections = [_summary(view)]
+    for key, title, intro in SECTIONS:
+        sections.append(_section(view, key, title, intro, pulled))
+    sections.append(_appendix(view, pulled))
+    return Document(
+        title=session.title,
+        subtitle="Joint agenda",
+        facts=tuple(_facts(view)),
+        sections=tuple(sections),
+        footer=(
+            f"Exported from Common Ground session {session.id}. Anonymous exercises show sides, never names; "
+            "ideas hidden by the facilitator are left out."
+        ),
+    )
+
+
+# ------------------------------------------------------------------ header
+
+
+def _facts(view: View) -> list[tuple[str, object]]:
+    session = view.session
+    facts: list[tuple[str, object]] = []
+    if session.organisation:
+        facts.append(("Organisation", session.organisation))
+    facts.append(("Date", view.date()))
+    if session.facilitator:
+        facts.append(("Facilitator", session.facilitator))
+    template = session.template
+    facts.append(("Agenda", f"{template.title} ({plural(len(template.exercises), 'exercise')}, {template.minutes} minutes planned)"))
+    people = view.people()
+    by_side = ", ".join(f"{sum(1 for p in people if p.side == s.id)} {s.label}" for s in view.sides)
+    facts.append(("Participants", f"{len(people)}: {by_side}" if people else "No one joined."))
+    for side in view.sides:
+        members = [p for p in people if p.side == side.id]
+        if not members:
+            continue
+        names = [p.name for p in members if p.name]
+        unnamed = len(members) - len(names)
+        if unnamed:
+            names.append(plural(unnamed, "anonymous participant"))
+        facts.append((side.label, ", ".join(names)))
+    return facts
+
+
+# ------------------------------------------------------------------ summary
+
+
+def _summary(view: View) -> Section:
+    parts = [_top_objectives(view), _agreed_initiatives(view), _pulse_shift(view), _roles_contested(view)]
+    return Section(key="summary", title="Executive summary", parts=tuple(parts))
+
+
+def _top_objectives(view: View) -> Part:
+    cfg = view.first("dotvote", "objectives", where=lambda c: c.section == "objectives")
+    title = "Top objectives"
+    if cfg is None or not view.ran(cfg):
+        return Part("summary-objectives", title, (Note("No objectives vote was run."),))
+    rows = kinds.top_items(view, cfg)
+    if not rows:
+        return Part("summary-objectives", title, (Note("No dots were spent on the objectives."),))
+    items = tuple(
+        (Span(row.text, "strong"), f" — {plural(row.total, 'dot')} (" + ", ".join(f"{s.label} {row.by_side.get(s.id, 0)}" for s in view.sides) + ")")
+        for row in rows
+    )
+    return Part("summary-objectives", title, (Bullets(items, ordered=True),), lead=f"From “{cfg.title}”.")
+
+
+def _agreed_initiatives(view: View) -> Part:
+    title = "Agreed joint initiatives"
+    exercises = [cfg for cfg in view.exercises if cfg.kind == "initiatives" and view.ran(cfg)]
+    if not exercises:
+        return Part("summary-initiatives", title, (Note("No initiatives were drafted."),))
+    lines, parked = [], 0
+    for cfg in exercises:
+        for initiative in view.state(cfg.id).initiatives.values():
+            parked += initiative.status == "parked"
+            if initiative.status != "agreed":
+                continue
+            line: list = [Span(initiative.title, "strong"), f" — IT lead: {initiative.it_lead or NO_VALUE}; Marketing lead: {initiative.marketing_lead or NO_VALUE}"]
+            if initiative.kpi:
+                line.append(f"; KPI: {initiative.kpi}" + (f" (target: {initiative.target})" if initiative.target else ""))
+            if initiative.timeframe:
+                line.append(f"; time frame: {initiative.timeframe}")
+            lines.append(tuple(line))
+    blocks: list[Block] = [Bullets(tuple(lines))] if lines else [Note("No initiative was agreed yet.")]
+    if parked:
+        blocks.append(Note(f"{plural(parked, 'initiative')} parked; see “Concerns raised and parked items”."))
+    return Part("summary-initiatives", title, tuple(blocks))
+
+
+def _pulse_shift(view: View) -> Part:
+    cfg = view.first("scale", "perception_gap", where=lambda c: c.compare_with is not None)
+    title = "The pulse, check-in → check-out"
+    if cfg is None or not view.ran(cfg):
+        return Part("summary-pulse", title, (Note("No before-and-after pulse was run."),))
+    earlier = view.session.exercise(cfg.compare_with)
+    first, second = view.pair
+    return Part(
+        "summary-pulse", title,
+        (Table(columns=kinds.shift_columns(view), rows=kinds.shift_rows(view, cfg)),
+         Note(
+             f"Mean rating from 1 to {cfg.max}, “{earlier.title}” → “{cfg.title}”. The gap is the mean of {first.label} minus "
+             f"the mean of {second.label}; {FLAG} marks a gap of a point or more."
+         )),
+    )
+
+
+def _roles_contested(view: View) -> Part:
+    cfg = view.first("ownership", "roles")
+    title = "Accountabilities still contested"
+    if cfg is None or not view.ran(cfg):
+        return Part("summary-roles", title, (Note("No ownership vote was run."),))
+    result = view.result(cfg.id)
+    contested = [row for row in result.rows if row.contested]
+    if not contested:
+        return Part("summary-roles", title, (Paragraph(f"All {len(result.rows)} accountabilities have an agreed owner."),))
+    first, second = view.pair
+    items = tuple(
+        (Span(row.text, "strong"), f" — {first.label} says {kinds.leader_text(row, first.id)}, {second.label} says {kinds.leader_text(row, second.id)}; "
+         f"the most chosen answer has {kinds.share(row.consensus)} of the room")
+        for row in contested
+    )
+    return Part(
+        "summary-roles", title,
+        (Paragraph(f"{len(contested)} of {len(result.rows)} accountabilities are still contested (no choice reached {kinds.share(cfg.consensus)} of the room):"),
+         Bullets(items)),
+    )
+
+
+# ------------------------------------------------------------------ sections
+
+
+def _pulled_matrix(view: View):
+    """The section-less matrix shown beside the joint initiatives, if any."""
+    for cfg in view.exercises:
+        if cfg.kind == "initiatives" and cfg.section == "initiatives":
+            matrix = kinds.quadrant_matrix(view, cfg)
+            if matrix is not None and matrix.section is None:
+                return matrix
+    return None
+
+
+def _part(view: View, cfg, key: str, title: str | None = None) -> Part:
+    return Part(key=key, title=title or cfg.title, blocks=kinds.blocks_for(view, cfg), lead=cfg.prompt)
+
+
+def _section(view: View, key: str, title: str, intro: str, pulled) -> Section:
+    exercises = view.in_section(key)
+    compared = {cfg.compare_with for cfg in exercises if cfg.kind == "scale" and cfg.compare_with}
+    parts = []
+    for cfg in exercises:
+        if cfg.kind == "scale" and cfg.id in compared:
+            continue  # shown inside the later scale that compares with it
+        heading = None
+        if cfg.kind == "scale" and cfg.compare_with in {c.id for c in exercises}:
+            heading = f"{view.session.exercise(cfg.compare_with).title} → {cfg.title}"
+        parts.append(_part(view, cfg, f"{key}-{cfg.id}", heading))
+    if key == "initiatives" and pulled is not None and parts:
+        parts.append(_part(view, pulled, f"{key}-{pulled.id}"))
+    if key == "concerns":
+        parked = _parked(view)
+        if parked is not None:
+            parts.append(parked)
+    if not parts:
+        return Section(key=key, title=title, intro=(Note(EMPTY),))
+    return Section(key=key, title=title, intro=(Paragraph(intro),), parts=tuple(parts))
+
+
+def _parked(view: View) -> Part | None:
+    exercises = [cfg for cfg in view.exercises if cfg.kind == "initiatives"]
+    if not exercises:
+        return None
+    lines = tuple(
+        kinds.parked_line(view, cfg, initiative)
+        for cfg in exercises
+        for initiative in view.state(cfg.id).initiatives.values()
+        if initiative.status == "parked"
+    )
+    blocks = (Bullets(lines),) if lines else (Note("No initiative was parked."),)
+    return Part("concerns-parked", "Parked items", blocks, lead="Initiatives drafted in the room and set aside for later.")
+
+
+# ------------------------------------------------------------------ appendix
+
+
+def _appendix(view: View, pulled) -> Section:
+    parts = []
+    section_titles = {key: title for key, title, _ in SECTIONS}
+    for number, cfg in enumerate(view.exercises, 1):
+        state = view.state(cfg.id)
+        facts = [KIND_NAMES[cfg.kind].capitalize()]
+        if cfg.anonymous:
+            facts.append("anonymous")
+        if state.opened_at is None:
+            facts.append("not run")
+        else:
+            done, present = view.engine.participation(cfg.id)
+            facts.append(f"{done} of {present} people took part")
+        blocks: list[Block] = [Paragraph(" · ".join(facts) + ".")]
+        if cfg.section is not None:
+            blocks.append(Note(f"The result is under “{section_titles[cfg.section]}”."))
+        elif pulled is not None and cfg.id == pulled.id:
+            blocks.append(Note(f"The result is under “{section_titles['initiatives']}”."))
+        elif view.ran(cfg):
+            blocks.extend(kinds.blocks_for(view, cfg))
+        inputs = raw.blocks_for(view, cfg)
+        if inputs:
+            blocks.append(Paragraph((Span("Every input", "strong"),)))
+            blocks.extend(inputs)
+        parts.append(Part(key=f"appendix-{cfg.id}", title=f"{number}. {cfg.title}", blocks=tuple(blocks), lead=cfg.prompt))
+    intro = (
+        Paragraph(
+            "Every input, exercise by exercise, as the room gave it. In anonymous exercises each input shows "
+            "its side only. Ideas hidden by the facilitator and ideas withdrawn by their authors are left out."
+        ),
+    )
+    return Section(key="appendix", title="Appendix: every input", intro=intro, parts=tuple(parts), page_break=True)
+

@@ -1,0 +1,182 @@
+"""What every part of the export needs: the session seen through its results, the
+rules for showing a person (names, or the side only in anonymous exercises), and
+number formats that never change between runs."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone, tzinfo
+
+from ..activities import ALL
+from ..engine import Engine
+from ..model import FACILITATOR, Session
+from .document import Span, SideKey
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+"""Spelled here rather than via strftime, whose month names follow the machine's locale."""
+NO_VALUE = "–"
+FLAG = "⚑"
+ANONYMOUS_PERSON = "Anonymous participant"
+
+
+def as_engine(source: Engine | Session) -> Engine:
+    """The exports take an engine or a bare session (results only read the session)."""
+    return source if isinstance(source, Engine) else Engine(source)
+
+
+class View:
+    """A read-only view of one session for the export: results computed once, people
+    shown by the exercise's anonymity rule."""
+
+    def __init__(self, engine: Engine, tz: tzinfo = timezone.utc):
+        self.engine = engine
+        self.session = engine.session
+        self.tz = tz
+        self.sides = tuple(SideKey(s.id, s.label, i) for i, s in enumerate(self.session.template.sides))
+        self._results: dict[str, object] = {}
+
+    # ------------------------------------------------------------ exercises
+
+    @property
+    def exercises(self) -> list:
+        return list(self.session.template.exercises)
+
+    def result(self, exercise_id: str):
+        if exercise_id not in self._results:
+            self._results[exercise_id] = self.engine.result(exercise_id)
+        return self._results[exercise_id]
+
+    def state(self, exercise_id: str):
+        return self.session.exercises[exercise_id]
+
+    def ran(self, cfg) -> bool:
+        return self.state(cfg.id).opened_at is not None
+
+    def in_section(self, section: str) -> list:
+        return [cfg for cfg in self.exercises if cfg.section == section]
+
+    def first(self, kind: str, section: str | None = None, *, where=None):
+        """The first exercise of a kind, preferring one placed in `section`."""
+        candidates = [cfg for cfg in self.exercises if cfg.kind == kind and (where is None or where(cfg))]
+        preferred = [cfg for cfg in candidates if cfg.section == section]
+        return (preferred or candidates or [None])[0]
+
+    # ------------------------------------------------------------ sides
+
+    @property
+    def pair(self) -> tuple[SideKey, SideKey]:
+        """The two sides whose gap every result shows (IT and Marketing by default)."""
+        return self.sides[0], self.sides[1]
+
+    def side(self, side_id: str | None) -> SideKey | None:
+        return next((s for s in self.sides if s.id == side_id), None)
+
+    def side_label(self, side_id: str | None) -> str:
+        key = self.side(side_id)
+        return key.label if key else "Room"
+
+    def side_order(self, side_id: str | None) -> int:
+        key = self.side(side_id)
+        return key.index if key else len(self.sides)
+
+    def tag(self, side_id: str | None) -> Span:
+        key = self.side(side_id)
+        return Span(key.label if key else "Room", "side", key.index if key else -1)
+
+    def gap_label(self) -> str:
+        first, second = self.pair
+        return f"Gap {first.label} − {second.label}"
+
+    # ------------------------------------------------------------ people
+
+    def participant_side(self, pid: str) -> str | None:
+        participant = self.session.participants.get(pid)
+        return participant.side if participant else None
+
+    def name(self, pid: str) -> str:
+        """A person's name as the document shows it where names are allowed."""
+        if pid == FACILITATOR:
+            return "Facilitator"
+        participant = self.session.participants.get(pid)
+        if participant is None:
+            return "Unknown participant"
+        return participant.name or ANONYMOUS_PERSON
+
+    def who(self, pid: str, cfg) -> str:
+        """A person in an exercise: their name, or only their side when it is anonymous."""
+        if cfg.anonymous and pid != FACILITATOR:
+            return f"{self.side_label(self.participant_side(pid))} participant"
+        return self.name(pid)
+
+    def person(self, pid: str, cfg) -> str:
+        """"Dana Whitfield (IT)", or "IT participant" in an anonymous exercise."""
+        if cfg.anonymous or pid == FACILITATOR:
+            return self.who(pid, cfg)
+        return f"{self.name(pid)} ({self.side_label(self.participant_side(pid))})"
+
+    def people(self) -> list:
+        """Everyone who joined, by side (template order), then in the order they joined."""
+        return sorted(self.session.participants.values(), key=lambda p: self.side_order(p.side))
+
+    # ------------------------------------------------------------ dates
+
+    def date(self) -> str:
+        when = datetime.fromtimestamp(self.session.created_at, self.tz)
+        return f"{when.day} {MONTHS[when.month - 1]} {when.year}"
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def num(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return NO_VALUE
+    text = f"{value:.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def signed(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return NO_VALUE
+    text = num(value, digits)
+    if text.startswith("-"):
+        return "−" + text[1:]  # a real minus sign: it reads better and starts no Markdown list
+    return text if float(text) == 0 else f"+{text}"
+
+
+def pct(value: float | None, digits: int = 0) -> str:
+    return NO_VALUE if value is None else f"{num(value, digits)}%"
+
+
+def share(value: float | None) -> str:
+    """A fraction (0..1) as a whole percentage."""
+    return NO_VALUE if value is None else f"{num(value * 100, 0)}%"
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def shift_cell(before: float | None, after: float | None) -> str:
+    """"1.8 → 3.3 (+1.5)": where a side stood, where it stands, and the move."""
+    if before is None and after is None:
+        return NO_VALUE
+    # No-break spaces keep "1.8 → 3.3" on one line when a narrow column wraps the shift.
+    if before is None or after is None:
+        return f"{num(before)}\u00a0→\u00a0{num(after)}"
+    return f"{num(before)}\u00a0→\u00a0{num(after)} ({signed(after - before)})"
+
+
+def gap_spans(value: float | None, flagged: bool) -> tuple:
+    """A gap between the two sides, flagged from one point."""
+    if value is None:
+        return (NO_VALUE,)
+    text = signed(value)
+    return (Span(f"{FLAG} {text}", "flag"),) if flagged else (text,)
+
+
+def sides_and_room(view: View) -> list[tuple[str, str]]:
+    """(key, label) for each side and the whole room, the columns of most tables."""
+    return [(s.id, s.label) for s in view.sides] + [(ALL, "Room")]
