@@ -46,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--pace", type=float, default=1.0, help="think-time multiplier for the phones; 0.2 is brisk")
     _room_options(demo, argparse.SUPPRESS)
 
+    export = sub.add_parser("export", help="write the joint agenda as Markdown, HTML and/or JSON")
+    export.add_argument("session", nargs="?", help="session id, a unique part of it, or its folder (default: the latest)")
+    export.add_argument("--format", choices=["md", "html", "json", "all"], default="all", help="default: all three")
+    export.add_argument("--out", type=Path, metavar="DIR", help="folder to write to (default: the session's folder)")
+
     check = sub.add_parser("check", help="validate agenda template files")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
     return parser
@@ -162,6 +167,28 @@ def cmd_demo(args) -> int:
     return _run_tui(args, workshop=workshop, demo=DemoOptions(participants=args.participants, pace=args.pace))
 
 
+def cmd_export(args) -> int:
+    from .export import FORMATS, local_zone, write_exports
+
+    workshop = _open(args)
+    try:
+        for warning in workshop.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        formats = list(FORMATS) if args.format == "all" else [args.format]
+        out = args.out or workshop.folder
+        try:
+            paths = write_exports(workshop.engine, out, formats, tz=local_zone(workshop.session))
+        except OSError as err:
+            raise ValueError(
+                f"Cannot write to {out}: {err.strerror or err}. The session is unchanged; choose another folder with --out DIR."
+            ) from None
+    finally:
+        workshop.store.close()
+    for path in paths:
+        print(f"Wrote {path}")
+    return 0
+
+
 def cmd_check(args) -> int:
     from .agenda import TemplateError, load_template
 
@@ -184,6 +211,7 @@ COMMANDS = {
     "resume": cmd_resume,
     "status": cmd_status,
     "demo": cmd_demo,
+    "export": cmd_export,
     "check": cmd_check,
 }
 

@@ -70,6 +70,8 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Cache-Control": "no-store",
 }
+AGENDA_PATH = "/agenda.html"
+AGENDA_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 ASSET_TYPES = {
     "index.html": "text/html; charset=utf-8",
     "app.js": "text/javascript; charset=utf-8",
@@ -133,6 +135,7 @@ class Room:
         self.connected: dict[str, int] = {}
         """participant id → open connections: the roster's connection state."""
         self._assets = load_assets()
+        self._agenda_cache: tuple[int, bytes] = (-1, b"")
         self._joins: dict[str, str] = {}
         self._server = None
         self._ticker: asyncio.Task | None = None
@@ -214,11 +217,30 @@ class Room:
             if len(self.phones) >= self.max_connections:
                 return _response(http.HTTPStatus.SERVICE_UNAVAILABLE, "The room is full.")
             return None
+        if parts.path == AGENDA_PATH:
+            return self._agenda(parse_qs(parts.query).get("download") == ["1"])
         asset = self._assets.get(parts.path)
         if asset is None:
             return _response(http.HTTPStatus.NOT_FOUND, "Not found.")
         body, kind = asset
         return _response(http.HTTPStatus.OK, body, kind)
+
+    def _agenda(self, download: bool) -> Response:
+        """The joint agenda as one HTML file, once the facilitator published it.
+        Rendered again only when the session changed."""
+        session = self.workshop.session
+        if not session.published:
+            return _response(http.HTTPStatus.NOT_FOUND, "The joint agenda is not published yet.")
+        if self._agenda_cache[0] != session.seq:
+            from .export import to_html  # noqa: PLC0415 - only needed at the end of a workshop
+
+            self._agenda_cache = (session.seq, to_html(self.workshop.engine).encode())
+        response = _response(http.HTTPStatus.OK, self._agenda_cache[1], "text/html; charset=utf-8")
+        # The document carries its own inline CSS and SVG, and nothing else.
+        response.headers["Content-Security-Policy"] = AGENDA_CSP
+        if download:
+            response.headers["Content-Disposition"] = f'attachment; filename="{session.id}-joint-agenda.html"'
+        return response
 
     # ------------------------------------------------------------ websocket
 

@@ -181,12 +181,13 @@ def result(session, cfg, state) -> BrainstormResult:
         ThemeView(id=t.id, name=t.name, ideas=[i.id for i in shown if i.theme == t.id])
         for t in state.themes.values()
     ]
+    counted = [i for i in live_ideas(state) if not i.hidden]  # merged duplicates count; moderated-away ones do not
     by_side = {side: 0 for side in side_ids(session)}
-    for idea in live_ideas(state):
+    for idea in counted:
         if idea.side in by_side:
             by_side[idea.side] += 1
-    by_side[ALL] = len(live_ideas(state))
-    authors = {i.author for i in live_ideas(state) if i.author != FACILITATOR}
+    by_side[ALL] = len(counted)
+    authors = {i.author for i in counted if i.author != FACILITATOR}
     return BrainstormResult(
         ideas=[_view(state, i) for i in shown],
         hidden=[_view(state, i) for i in hidden],
