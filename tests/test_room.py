@@ -317,3 +317,18 @@ def test_the_lan_address_is_an_ipv4_address():
 async def test_the_join_url_carries_the_room_code(tmp_path):
     async with running_room(tmp_path, public_url="http://laptop.local:9000/") as room:
         assert room.join_url == f"http://laptop.local:9000/?room={room.workshop.session.room_code}"
+
+
+async def test_the_joint_agenda_is_served_to_phones_only_once_published(tmp_path):
+    async with running_room(tmp_path) as room:
+        phone = await joined(room)
+        status, _, _ = await asyncio.to_thread(get, room, "/agenda.html")
+        assert status == 404
+        await room.facilitate(c.Publish())
+        view = await phone.wait_view(lambda v: v["published"])
+        assert view["published"] is True
+        status, headers, body = await asyncio.to_thread(get, room, "/agenda.html")
+        assert status == 200 and b"Joint agenda" in body and b"Test offsite" in body
+        assert "style-src 'unsafe-inline'" in headers["Content-Security-Policy"] and "script-src" not in headers["Content-Security-Policy"]
+        _, headers, _ = await asyncio.to_thread(get, room, "/agenda.html?download=1")
+        assert headers["Content-Disposition"].startswith("attachment;")

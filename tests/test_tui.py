@@ -187,3 +187,19 @@ async def test_presentation_mode_hides_notes_names_and_the_rail(workshop):
         assert "One customer view" in text_of(app, "#results")
         assert not app.screen.query_one("#notes").display
         assert not app.screen.query_one("#rail").display
+
+
+async def test_the_export_screen_writes_the_three_files_and_publishes_to_phones(workshop):
+    app = build_app(workshop=workshop, room=ROOM)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen))
+        await pilot.press("enter")
+        await pilot.press("x")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ExportScreen")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: "Written" in text_of(app, "#export-status"))
+        written = sorted(p.name for p in workshop.folder.glob("*-joint-agenda.*"))
+        assert written == [f"{workshop.session.id}-joint-agenda.{ext}" for ext in ("html", "json", "md")]
+        assert str(workshop.folder) in text_of(app, "#export-status")
+        await pilot.press("u")
+        await wait_for(pilot, lambda: app.workshop.session.published)
