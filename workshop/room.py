@@ -124,11 +124,15 @@ class Room:
         port: int = 8765,
         public_url: str | None = None,
         max_connections: int = 1500,
+        keepalive: float = 20.0,
     ):
         self.workshop = workshop
         self.host, self.port = host, port
         self.public_url = public_url
         self.max_connections = max_connections
+        self.keepalive = keepalive
+        """Seconds between pings, and to wait for the pong: a phone that stops
+        reading is dropped after about twice this."""
         self.notice = ""
         """Something the facilitator should know about how the room started."""
         self.phones: set[Phone] = set()
@@ -152,8 +156,8 @@ class Room:
             compression=None,
             max_size=protocol.MAX_FRAME,
             max_queue=16,
-            ping_interval=20,
-            ping_timeout=20,
+            ping_interval=self.keepalive,
+            ping_timeout=self.keepalive,
             close_timeout=5,
             server_header=None,
         )

@@ -1,0 +1,148 @@
+"""The room without a screen, as a process of its own: for the fault tests (which
+kill it with SIGKILL and start it again) and for the benchmark's server side.
+
+    python -m workshop.headless SESSION_FOLDER --port 0 [--open EXERCISE] [--tui]
+
+It prints one JSON line when it is listening — ``{"port": 43121, "room": "K7QM2X"}``
+— then serves until SIGTERM/SIGINT. With ``--tui`` the facilitator's app runs
+too, headless, on the same loop (the benchmark measures its CPU share). On a
+clean stop it prints a last JSON line of figures measured inside the process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import sys
+import time
+from pathlib import Path
+
+from . import commands as c
+from .room import Room
+from .sessions import open_folder
+
+LAG_TICK = 0.005
+
+
+SETTLE = 2.0
+"""Seconds after start-up (imports, mounting the TUI) before blocks are counted."""
+
+
+class LoopWatch:
+    """Measures how late the loop wakes a 5 ms sleeper: the longest block while
+    serving, start-up excluded."""
+
+    def __init__(self):
+        self.worst = 0.0
+        self._task = asyncio.create_task(self._run())
+
+    async def _run(self):
+        loop = asyncio.get_running_loop()
+        await asyncio.sleep(SETTLE)
+        while True:
+            start = loop.time()
+            await asyncio.sleep(LAG_TICK)
+            self.worst = max(self.worst, loop.time() - start - LAG_TICK)
+
+    def stop(self):
+        self._task.cancel()
+
+
+class AppendTimer:
+    """Wraps the store's append to record how long each durable write took."""
+
+    def __init__(self, store):
+        self.samples: list[float] = []
+        original = store.append
+
+        async def timed(events):
+            start = time.perf_counter()
+            try:
+                return await original(events)
+            finally:
+                self.samples.append(time.perf_counter() - start)
+
+        store.append = timed
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def serve(folder: Path, host: str, port: int, open_exercise: str | None, with_tui: bool, keepalive: float = 20.0) -> dict:
+    workshop = open_folder(folder)
+    room = Room(workshop, host=host, port=port, keepalive=keepalive)
+    await room.start()
+    if open_exercise and workshop.session.exercises[open_exercise].status != "open":
+        await room.facilitate(c.Open(exercise=open_exercise))
+    watch = LoopWatch()
+    appends = AppendTimer(workshop.store)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    print(json.dumps({"port": room.port, "room": workshop.session.room_code}), flush=True)
+    tui_seconds = 0.0
+    if with_tui:
+        tui_seconds = await _with_tui(workshop, room, stop)
+    else:
+        await stop.wait()
+    watch.stop()
+    await room.stop()
+    workshop.close()
+    return {
+        "loop_block_max_ms": round(watch.worst * 1000, 2),
+        "append_p99_ms": round((percentile(appends.samples, 0.99) or 0) * 1000, 2),
+        "appends": len(appends.samples),
+        "tui_cpu_seconds": round(tui_seconds, 3),
+    }
+
+
+async def _with_tui(workshop, room, stop: asyncio.Event) -> float:
+    """Run the real run screen headless against this room until `stop`; return the
+    CPU seconds its redraws took."""
+    from .tui.app import build_app
+    from .tui.screens.run import RunScreen
+
+    app = build_app(workshop=None)
+    spent = 0.0
+    async with app.run_test(size=(140, 44)) as pilot:
+        app.workshop, app.room = workshop, room
+        screen = RunScreen()
+        original = screen.refresh_view
+
+        def timed(force: bool = False):
+            nonlocal spent
+            start = time.process_time()
+            original(force)
+            spent += time.process_time() - start
+
+        screen.refresh_view = timed
+        await app.push_screen(screen)
+        await stop.wait()
+        app.workshop = app.room = None  # the room and store are stopped by `serve`
+        await pilot.pause()
+    return spent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m workshop.headless", description=__doc__.split("\n\n")[0])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--open", dest="open_exercise")
+    parser.add_argument("--tui", action="store_true")
+    parser.add_argument("--keepalive", type=float, default=20.0, help="ping interval and timeout in seconds")
+    args = parser.parse_args(argv)
+    figures = asyncio.run(serve(args.folder, args.host, args.port, args.open_exercise, args.tui, args.keepalive))
+    print(json.dumps(figures), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
