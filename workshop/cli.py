@@ -51,6 +51,12 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["md", "html", "json", "all"], default="all", help="default: all three")
     export.add_argument("--out", type=Path, metavar="DIR", help="folder to write to (default: the session's folder)")
 
+    sub.add_parser(
+        "loadtest",
+        help="storm a running room on this machine with simulated phones (see `workshop loadtest --help`)",
+        add_help=False,
+    )
+
     check = sub.add_parser("check", help="validate agenda template files")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
     return parser
@@ -64,8 +70,34 @@ def _room_options(parser: argparse.ArgumentParser, default) -> None:
     group.add_argument("--public-url", default=default, help="base URL phones should use, e.g. http://192.168.1.20:8765")
 
 
+GLOBAL_OPTIONS_WITH_VALUES = {"--sessions-dir", "--host", "--port", "--public-url"}
+
+
+def _subcommand_position(argv: list[str]) -> int | None:
+    """Index of the subcommand: the first word that is not a global option or its value."""
+    skip = False
+    for index, word in enumerate(argv):
+        if skip:
+            skip = False
+        elif word in GLOBAL_OPTIONS_WITH_VALUES:
+            skip = True
+        elif not word.startswith("-"):
+            return index
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
+    argv = sys.argv[1:] if argv is None else argv
+    position = _subcommand_position(argv)
+    if position is not None and argv[position] == "loadtest":  # it parses its own options
+        from .loadtest import main as loadtest  # noqa: PLC0415
+
+        try:
+            return loadtest(argv[position + 1 :])
+        except ValueError as err:
+            print(f"workshop loadtest: {err}", file=sys.stderr)
+            return 1
     args = parser.parse_args(argv)
     if args.sessions_dir is not None:
         os.environ["WORKSHOP_SESSIONS_DIR"] = str(args.sessions_dir)

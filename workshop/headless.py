@@ -17,6 +17,7 @@ import json
 import signal
 import sys
 import time
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from . import commands as c
@@ -26,13 +27,8 @@ from .sessions import open_folder
 LAG_TICK = 0.005
 
 
-SETTLE = 2.0
-"""Seconds after start-up (imports, mounting the TUI) before blocks are counted."""
-
-
 class LoopWatch:
-    """Measures how late the loop wakes a 5 ms sleeper: the longest block while
-    serving, start-up excluded."""
+    """Measures how late the loop wakes a 5 ms sleeper: the longest block."""
 
     def __init__(self):
         self.worst = 0.0
@@ -40,7 +36,6 @@ class LoopWatch:
 
     async def _run(self):
         loop = asyncio.get_running_loop()
-        await asyncio.sleep(SETTLE)
         while True:
             start = loop.time()
             await asyncio.sleep(LAG_TICK)
@@ -80,54 +75,60 @@ async def serve(folder: Path, host: str, port: int, open_exercise: str | None, w
     await room.start()
     if open_exercise and workshop.session.exercises[open_exercise].status != "open":
         await room.facilitate(c.Open(exercise=open_exercise))
-    watch = LoopWatch()
-    appends = AppendTimer(workshop.store)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    print(json.dumps({"port": room.port, "room": workshop.session.room_code}), flush=True)
-    tui_seconds = 0.0
-    if with_tui:
-        tui_seconds = await _with_tui(workshop, room, stop)
-    else:
+    async with _tui(workshop, room) if with_tui else _no_tui() as tui:
+        # Measuring starts once everything is up: start-up is not the vote path.
+        watch = LoopWatch()
+        appends = AppendTimer(workshop.store)
+        print(json.dumps({"port": room.port, "room": workshop.session.room_code}), flush=True)
         await stop.wait()
-    watch.stop()
+        watch.stop()
     await room.stop()
     workshop.close()
     return {
         "loop_block_max_ms": round(watch.worst * 1000, 2),
         "append_p99_ms": round((percentile(appends.samples, 0.99) or 0) * 1000, 2),
         "appends": len(appends.samples),
-        "tui_cpu_seconds": round(tui_seconds, 3),
+        "tui_cpu_seconds": round(tui.spent, 3),
     }
 
 
-async def _with_tui(workshop, room, stop: asyncio.Event) -> float:
-    """Run the real run screen headless against this room until `stop`; return the
-    CPU seconds its redraws took."""
+class _Spent:
+    spent = 0.0
+
+
+@asynccontextmanager
+async def _no_tui():
+    yield _Spent()
+
+
+@asynccontextmanager
+async def _tui(workshop, room):
+    """The real run screen, headless, on this loop; `.spent` is the CPU seconds
+    its redraws took."""
     from .tui.app import build_app
     from .tui.screens.run import RunScreen
 
     app = build_app(workshop=None)
-    spent = 0.0
+    meter = _Spent()
     async with app.run_test(size=(140, 44)) as pilot:
         app.workshop, app.room = workshop, room
         screen = RunScreen()
         original = screen.refresh_view
 
         def timed(force: bool = False):
-            nonlocal spent
             start = time.process_time()
             original(force)
-            spent += time.process_time() - start
+            meter.spent += time.process_time() - start
 
         screen.refresh_view = timed
         await app.push_screen(screen)
-        await stop.wait()
+        await pilot.pause(0.5)
+        yield meter
         app.workshop = app.room = None  # the room and store are stopped by `serve`
-        await pilot.pause()
-    return spent
 
 
 def main(argv: list[str] | None = None) -> int:
