@@ -184,8 +184,16 @@ async def test_a_phone_joins_with_a_name_and_side_and_sees_the_waiting_screen(tm
         await phone.shot("02-waiting")
 
         await room.facilitate(c.Publish())
-        await expect(page.get_by_text("The joint agenda is ready — ask the facilitator")).to_be_visible()
+        await expect(page.get_by_text("The joint agenda is ready.")).to_be_visible()
         assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+        await phone.shot("04-agenda-published")
+        download = page.get_by_role("link", name="Download")
+        assert await download.get_attribute("href") == "/agenda.html?download=1"
+        async with page.context.expect_page() as opened:
+            await page.get_by_role("link", name="Open it").click()
+        agenda = await opened.value
+        await agenda.wait_for_load_state()
+        await expect(agenda.get_by_role("heading", level=1)).to_contain_text("Test offsite")
         phone.assert_clean()
 
 

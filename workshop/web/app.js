@@ -735,7 +735,19 @@
     const mine = S.mine && S.mine.exercise === ex.id ? S.mine : {};
     const parts = [];
     if (room.published) {
-      parts.push(h("p", { class: "banner", "data-key": "published" }, "The joint agenda is ready — ask the facilitator."));
+      parts.push(
+        h(
+          "div",
+          { class: "banner agenda", "data-key": "published" },
+          h("p", null, "The joint agenda is ready."),
+          h(
+            "p",
+            { class: "agenda-links" },
+            h("a", { class: "button", href: "/agenda.html", target: "_blank", rel: "noopener" }, "Open it"),
+            h("a", { class: "button secondary", href: "/agenda.html?download=1", download: "joint-agenda.html" }, "Download"),
+          ),
+        ),
+      );
     }
     const timer = ex.status === "open" ? timerText(ex.timer) : "";
     parts.push(
