@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test install install-test clean
+.PHONY: run demo test bench install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,12 @@ install-test: $(BIN)/python
 
 run: install
 	$(BIN)/workshop
+
+demo: install
+	$(BIN)/workshop demo
+
+bench: install-test
+	$(BIN)/python -m workshop.bench
 
 test: install-test
 	$(BIN)/python -m pytest
