@@ -42,6 +42,14 @@ def _side_line(session: Session, label_width: int = 10) -> list[tuple[str, str]]
     return [(s.id, s.label[:label_width]) for s in session.template.sides]
 
 
+def _side_bar(session, side_id, label: str, value, top: float, figure: str, *, indent: int, width: int) -> Text:
+    """One side's labelled bar with its figure: `   IT         ████▌   3.4`."""
+    line = Text(" " * indent + f"{label:<10} ")
+    line.append(f"{bar(value, top, width):<{width}}", style=side_style(session, side_id))
+    line.append(f" {figure}")
+    return line
+
+
 def render(session: Session, exercise_id: str, *, presentation: bool = False) -> RenderableType:
     """The live result of one exercise for the facilitator."""
     cfg = session.exercise(exercise_id)
@@ -59,9 +67,7 @@ def _scale(session, cfg, result, names, presentation) -> RenderableType:
         head.append(f"   ({st.n[ALL]} answers)", style="dim")
         parts.append(head)
         for side_id, label in _side_line(session):
-            line = Text(f"   {label:<10} ")
-            line.append(f"{bar(st.mean[side_id], cfg.max, 24):<24}", style=side_style(session, side_id))
-            line.append(f" {fmt(st.mean[side_id])}")
+            line = _side_bar(session, side_id, label, st.mean[side_id], cfg.max, fmt(st.mean[side_id]), indent=3, width=24)
             if st.shift and st.shift.get(side_id) is not None:
                 shift = st.shift[side_id]
                 line.append(f"  {'+' if shift >= 0 else ''}{shift:.1f} since {cfg.compare_with}", style="green" if shift >= 0 else "red")
@@ -183,10 +189,8 @@ def _allocate(session, cfg, result, names, presentation) -> RenderableType:
             head.append(f"   gap {abs(row.gap):.0f} points", style="bold black on yellow")
         parts.append(head)
         for side_id, label in _side_line(session):
-            line = Text(f"      {label:<10} ")
-            line.append(f"{bar(row.share[side_id], 100, 20):<20}", style=side_style(session, side_id))
-            line.append(f" {fmt(row.share[side_id], 0)}%")
-            parts.append(line)
+            value = row.share[side_id]
+            parts.append(_side_bar(session, side_id, label, value, 100, f"{fmt(value, 0)}%", indent=6, width=20))
     return Group(*parts)
 
 
