@@ -59,3 +59,11 @@ def test_the_error_keeps_the_message_id_so_the_phone_can_match_it():
 def test_binary_frames_are_refused():
     with pytest.raises(BadMessage, match="text frames"):
         parse(b"\x00\x01")
+
+
+def test_the_id_of_an_unparsed_frame_can_still_be_found():
+    from workshop.protocol import peek_id
+
+    assert peek_id('{"type":"act","id":"abcd-1234","command":{}}') == "abcd-1234"
+    assert peek_id('{"type":"ping"}') is None
+    assert peek_id(b'{"id":"abcd-1234"}') is None

@@ -42,6 +42,7 @@ flooding; 1009 for a frame over `MAX_FRAME` bytes; 1013 when the room is full.
 from __future__ import annotations
 
 import json
+import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
@@ -125,6 +126,18 @@ def parse(frame: str | bytes):
     if isinstance(message, Hello) and message.v != VERSION:
         raise BadMessage("version", "This page is out of date. Reload it to continue.")
     return message
+
+
+_ID = re.compile(r'"id"\s*:\s*"([A-Za-z0-9_-]{8,64})"')
+
+
+def peek_id(frame: str | bytes) -> str | None:
+    """The command id of a frame we will not parse (e.g. one refused for speed), so
+    the phone can tell which command to send again."""
+    if isinstance(frame, bytes):
+        return None
+    match = _ID.search(frame[:512])
+    return match.group(1) if match else None
 
 
 def _tag(data: dict, error: dict):

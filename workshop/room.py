@@ -257,7 +257,8 @@ class Room:
                     if phone.strikes >= FLOOD_CLOSE:
                         await ws.close(1008, "too many messages")
                         return
-                    await self._error(phone, "too_fast", "Too many messages at once. Wait a moment and try again.")
+                    reason = "Too many messages at once. Wait a moment and try again."
+                    await self._error(phone, "too_fast", reason, protocol.peek_id(frame))
                     continue
                 try:
                     message = protocol.parse(frame)
