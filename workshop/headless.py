@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import signal
 import sys
@@ -45,21 +46,51 @@ class LoopWatch:
         self._task.cancel()
 
 
+class GCWatch:
+    """The longest pause of Python's cyclic garbage collector, and how many ran."""
+
+    def __init__(self):
+        self.worst, self.runs, self._start = 0.0, 0, 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase, info):
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.runs += 1
+            self.worst = max(self.worst, time.perf_counter() - self._start)
+
+    def stop(self):
+        gc.callbacks.remove(self._callback)
+
+
 class AppendTimer:
-    """Wraps the store's append to record how long each durable write took."""
+    """Times each durable write two ways: from submit to fsynced, on the writer
+    thread (the disk and group commit alone), and from `append` to the loop
+    seeing it (that plus waiting for a busy loop)."""
 
     def __init__(self, store):
+        self.durable: list[float] = []
         self.samples: list[float] = []
-        original = store.append
+        submit, append = store.submit, store.append
 
-        async def timed(events):
+        def timed_submit(events, done):
+            start = time.perf_counter()
+
+            def finished(error):
+                self.durable.append(time.perf_counter() - start)
+                done(error)
+
+            submit(events, finished)
+
+        async def timed_append(events):
             start = time.perf_counter()
             try:
-                return await original(events)
+                return await append(events)
             finally:
                 self.samples.append(time.perf_counter() - start)
 
-        store.append = timed
+        store.submit, store.append = timed_submit, timed_append
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -81,16 +112,24 @@ async def serve(folder: Path, host: str, port: int, open_exercise: str | None, w
         loop.add_signal_handler(sig, stop.set)
     async with _tui(workshop, room) if with_tui else _no_tui() as tui:
         # Measuring starts once everything is up: start-up is not the vote path.
+        # In the app the TUI exists before the room starts; here it came after, so
+        # freeze its objects too, as Room.start does for everything before it.
+        gc.freeze()
         watch = LoopWatch()
+        collector = GCWatch()
         appends = AppendTimer(workshop.store)
         print(json.dumps({"port": room.port, "room": workshop.session.room_code}), flush=True)
         await stop.wait()
         watch.stop()
+        collector.stop()
     await room.stop()
     workshop.close()
     return {
         "loop_block_max_ms": round(watch.worst * 1000, 2),
+        "gc_pause_max_ms": round(collector.worst * 1000, 2),
+        "gc_runs": collector.runs,
         "append_p99_ms": round((percentile(appends.samples, 0.99) or 0) * 1000, 2),
+        "durable_p99_ms": round((percentile(appends.durable, 0.99) or 0) * 1000, 2),
         "appends": len(appends.samples),
         "tui_cpu_seconds": round(tui.spent, 3),
     }

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import gc
 import http
 import ipaddress
 import logging
 import secrets
 import socket
 import struct
+import sys
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -51,6 +53,10 @@ from .store import StoreError
 
 TICK = 0.1
 """Seconds between view broadcasts: at most ~10 updates a second per phone."""
+SWITCH_INTERVAL = 0.0005
+"""Seconds a thread may hold the interpreter before another waiting one gets it."""
+CHUNK = 50
+"""Phones sent to between two yields to the event loop."""
 PORT_TRIES = 10
 BACKLOG_LIMIT = 256 * 1024
 """Bytes queued for one phone beyond which it is skipped until it catches up."""
@@ -145,6 +151,7 @@ class Room:
         self._ticker: asyncio.Task | None = None
         self._sent_seq = -1
         self._personal_dirty = False
+        self._wake = asyncio.Event()
         workshop.listeners.append(self._on_events)
 
     # ------------------------------------------------------------ lifecycle
@@ -179,6 +186,13 @@ class Room:
             )
         self.port = self._server.sockets[0].getsockname()[1]
         self._ticker = asyncio.create_task(self._broadcast_loop())
+        # Everything alive now (modules, the session, the TUI) lives as long as the
+        # room: take it out of the cyclic collector's sight, so that a full
+        # collection with a thousand phones connected does not stall the loop.
+        gc.freeze()
+        # The journal's writer thread needs the interpreter for a moment after each
+        # fsync; with the default 5 ms switch interval a busy loop makes it wait.
+        sys.setswitchinterval(SWITCH_INTERVAL)
 
     async def stop(self) -> None:
         if self._ticker:
@@ -368,26 +382,41 @@ class Room:
 
     async def _broadcast_loop(self) -> None:
         while True:
-            await asyncio.sleep(TICK)
             try:
-                self.broadcast()
+                await asyncio.wait_for(self._wake.wait(), TICK)
+            except asyncio.TimeoutError:
+                pass
+            self._wake.clear()
+            try:
+                await self.broadcast()
             except Exception:  # noqa: BLE001 - one bad tick must not stop the room
                 logging.getLogger(__name__).exception("broadcast failed")
 
-    def broadcast(self) -> None:
-        """Send the current view to every joined phone if anything changed."""
+    def broadcast_soon(self) -> None:
+        """Send the view now rather than at the next tick (after a facilitator action)."""
+        self._wake.set()
+
+    async def broadcast(self) -> None:
+        """Send the current view to every joined phone if anything changed.
+
+        Sent `CHUNK` phones at a time, yielding to the loop in between, so that with
+        a thousand phones acknowledgements are not held up behind one long pass."""
         session = self.workshop.session
         if session.seq == self._sent_seq:
             return
         self._sent_seq = session.seq
         room_json = protocol.dumps(views.room_view(self.workshop.engine, time.time()))
         ready = [p for p in self.phones if p.pid is not None and _writable(p.ws)]
-        if self._personal_dirty:
-            self._personal_dirty = False
-            for phone in ready:
-                broadcast([phone.ws], self._view_frame(room_json, phone.pid))
-        else:
-            broadcast([p.ws for p in ready], self._view_frame(room_json, None))
+        personal, self._personal_dirty = self._personal_dirty, False
+        shared = self._view_frame(room_json, None).encode()
+        for start in range(0, len(ready), CHUNK):
+            chunk = ready[start : start + CHUNK]
+            if personal:
+                for phone in chunk:
+                    broadcast([phone.ws], self._view_frame(room_json, phone.pid))
+            else:
+                broadcast([p.ws for p in chunk], shared, text=True)
+            await asyncio.sleep(0)
 
 
 def _writable(ws: ServerConnection) -> bool:

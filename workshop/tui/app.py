@@ -140,7 +140,7 @@ class WorkshopApp(App):
         if isinstance(outcome, Refused):
             self.notify(outcome.reason, severity="warning")
             return False
-        self.room.broadcast()
+        self.room.broadcast_soon()
         return True
 
     def action_help(self) -> None:
