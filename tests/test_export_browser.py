@@ -10,24 +10,21 @@ A4 and Letter paper.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
+import playwright.async_api as playwright_api
 import pytest
 
 from scripted import scripted_workshop
 from workshop.export import to_html
 
-playwright_api = pytest.importorskip("playwright.async_api")
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
     "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",
 ]
 URL = "http://joint-agenda.test/document.html"
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists() and not shutil.which("chromium"), reason="needs Debian's chromium")
-
 
 @pytest.fixture(scope="module")
 def html() -> str:
