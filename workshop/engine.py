@@ -132,7 +132,7 @@ class Engine:
             raise Refusal("not_allowed", "Only the facilitator can do that.")
         match command:
             case c.Join():
-                return [Joined(participant=self._joining(command, now))]
+                return [Joined(participant=self._joining(actor, command, now))]
             case c.Next():
                 return self._move(session.current if self._pending_current() else session.current + 1)
             case c.Back():
@@ -235,17 +235,17 @@ class Engine:
             texts = [r.text for r in rows]
         return texts[: cfg.top] if cfg.top is not None else texts
 
-    def _joining(self, cmd: c.Join, now: float) -> Participant:
+    def _joining(self, actor: str, cmd: c.Join, now: float) -> Participant:
         session = self.session
         if cmd.side not in {side.id for side in session.template.sides}:
             raise Refusal("unknown_side", "Pick one of the sides shown.")
         name = _clean_name(cmd.name)
         for participant in session.participants.values():
             if participant.token == cmd.token:  # the same phone coming back
-                return participant.model_copy(update={"name": name, "side": cmd.side, "left": False})
+                return participant.model_copy(update={"name": name, "side": cmd.side, "left": False, "joined_by": actor})
         if len(session.active_participants()) >= session.max_participants:
             raise Refusal("room_full", f"The room is full ({session.max_participants} people). Ask the facilitator.")
-        return Participant(id=f"p{len(session.participants) + 1}", name=name, side=cmd.side, token=cmd.token, joined_at=now)
+        return Participant(id=f"p{len(session.participants) + 1}", name=name, side=cmd.side, token=cmd.token, joined_at=now, joined_by=actor)
 
     def _renaming(self, cmd: c.Rename) -> c.Rename:
         if cmd.side is not None and cmd.side not in {side.id for side in self.session.template.sides}:

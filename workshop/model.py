@@ -234,6 +234,9 @@ class Participant(State):
     """Server-issued secret that lets a phone reconnect as the same person."""
     joined_at: float
     left: bool = False
+    joined_by: str = ""
+    """The actor of the join that last let this phone in (`join:<message id>`): a
+    join sent again after a crash finds the participant it already made."""
 
 
 class Item(State):
