@@ -138,7 +138,8 @@ class Room:
         self.max_connections = max_connections
         self.keepalive = keepalive
         """Seconds between pings, and to wait for the pong: a phone that stops
-        reading is dropped after about twice this."""
+        reading is dropped within two to three times this (the last part is the
+        wait for its closing handshake, at most 5 s)."""
         self.notice = ""
         """Something the facilitator should know about how the room started."""
         self.phones: set[Phone] = set()
@@ -146,10 +147,10 @@ class Room:
         """participant id → open connections: the roster's connection state."""
         self._assets = load_assets()
         self._agenda_cache: tuple[int, bytes] = (-1, b"")
-        self._joins: dict[str, str] = {}
         self._server = None
         self._ticker: asyncio.Task | None = None
-        self._sent_seq = -1
+        self._sent: tuple[int, int] = (0, -1)
+        """(generation, seq) of the last view sent."""
         self._personal_dirty = False
         self._wake = asyncio.Event()
         workshop.listeners.append(self._on_events)
@@ -165,7 +166,7 @@ class Room:
             max_queue=16,
             ping_interval=self.keepalive,
             ping_timeout=self.keepalive,
-            close_timeout=5,
+            close_timeout=min(5.0, self.keepalive),
             server_header=None,
         )
         tries = 1 if self.port == 0 else PORT_TRIES
@@ -321,16 +322,21 @@ class Room:
                     await self._refused(phone, message.id, outcome)
 
     async def _join(self, phone: Phone, message: protocol.JoinMsg) -> None:
-        token = self._joins.get(message.id) or secrets.token_urlsafe(18)
-        command = c.Join(name=message.name, side=message.side, token=token)
-        outcome = await self._handle(f"join:{message.id}", message.id, command)
+        """A new participant, or — for a join sent again, say after the laptop
+        restarted before its welcome went out — the one that join already made."""
+        actor = f"join:{message.id}"
+        command = c.Join(name=message.name, side=message.side, token=secrets.token_urlsafe(18))
+        outcome = await self._handle(actor, message.id, command)
         if isinstance(outcome, Refused):
             await self._refused(phone, message.id, outcome)
             return
-        self._joins[message.id] = token
-        pid = next(p.id for p in self.workshop.session.participants.values() if p.token == token)
-        self._identify(phone, pid)
-        await self._welcome(phone, token, message.id)
+        participant = next((p for p in self.workshop.session.participants.values() if p.joined_by == actor), None)
+        if participant is None:  # joined by this id, then joined again by another
+            reason = "This join was already used. Reload the page and join again."
+            await self._refused(phone, message.id, Refused("join_used", reason))
+            return
+        self._identify(phone, participant.id)
+        await self._welcome(phone, participant.token, message.id)
 
     async def _handle(self, actor: str, cmd_id: str, command) -> Outcome:
         try:
@@ -401,13 +407,15 @@ class Room:
 
         Sent `CHUNK` phones at a time, yielding to the loop in between, so that with
         a thousand phones acknowledgements are not held up behind one long pass."""
-        session = self.workshop.session
-        if session.seq == self._sent_seq:
+        sent, self._sent = self._sent, (self.workshop.generation, self.workshop.session.seq)
+        if sent == self._sent:
             return
-        self._sent_seq = session.seq
         room_json = protocol.dumps(views.room_view(self.workshop.engine, time.time()))
         ready = [p for p in self.phones if p.pid is not None and _writable(p.ws)]
-        personal, self._personal_dirty = self._personal_dirty, False
+        # After a failed write the session went back to what was saved: what each
+        # phone did may have changed too.
+        personal = self._personal_dirty or sent[0] != self._sent[0]
+        self._personal_dirty = False
         shared = self._view_frame(room_json, None).encode()
         for start in range(0, len(ready), CHUNK):
             chunk = ready[start : start + CHUNK]

@@ -13,6 +13,7 @@ import re
 import secrets
 import time
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from .agenda import find_template
 from .engine import Accepted, Engine, Outcome
 from .events import Closed, Event, Opened
 from .model import FACILITATOR, Session
-from .store import SessionStore, StoreError, default_sessions_dir
+from .store import OutOfSequence, SessionStore, StoreError, default_sessions_dir
 
 CHECKPOINT_EVERY = 500
 ROOM_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -38,25 +39,27 @@ class Workshop:
         self.listeners: list = []
         """Callables given each batch of events once it is durable (the room, the TUI)."""
         self._since_checkpoint = 0
+        self.generation = 0
+        """Bumped each time the engine is rebuilt after a failed write: seqs that were
+        given out before may be given out again, so (generation, seq) names a state."""
 
     @property
     def session(self) -> Session:
         return self.engine.session
 
     def decide(self, actor: str, cmd_id: str, command, now: float | None = None) -> Outcome:
-        """Decide without waiting for the disk; the caller must then `submit` or
-        `persist` the events before acknowledging them."""
+        """Decide without waiting for the disk; the caller must submit the events to
+        the store before anything else is decided, and acknowledge them once durable."""
+        if self.store.submitted_seq < self.session.seq:
+            self._resync()  # a write failed since the last decision
         return self.engine.handle(actor, cmd_id, command, time.time() if now is None else now)
 
     def handle(self, actor: str, cmd_id: str, command, now: float | None = None) -> Outcome:
         """Decide and make durable, blocking until fsynced (CLI and tests)."""
         outcome = self.decide(actor, cmd_id, command, now)
         if isinstance(outcome, Accepted) and outcome.events:
-            try:
+            with self._saving():
                 self.store.append_sync([e.to_json() for e in outcome.events])
-            except StoreError:
-                self._resync()
-                raise
             self._after(outcome.events)
         return outcome
 
@@ -64,22 +67,37 @@ class Workshop:
         """Decide, then await durability without blocking the event loop."""
         outcome = self.decide(actor, cmd_id, command, now)
         if isinstance(outcome, Accepted) and outcome.events:
-            try:
+            with self._saving():
                 await self.store.append([e.to_json() for e in outcome.events])
-            except StoreError:
-                self._resync()
-                raise
             self._after(outcome.events)
         return outcome
+
+    @contextmanager
+    def _saving(self):
+        """StoreError, with the engine back in step with the disk, if the events were
+        not saved — also when another write failed between deciding and submitting."""
+        try:
+            yield
+        except StoreError:
+            self._resync()
+            raise
+        except OutOfSequence:
+            self._resync()
+            raise StoreError(
+                f"A write to {self.store.journal_path} had just failed, so this change was NOT saved. "
+                "Everything saved before is intact; try again."
+            ) from None
 
     def _resync(self) -> None:
         """After a failed write the engine is ahead of the disk (it applied events that
         were not saved): rebuild it from what was saved, so the session shows only
         what counted and the next events follow the journal. Idempotent: the other
-        commands of the failed batch find it already done."""
-        if self.engine.session.seq == self.store.last_seq:
+        commands of the failed batch find it already done, and events submitted since
+        (numbered after the saved ones) are kept."""
+        if self.store.submitted_seq >= self.session.seq:
             return
         self.engine = _rebuild(self.store.load())
+        self.generation += 1
 
     def _after(self, events: tuple[Event, ...]) -> None:
         for listener in self.listeners:

@@ -38,7 +38,7 @@ from typing import Any, BinaryIO, Callable
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-__all__ = ["Loaded", "SessionStore", "StoreError", "default_sessions_dir"]
+__all__ = ["Loaded", "OutOfSequence", "SessionStore", "StoreError", "default_sessions_dir"]
 
 JOURNAL = "journal.jsonl"
 SNAPSHOT = "snapshot.json"
@@ -50,6 +50,11 @@ log = logging.getLogger(__name__)
 
 class StoreError(Exception):
     """A message for people: what happened, what was kept, what to do next. Always names the file."""
+
+
+class OutOfSequence(ValueError):
+    """Events submitted with seqs that do not follow the last submitted one — also what
+    a caller meets when a failed write restarted the numbering after its check."""
 
 
 @dataclass(frozen=True)
@@ -299,7 +304,7 @@ class _Journal:
                 raise RuntimeError(f"the store for {self.path.parent} is closed")
             for offset, event in enumerate(events):
                 if event.get("seq") != self._next_seq + offset:
-                    raise ValueError(
+                    raise OutOfSequence(
                         f"event seq {event.get('seq')!r} does not follow {self._next_seq + offset - 1}"
                     )
             self._next_seq += len(events)
@@ -585,10 +590,16 @@ class SessionStore:
         """
         return self._journal.last_seq if self._journal else 0
 
+    @property
+    def submitted_seq(self) -> int:
+        """Seq of the last event submitted (written or queued). After a failed write it
+        falls back to ``last_seq``: the failed events, and those queued behind them, are gone."""
+        return self._journal.submitted_seq if self._journal else 0
+
     def submit(self, events: list[dict], done: Done) -> None:
         """Queue events for the writer thread and return at once.
 
-        The seqs must continue the last submitted event's (ValueError otherwise), and the
+        The seqs must continue the last submitted event's (OutOfSequence otherwise), and the
         events must be plain JSON (TypeError/ValueError). They are encoded now, so later
         changes to the dicts do not matter. ``done`` is called on the writer thread with
         None once the events are fsynced, or with a StoreError if they were NOT saved; it
