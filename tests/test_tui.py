@@ -118,6 +118,27 @@ async def test_participant_markup_is_shown_literally(workshop):
         await phone.close()
 
 
+async def test_a_scale_counts_its_answers_as_they_arrive(workshop):
+    from workshop import commands as c
+
+    app = build_app(workshop=workshop, room=ROOM)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen))
+        await pilot.press("enter")
+        await app.facilitate(c.Open(exercise="check-in"))
+        ann, bob = PhoneClient(app.room), PhoneClient(app.room)
+        for phone, name in ((ann, "Ann"), (bob, "Bob")):
+            await phone.connect()
+            await phone.join(name, "it")
+        rate = {"type": "rate", "exercise": "check-in", "item": "i1", "value": 4}
+        assert (await ann.act(rate))["type"] == "ack"
+        await wait_for(pilot, lambda: "(1 answer)" in text_of(app, "#results"))
+        assert (await bob.act(rate))["type"] == "ack"
+        await wait_for(pilot, lambda: "(2 answers)" in text_of(app, "#results"))
+        assert "(0 answers)" in text_of(app, "#results")  # the statements nobody rated yet
+        await ann.close(), await bob.close()
+
+
 async def test_every_step_of_the_default_agenda_runs_with_simulated_phones(workshop):
     app = build_app(workshop=workshop, room=ROOM, demo=DemoOptions(participants=6, pace=0))
     async with app.run_test(size=SIZE) as pilot:

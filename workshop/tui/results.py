@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..activities import ALL, KINDS
+from ..export.common import plural
 from ..model import FACILITATOR, Session
 
 SIDE_STYLES = ("bold dodger_blue2", "bold dark_orange", "bold grey62", "bold green", "bold magenta", "bold yellow")
@@ -64,7 +65,7 @@ def _scale(session, cfg, result, names, presentation) -> RenderableType:
     for n, st in enumerate(result.statements, 1):
         head = Text(f"{n}. ", style="bold")
         head.append(st.text, style="bold")
-        head.append(f"   ({st.n[ALL]} answers)", style="dim")
+        head.append(f"   ({plural(st.n[ALL], 'answer')})", style="dim")
         parts.append(head)
         for side_id, label in _side_line(session):
             line = _side_bar(session, side_id, label, st.mean[side_id], cfg.max, fmt(st.mean[side_id]), indent=3, width=24)
