@@ -765,6 +765,7 @@ async def test_opening_an_exercise_while_the_disk_is_full_says_so_and_leaves_it_
         assert (await phone.connect())["type"] == "need_join"
         refused = await phone.join("Ann", "it")
         assert refused["type"] == "refused" and refused["code"] == "not_saved"
+        await wait_until(pilot, lambda: any("Phones' input not saved" in n.message for n in app._notifications))
 
         disk.full = False
         await pilot.press("o")

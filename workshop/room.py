@@ -29,6 +29,7 @@ import struct
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -142,6 +143,8 @@ class Room:
         wait for its closing handshake, at most 5 s)."""
         self.notice = ""
         """Something the facilitator should know about how the room started."""
+        self.on_not_saved: Callable[[StoreError], None] | None = None
+        """Told when a phone's input could not be saved (the phone is told too)."""
         self.phones: set[Phone] = set()
         self.connected: dict[str, int] = {}
         """participant id → open connections: the roster's connection state."""
@@ -341,7 +344,9 @@ class Room:
     async def _handle(self, actor: str, cmd_id: str, command) -> Outcome:
         try:
             return await self.workshop.handle_async(actor, cmd_id, command)
-        except StoreError:
+        except StoreError as err:
+            if self.on_not_saved is not None:
+                self.on_not_saved(err)
             return Refused("not_saved", "The laptop could not save that, so it was not counted. Try again in a moment.")
 
     async def _welcome(self, phone: Phone, token: str, cmd_id: str | None = None) -> None:

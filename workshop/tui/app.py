@@ -22,6 +22,9 @@ from ..sessions import Workshop
 from ..store import StoreError
 from .commands import WorkshopCommands
 
+NOT_SAVED_EVERY = 15.0
+"""Seconds between two alerts that phones' inputs are not being saved."""
+
 
 @dataclass(frozen=True)
 class RoomOptions:
@@ -70,6 +73,7 @@ class WorkshopApp(App):
         self.room: Room | None = None
         self.phones: list = []
         self._stop_phones = asyncio.Event()
+        self._not_saved_at = -NOT_SAVED_EVERY
 
     async def on_mount(self) -> None:
         if self.workshop is not None:
@@ -95,6 +99,7 @@ class WorkshopApp(App):
             self.notify(str(err), severity="error", timeout=30)
             self.room = None
             return
+        self.room.on_not_saved = self._phones_not_saved
         for warning in workshop.warnings:
             self.notify(warning, severity="warning", timeout=15)
         if self.room.notice:
@@ -127,6 +132,14 @@ class WorkshopApp(App):
         self.phones = await run_phones(
             url, session.room_code, self.demo.participants, seed=self.demo.seed, pace=self.demo.pace, stop=self._stop_phones
         )
+
+    def _phones_not_saved(self, err: Exception) -> None:
+        """Phones' inputs are failing to save: say so, at most every NOT_SAVED_EVERY seconds."""
+        now = time.monotonic()
+        if now - self._not_saved_at < NOT_SAVED_EVERY:
+            return
+        self._not_saved_at = now
+        self.notify(f"Phones' input not saved (they were told to try again): {err}", severity="error", timeout=30)
 
     async def facilitate(self, command) -> bool:
         """Send a facilitator command; a refusal is shown as a notification."""
