@@ -560,13 +560,13 @@ async def test_a_join_saved_just_before_a_crash_is_welcomed_when_the_phone_sends
 
 
 class FullDisk:
-    """While `full` is set, writing the journal fails with ENOSPC; nothing else is
-    touched (snapshots, other files). `mode` says where the failure strikes:
+    """While `full` is set, writing the journal fails with ENOSPC — and writing a
+    snapshot, with `snapshots`; nothing else is touched. `mode` says where the failure strikes:
     "write" — half the bytes reach the file, then the write fails;
     "fsync" — the bytes are written but fsync fails (as on NFS or thin disks),
     and succeeds again once the file is back to its saved length."""
 
-    def __init__(self, monkeypatch, mode: str, *, slow: float = 0.0, once: bool = False):
+    def __init__(self, monkeypatch, mode: str, *, slow: float = 0.0, once: bool = False, snapshots: bool = False):
         self.full = False
         self.failures = 0
         self.slow = slow
@@ -600,6 +600,15 @@ class FullDisk:
 
             monkeypatch.setattr(os, "fsync", fsync)
         self.saved_size = 0
+        if snapshots:  # writing a snapshot fails too
+            dump = store_module._dump_politely
+
+            def dump_politely(data, file) -> None:
+                if self.full:
+                    raise OSError(errno.ENOSPC, "No space left on device")
+                dump(data, file)
+
+            monkeypatch.setattr(store_module, "_dump_politely", dump_politely)
 
     def fill(self, journal: Path) -> None:
         self.saved_size = journal.stat().st_size
@@ -777,6 +786,34 @@ async def test_opening_an_exercise_while_the_disk_is_full_says_so_and_leaves_it_
     try:
         assert reopened.session.exercises[first].status == "open"
         assert [p.name for p in reopened.session.participants.values()] == ["Ann"]
+    finally:
+        reopened.store.close()
+
+
+async def test_quitting_while_the_disk_is_full_loses_nothing_and_says_why(tmp_path, monkeypatch):
+    from workshop.tui.app import RoomOptions, build_app
+    from workshop.tui.screens.lobby import LobbyScreen
+    from workshop.tui.screens.run import RunScreen
+
+    disk = FullDisk(monkeypatch, "write", snapshots=True)
+    workshop = sessions.create("Disk offsite", sessions_dir=tmp_path, room_code="K7QM2X")
+    app = build_app(workshop=workshop, room=RoomOptions(host="127.0.0.1", port=0, public_url="http://workshop.test:8765"))
+    async with app.run_test(size=(140, 44)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, LobbyScreen))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, RunScreen))
+        assert await app.facilitate(c.Open(exercise="where-we-win"))
+        ann = await joined(app.room, "Ann")
+        assert (await ann.act(vote("i1")))["type"] == "ack"
+        await ann.close()
+        disk.fill(workshop.store.journal_path)
+        await pilot.press("ctrl+q")
+    assert "snapshot" in app.closing_note and "Nothing is lost" in app.closing_note, app.closing_note
+    disk.full = False
+    reopened = sessions.open_folder(workshop.folder)
+    try:
+        assert reopened.session.exercises["where-we-win"].status == "open"
+        assert reopened.session.exercises["where-we-win"].scores == {ann.me["id"]: {"i1": 1}}
     finally:
         reopened.store.close()
 

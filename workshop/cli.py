@@ -158,6 +158,8 @@ def _run_tui(args, **kwargs) -> int:
     )
     app = build_app(room=room, sessions_dir=args.sessions_dir, **kwargs)
     app.run()
+    if app.closing_note:
+        print(app.closing_note, file=sys.stderr)
     return app.return_code or 0
 
 

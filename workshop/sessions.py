@@ -39,6 +39,7 @@ class Workshop:
         self.listeners: list = []
         """Callables given each batch of events once it is durable (the room, the TUI)."""
         self._since_checkpoint = 0
+        self._closed = False
         self.generation = 0
         """Bumped each time the engine is rebuilt after a failed write: seqs that were
         given out before may be given out again, so (generation, seq) names a state."""
@@ -117,12 +118,22 @@ class Workshop:
             self.store.checkpoint(state, session.seq, meta)
         self._since_checkpoint = 0
 
-    def close(self) -> None:
-        """Take a final checkpoint and stop the store's threads."""
+    def close(self) -> str | None:
+        """Take a final checkpoint and stop the store's threads; safe to call twice.
+
+        A final checkpoint that cannot be written loses nothing — the journal holds
+        every saved input and loading replays it — so its message is returned for
+        the facilitator rather than raised."""
+        if self._closed:
+            return None
+        self._closed = True
         try:
             self.checkpoint()
+        except StoreError as err:
+            return str(err)
         finally:
             self.store.close()
+        return None
 
 
 def create(

@@ -74,6 +74,8 @@ class WorkshopApp(App):
         self.phones: list = []
         self._stop_phones = asyncio.Event()
         self._not_saved_at = -NOT_SAVED_EVERY
+        self.closing_note = ""
+        """What the facilitator should read once the app has gone (said by the CLI)."""
 
     async def on_mount(self) -> None:
         if self.workshop is not None:
@@ -177,9 +179,11 @@ class WorkshopApp(App):
         if self.room is not None:
             await self.room.stop()
             self.room = None
-        if self.workshop is not None:
-            self.workshop.close()
-            self.workshop = None
+        workshop, self.workshop = self.workshop, None
+        if workshop is not None:
+            problem = workshop.close()
+            if problem:
+                self.closing_note = problem
 
     async def on_unmount(self) -> None:
         await self.shutdown()
