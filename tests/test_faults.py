@@ -664,6 +664,31 @@ async def test_a_vote_the_disk_cannot_take_is_refused_as_not_saved_and_counts_on
         reopened.store.close()
 
 
+async def test_a_vote_sent_again_while_its_first_try_is_still_being_written_shares_its_fate(tmp_path, monkeypatch):
+    # The phone's connection drops while its vote is on its way to a struggling disk;
+    # it reconnects and sends the vote again, same id. The second try must not be
+    # acknowledged before the first is saved: here the first fails, so both are refused.
+    disk = FullDisk(monkeypatch, "write", slow=0.5)
+    async with running_room(tmp_path) as room:
+        await room.facilitate(c.Open(exercise="where-we-win"))
+        ann = await joined(room, "Ann")
+        disk.fill(room.workshop.store.journal_path)
+        await ann.send(json.dumps({"type": "act", "id": "vote-twice-0001", "command": vote("i1")}))
+        await asyncio.sleep(0.1)  # the first try is being written
+        again = PhoneClient(room)
+        assert (await again.connect(token=ann.token))["type"] == "welcome"
+        second = await again.act(vote("i1"), cmd_id="vote-twice-0001")
+        first = await ann.recv()
+        assert first["type"] == "refused" and first["code"] == "not_saved", first
+        assert second["type"] == "refused" and second["code"] == "not_saved", f"acknowledged but never saved: {second}"
+        assert room.workshop.session.exercises["where-we-win"].scores == {}
+
+        disk.full = False  # sent once more, now it is saved, once
+        third = await again.act(vote("i1"), cmd_id="vote-twice-0001")
+        assert third["type"] == "ack" and third["mine"]["dots"] == {"i1": 1}, third
+        await ann.close(), await again.close()
+
+
 async def test_phones_see_the_saved_tally_after_the_disk_recovers(tmp_path, monkeypatch):
     # A slow failing write (longer than a broadcast tick) lets the room broadcast
     # while the refused vote is still pending. Ann taps twice quickly: the first

@@ -58,7 +58,7 @@ class Workshop:
     def handle(self, actor: str, cmd_id: str, command, now: float | None = None) -> Outcome:
         """Decide and make durable, blocking until fsynced (CLI and tests)."""
         outcome = self.decide(actor, cmd_id, command, now)
-        if isinstance(outcome, Accepted) and outcome.events:
+        if isinstance(outcome, Accepted) and (outcome.events or self._unsaved_repeat(actor, cmd_id, outcome)):
             with self._saving():
                 self.store.append_sync([e.to_json() for e in outcome.events])
             self._after(outcome.events)
@@ -67,11 +67,17 @@ class Workshop:
     async def handle_async(self, actor: str, cmd_id: str, command, now: float | None = None) -> Outcome:
         """Decide, then await durability without blocking the event loop."""
         outcome = self.decide(actor, cmd_id, command, now)
-        if isinstance(outcome, Accepted) and outcome.events:
+        if isinstance(outcome, Accepted) and (outcome.events or self._unsaved_repeat(actor, cmd_id, outcome)):
             with self._saving():
                 await self.store.append([e.to_json() for e in outcome.events])
             self._after(outcome.events)
         return outcome
+
+    def _unsaved_repeat(self, actor: str, cmd_id: str, outcome: Accepted) -> bool:
+        """A command sent again (a phone that reconnected while its first try was on
+        its way to the disk) whose events are not yet durable: its answer must wait
+        for them too. Appending no events waits for everything submitted before."""
+        return outcome.repeated and self.session.handled.get(f"{actor}/{cmd_id}", 0) > self.store.last_seq
 
     @contextmanager
     def _saving(self):
@@ -101,6 +107,8 @@ class Workshop:
         self.generation += 1
 
     def _after(self, events: tuple[Event, ...]) -> None:
+        if not events:
+            return
         for listener in self.listeners:
             listener(events)
         self._since_checkpoint += len(events)

@@ -379,7 +379,7 @@ class _Journal:
             self._broken = exc
 
     def _failure(self, exc: OSError, count: int) -> StoreError:
-        lost = "1 change was" if count == 1 else f"{count} changes were"
+        lost = "1 change was" if count <= 1 else f"{count} changes were"  # 0: a change sent again
         if self._broken is not None:
             message = (
                 f"Could not write to {self.path}, nor repair it afterwards ({exc}): {lost} NOT "
