@@ -158,6 +158,27 @@ async def until(predicate, timeout: float = 5.0) -> None:
 # ------------------------------------------------------------------ joining
 
 
+async def test_a_wrong_room_code_says_so_and_stops_trying(tmp_path, browser):
+    async with running_room(tmp_path) as room:
+        context = await browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+        phone = Phone(room, await context.new_page())
+        # The refused websocket is expected; nothing else may fail.
+        phone.allowed.append(re.compile(r"WebSocket connection to .* failed"))
+        attempts: list[str] = []
+        phone.page.on("websocket", lambda ws: attempts.append(ws.url))
+        await phone.page.goto(f"http://{HOST}:{room.port}/?room=WRONG1")
+        await expect(phone.page.get_by_role("heading", level=1)).to_have_text("Cannot join")
+        await expect(phone.page.get_by_text("Wrong room code. Scan the QR code on the facilitator's screen again.")).to_be_visible()
+        tried = len(attempts)
+        await phone.page.wait_for_timeout(2500)  # several backoff periods
+        assert len(attempts) == tried, f"still knocking: {attempts}"
+        await phone.shot("05-wrong-code")
+        phone.assert_clean()
+        await context.close()
+
+
+
+
 async def test_a_phone_joins_with_a_name_and_side_and_sees_the_waiting_screen(tmp_path, browser):
     async with running_room(tmp_path) as room:
         phone = await Phone.open(browser, room)
@@ -631,6 +652,7 @@ async def test_a_phone_comes_back_as_the_same_participant_after_the_room_restart
         phone = await Phone.open(browser, room)
         # While the room is down the browser logs its failed connection attempts.
         phone.allowed.append(re.compile(r"WebSocket connection to 'ws://workshop\.test:\d+/ws\?room=\w+' failed"))
+        phone.allowed.append(re.compile(r"/door\?room=\w+"))  # and asks why, in vain
         pid = await phone.join("Ann", "IT")
         await open_exercise(room, "where-we-win")
         page = phone.page

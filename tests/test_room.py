@@ -64,6 +64,33 @@ async def test_a_wrong_room_code_is_refused_at_the_door(tmp_path):
         assert caught.value.response.status_code == 403
 
 
+@pytest.mark.parametrize("code", ["%C3%A9", "K7QM2%00", "%F0%9F%98%80" * 3, "k7qm2x" + "A" * 200])
+async def test_a_room_code_that_is_not_ascii_or_too_long_is_refused_like_any_wrong_one(tmp_path, code):
+    async with running_room(tmp_path) as room:
+        with pytest.raises(InvalidStatus) as caught:
+            await connect(f"ws://127.0.0.1:{room.port}/ws?room={code}")
+        assert caught.value.response.status_code == 403
+        phone = PhoneClient(room)
+        assert (await phone.connect())["type"] == "need_join"  # the room is fine
+        await phone.send({"type": "hello", "v": 1, "room": "é", "token": None, "seq": 0})
+        with pytest.raises(ConnectionClosed) as closed:
+            await phone.recv()
+        assert closed.value.rcvd.code == 1008
+
+
+async def test_the_door_tells_a_page_why_its_websocket_was_refused(tmp_path):
+    async with running_room(tmp_path) as room:
+        code = room.workshop.session.room_code
+        status, headers, body = await asyncio.to_thread(get, room, "/door?room=WRONG1")
+        assert status == 200 and headers["Content-Type"] == "application/json"
+        assert json.loads(body) == {"status": 403, "reason": "Wrong room code. Scan the QR code on the facilitator's screen again."}
+        status, _, body = await asyncio.to_thread(get, room, f"/door?room={code.lower()}")
+        assert json.loads(body) == {"status": 200, "reason": ""}
+        room.max_connections = 0
+        status, _, body = await asyncio.to_thread(get, room, f"/door?room={code}")
+        assert json.loads(body)["status"] == 503 and "full" in json.loads(body)["reason"]
+
+
 async def test_a_page_from_another_origin_cannot_open_the_websocket(tmp_path):
     async with running_room(tmp_path) as room:
         url = PhoneClient(room).url

@@ -3,7 +3,9 @@
 The only module that imports websockets. It runs on the same asyncio loop as the
 TUI. What it guarantees:
 
-- Only the page's own assets (held in memory) are served; everything else is 404.
+- Only the page's own assets (held in memory) are served, plus `/door` (may this
+  room code come in, and if not why) and, once published, the joint agenda;
+  everything else is 404.
 - A websocket needs the room code (`/ws?room=CODE`) and, from a browser, an
   Origin that matches the Host; facilitator commands never come over the network.
 - Every inbound frame is parsed by `protocol.parse`; a bad one gets an error to
@@ -78,6 +80,8 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 AGENDA_PATH = "/agenda.html"
+DOOR_PATH = "/door"
+"""Answers whether a room code may come in, and if not why, in plain text."""
 AGENDA_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 ASSET_TYPES = {
     "index.html": "text/html; charset=utf-8",
@@ -228,17 +232,19 @@ class Room:
 
     def _process_request(self, connection: ServerConnection, request: Request) -> Response | None:
         parts = urlsplit(request.path)
+        code = parse_qs(parts.query).get("room", [""])[0]
         if parts.path == "/ws":
             origin = request.headers.get("Origin")
             host = request.headers.get("Host", "")
             if origin is not None and urlsplit(origin).netloc != host:
                 return _response(http.HTTPStatus.FORBIDDEN, "This page is not allowed to join the room.")
-            code = parse_qs(parts.query).get("room", [""])[0]
-            if not secrets.compare_digest(code.upper(), self.workshop.session.room_code):
-                return _response(http.HTTPStatus.FORBIDDEN, "Wrong room code. Scan the QR code again.")
-            if len(self.phones) >= self.max_connections:
-                return _response(http.HTTPStatus.SERVICE_UNAVAILABLE, "The room is full.")
-            return None
+            refused = self._refusal(code)
+            return _response(*refused) if refused else None
+        if parts.path == DOOR_PATH:
+            # The page asks here when its websocket was refused, as a browser is not told
+            # why. Answered 200 either way, so the phone's console stays free of errors.
+            status, reason = self._refusal(code) or (http.HTTPStatus.OK, "")
+            return _response(http.HTTPStatus.OK, protocol.dumps({"status": status.value, "reason": reason}), "application/json")
         if parts.path == AGENDA_PATH:
             return self._agenda(parse_qs(parts.query).get("download") == ["1"])
         asset = self._assets.get(parts.path)
@@ -246,6 +252,18 @@ class Room:
             return _response(http.HTTPStatus.NOT_FOUND, "Not found.")
         body, kind = asset
         return _response(http.HTTPStatus.OK, body, kind)
+
+    def _refusal(self, code: str) -> tuple[http.HTTPStatus, str] | None:
+        """Why a phone with this room code cannot come in, or None if it can."""
+        if not self._is_room_code(code):
+            return http.HTTPStatus.FORBIDDEN, "Wrong room code. Scan the QR code on the facilitator's screen again."
+        if len(self.phones) >= self.max_connections:
+            return http.HTTPStatus.SERVICE_UNAVAILABLE, "The room is full. The page keeps trying; ask the facilitator."
+        return None
+
+    def _is_room_code(self, code: str) -> bool:
+        # Compared as bytes: compare_digest refuses text that is not ASCII.
+        return secrets.compare_digest(code.upper().encode(), self.workshop.session.room_code.encode())
 
     def _agenda(self, download: bool) -> Response:
         """The joint agenda as one HTML file, once the facilitator published it.
@@ -296,7 +314,7 @@ class Room:
             case protocol.Ping():
                 await phone.ws.send('{"type":"pong"}')
             case protocol.Hello():
-                if not secrets.compare_digest(message.room.upper(), session.room_code):
+                if not self._is_room_code(message.room):
                     await phone.ws.close(1008, "wrong room code")
                     return
                 phone.greeted = True

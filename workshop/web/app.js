@@ -244,8 +244,10 @@
     }
     S.ws = ws;
     S.greeted = false;
+    let opened = false;
     ws.addEventListener("open", () => {
       if (S.ws !== ws) return;
+      opened = true;
       S.lastHeard = Date.now();
       ws.send(JSON.stringify({ type: "hello", v: PROTOCOL_VERSION, room: S.code, token: S.token || null, seq: S.seq }));
     });
@@ -263,7 +265,32 @@
     ws.addEventListener("close", (event) => {
       if (S.ws !== ws) return;
       dropped(event.code, event.reason);
+      if (!opened) askAtTheDoor();
     });
+  }
+
+  /**
+   * The websocket was refused before it opened, and a browser is not told why: ask
+   * the room over plain HTTP. A wrong code stops the retries; a full room says so.
+   */
+  function askAtTheDoor() {
+    if (!window.fetch || S.fatal) return;
+    window
+      .fetch(`/door?room=${encodeURIComponent(S.code)}`, { cache: "no-store" })
+      .then((response) => response.json())
+      .then((door) => {
+        if (door.status === 403) {
+          S.fatal = String(door.reason);
+          window.clearTimeout(S.retryTimer);
+          setConn("closed");
+          render();
+        } else if (door.status === 503) {
+          toast(String(door.reason));
+        }
+      })
+      .catch(() => {
+        /* the laptop is out of reach: keep retrying */
+      });
   }
 
   /** The socket is gone (closed by either side or found silent): try again soon. */
