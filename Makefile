@@ -2,18 +2,34 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+# apt-get needs root: through sudo unless we are root already (as in CI).
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run demo test bench install install-test clean
+.PHONY: run demo test bench install install-test browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-install: $(BIN)/python
+# Installed once, and again only when pyproject.toml changes: `make run` at a venue
+# without internet must not need the package index.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
+	touch $@
 
-install-test: $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# The browser tests drive Debian's Chromium, never a downloaded browser.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	    echo "Installing Debian's chromium for the browser tests (apt-get)…"; \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
 run: install
 	$(BIN)/workshop
@@ -24,7 +40,7 @@ demo: install
 bench: install-test
 	$(BIN)/python -m workshop.bench
 
-test: install-test
+test: install-test browser
 	$(BIN)/python -m pytest
 
 clean:

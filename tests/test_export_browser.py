@@ -10,6 +10,7 @@ A4 and Letter paper.
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import playwright.async_api as playwright_api
@@ -19,7 +20,7 @@ from scripted import scripted_workshop
 from workshop.export import to_html
 
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")  # installed by `make test`
 ARGS = [
     "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",

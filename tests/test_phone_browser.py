@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,8 @@ from tests.roomkit import running_room
 from workshop import commands as c
 from workshop.room import Room
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+"""Debian's Chromium (`make test` installs it with apt-get when it is missing)."""
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
