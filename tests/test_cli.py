@@ -1,6 +1,7 @@
 """The `workshop` command as a facilitator types it: real processes, real folders."""
 
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -79,3 +80,45 @@ def test_check_reports_a_bad_template_and_fails(tmp_path):
 
 def test_list_with_no_sessions_says_how_to_start(tmp_path):
     assert "workshop new" in workshop("list", sessions=tmp_path).stdout
+
+
+def test_sessions_dir_option_works_after_the_command(tmp_path):
+    chosen, ignored = tmp_path / "chosen", tmp_path / "ignored"
+    workshop("new", "--sessions-dir", chosen, "--title", "One", sessions=ignored)
+    assert len(list(chosen.iterdir())) == 1 and not ignored.exists()
+    assert "One" in workshop("list", "--sessions-dir", chosen, sessions=ignored).stdout
+    assert "One" in workshop("status", "--sessions-dir", chosen, sessions=ignored).stdout
+
+
+def test_sessions_dir_before_the_command_is_kept_when_not_repeated_after_it(tmp_path):
+    chosen, ignored = tmp_path / "chosen", tmp_path / "ignored"
+    workshop("--sessions-dir", chosen, "new", "--title", "One", sessions=ignored)
+    assert "One" in workshop("--sessions-dir", chosen, "status", sessions=ignored).stdout
+    assert not ignored.exists()
+
+
+def test_sessions_dir_after_the_command_beats_the_one_before_it(tmp_path):
+    before, after = tmp_path / "before", tmp_path / "after"
+    workshop("--sessions-dir", before, "new", "--sessions-dir", after, "--title", "One")
+    assert list(after.iterdir()) and not before.exists()
+
+
+def test_room_options_are_accepted_after_the_command():
+    assert "--public-url URL" in workshop("resume", "--help").stdout
+    result = workshop("demo", "--port", "nope", check=False)
+    assert result.returncode == 2 and "--port: invalid int value: 'nope'" in result.stderr
+
+
+def test_the_resume_hint_names_a_sessions_dir_that_was_given(tmp_path):
+    chosen = tmp_path / "my sessions"
+    out = workshop("new", "--title", "One", "--sessions-dir", chosen, sessions=tmp_path / "ignored").stdout
+    hint = next(line for line in out.splitlines() if line.startswith("Resume it with:"))
+    assert hint.endswith(f" --sessions-dir '{chosen}'")
+    command = shlex.split(hint.removeprefix("Resume it with: "))
+    assert command[0] == "workshop"
+    assert "One" in workshop("status", *command[2:], sessions=tmp_path / "ignored").stdout
+
+
+def test_the_resume_hint_is_plain_without_a_sessions_dir_option(tmp_path):
+    out = workshop("new", "--title", "One", sessions=tmp_path).stdout
+    assert "Resume it with: workshop resume " in out and "--sessions-dir" not in out

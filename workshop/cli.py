@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -16,12 +17,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workshop",
         description="Common Ground: run a CIO–CMO alignment workshop from this laptop; participants join from their phones.",
+        epilog="--sessions-dir and the room options may also follow the command, e.g. `workshop resume --port 9000`.",
     )
-    parser.add_argument(
-        "--sessions-dir",
-        type=Path,
-        help="where sessions are saved (default: $WORKSHOP_SESSIONS_DIR or ./sessions)",
-    )
+    _sessions_option(parser, None)
     _room_options(parser, None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -30,26 +28,32 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--organisation", default="", help="the organisation's name, shown in the document")
     new.add_argument("--facilitator", default="", help="your name, shown in the document")
     new.add_argument("--template", default="cio-cmo-alignment", help="template name in exercises/ or a path to a .toml file")
+    _sessions_option(new, argparse.SUPPRESS)
 
-    sub.add_parser("list", help="list saved sessions: title, date, participants, progress")
+    listing = sub.add_parser("list", help="list saved sessions: title, date, participants, progress")
+    _sessions_option(listing, argparse.SUPPRESS)
 
     resume = sub.add_parser("resume", help="reopen a saved session in the TUI (the latest if none is named)")
     resume.add_argument("session", nargs="?", help="session id, a unique part of it, or its folder")
+    _sessions_option(resume, argparse.SUPPRESS)
     _room_options(resume, argparse.SUPPRESS)
 
     status = sub.add_parser("status", help="print where a saved session stands (the latest if none is named)")
     status.add_argument("session", nargs="?", help="session id, a unique part of it, or its folder")
+    _sessions_option(status, argparse.SUPPRESS)
 
     demo = sub.add_parser("demo", help="a live demo: a new session with simulated phones joining on this laptop")
     demo.add_argument("--participants", type=int, default=12, help="how many simulated phones (default 12)")
     demo.add_argument("--template", default="cio-cmo-alignment", help="agenda template (default cio-cmo-alignment)")
     demo.add_argument("--pace", type=float, default=1.0, help="think-time multiplier for the phones; 0.2 is brisk")
+    _sessions_option(demo, argparse.SUPPRESS)
     _room_options(demo, argparse.SUPPRESS)
 
     export = sub.add_parser("export", help="write the joint agenda as Markdown, HTML and/or JSON")
     export.add_argument("session", nargs="?", help="session id, a unique part of it, or its folder (default: the latest)")
     export.add_argument("--format", choices=["md", "html", "json", "all"], default="all", help="default: all three")
     export.add_argument("--out", type=Path, metavar="DIR", help="folder to write to (default: the session's folder)")
+    _sessions_option(export, argparse.SUPPRESS)
 
     sub.add_parser(
         "loadtest",
@@ -62,12 +66,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _sessions_option(parser: argparse.ArgumentParser, default) -> None:
+    """--sessions-dir, accepted before the subcommand and after those that use sessions.
+    Subcommands pass `argparse.SUPPRESS` so that, when not given after the subcommand,
+    they leave the value given before it in place."""
+    parser.add_argument(
+        "--sessions-dir",
+        type=Path,
+        default=default,
+        metavar="DIR",
+        help="where sessions are saved (default: $WORKSHOP_SESSIONS_DIR or ./sessions)",
+    )
+
+
 def _room_options(parser: argparse.ArgumentParser, default) -> None:
-    """--host/--port/--public-url, accepted before or after the subcommand."""
+    """--host/--port/--public-url, accepted before the subcommand and after those that
+    open the room; `default` as for `_sessions_option`."""
     group = parser.add_argument_group("room")
     group.add_argument("--host", default=default, help="interface the room listens on (default: all, 0.0.0.0)")
     group.add_argument("--port", type=int, default=default, help="first port to try (default 8765; the next free one if busy)")
-    group.add_argument("--public-url", default=default, help="base URL phones should use, e.g. http://192.168.1.20:8765")
+    group.add_argument("--public-url", default=default, metavar="URL", help="base URL phones should use, e.g. http://192.168.1.20:8765")
 
 
 GLOBAL_OPTIONS_WITH_VALUES = {"--sessions-dir", "--host", "--port", "--public-url"}
@@ -86,6 +104,17 @@ def _subcommand_position(argv: list[str]) -> int | None:
     return None
 
 
+def _sessions_dir_hint(given: Path | None) -> str:
+    """` --sessions-dir DIR` when `given` is not where a plain `workshop resume` would
+    look, so that the hint printed by `workshop new` works as typed; else ''."""
+    if given is None:
+        return ""
+    default = Path(os.environ.get("WORKSHOP_SESSIONS_DIR") or "sessions")
+    if given.resolve() == default.resolve():
+        return ""
+    return f" --sessions-dir {shlex.quote(str(given.resolve()))}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     argv = sys.argv[1:] if argv is None else argv
@@ -99,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"workshop loadtest: {err}", file=sys.stderr)
             return 1
     args = parser.parse_args(argv)
+    args.resume_hint = _sessions_dir_hint(args.sessions_dir)
     if args.sessions_dir is not None:
         os.environ["WORKSHOP_SESSIONS_DIR"] = str(args.sessions_dir)
     from .store import StoreError  # noqa: PLC0415 - lazy on purpose, see the module docstring
@@ -125,7 +155,7 @@ def cmd_new(args) -> int:
     print(f"  folder:    {workshop.folder}")
     print(f"  template:  {session.template_name} ({len(session.template.exercises)} exercises, {session.template.minutes} min)")
     print(f"  room code: {session.room_code}")
-    print(f"Resume it with: workshop resume {session.id}")
+    print(f"Resume it with: workshop resume {session.id}{args.resume_hint}")
     return 0
 
 

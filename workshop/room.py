@@ -23,11 +23,8 @@ import asyncio
 import errno
 import gc
 import http
-import ipaddress
 import logging
 import secrets
-import socket
-import struct
 import sys
 import time
 import uuid
@@ -35,11 +32,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
-
-try:
-    import fcntl
-except ImportError:  # not POSIX: fall back to the host name's addresses
-    fcntl = None
 
 from websockets.asyncio.server import ServerConnection, broadcast, serve
 from websockets.datastructures import Headers
@@ -51,6 +43,7 @@ from . import protocol, views
 from .engine import Accepted, Outcome, Refused
 from .events import Event
 from .model import FACILITATOR
+from .network import find_lan_address
 from .sessions import Workshop
 from .store import StoreError
 
@@ -155,6 +148,8 @@ class Room:
         self._assets = load_assets()
         self._agenda_cache: tuple[int, bytes] = (-1, b"")
         self._server = None
+        self._address = host
+        """What phones are told to reach: the laptop's LAN address when listening on all."""
         self._ticker: asyncio.Task | None = None
         self._sent: tuple[int, int] = (0, -1)
         """(generation, seq) of the last view sent."""
@@ -193,6 +188,12 @@ class Room:
                 "Close the other program or pick one with --port."
             )
         self.port = self._server.sockets[0].getsockname()[1]
+        self._address = self.host
+        if self.host in ("0.0.0.0", ""):
+            found = find_lan_address()
+            self._address = found.address
+            if found.problem and not self.public_url:
+                self.notice = " ".join(filter(None, (self.notice, found.problem)))
         self._ticker = asyncio.create_task(self._broadcast_loop())
         # Everything alive now (modules, the session, the TUI) lives as long as the
         # room: take it out of the cyclic collector's sight, so that a full
@@ -214,7 +215,7 @@ class Room:
     @property
     def join_url(self) -> str:
         """What the QR code holds: the page with the room code in it."""
-        base = self.public_url or f"http://{lan_address() if self.host in ('0.0.0.0', '') else self.host}:{self.port}"
+        base = self.public_url or f"http://{self._address}:{self.port}"
         return f"{base.rstrip('/')}/?room={self.workshop.session.room_code}"
 
     # ------------------------------------------------------------ facilitator
@@ -462,47 +463,3 @@ def _response(status: http.HTTPStatus, body: str | bytes, kind: str = "text/plai
     headers["Content-Length"] = str(len(data))
     headers["Connection"] = "close"
     return Response(status.value, status.phrase, headers, data)
-
-
-# ---------------------------------------------------------------- network
-
-
-def lan_address() -> str:
-    """The laptop's address on the local network, found by asking the kernel for
-    the interfaces' addresses — no packet is sent. Private IPv4 addresses are
-    preferred; falls back to 127.0.0.1 (phones then cannot reach the room)."""
-    candidates = _interface_addresses()
-    try:
-        candidates += [info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)]
-    except OSError:
-        pass
-    usable = []
-    for text in candidates:
-        try:
-            address = ipaddress.IPv4Address(text)
-        except ValueError:
-            continue
-        if not (address.is_loopback or address.is_link_local or address.is_unspecified):
-            usable.append(address)
-    usable.sort(key=lambda a: (not a.is_private, str(a)))
-    return str(usable[0]) if usable else "127.0.0.1"
-
-
-def _interface_addresses() -> list[str]:
-    """IPv4 addresses of the network interfaces (Linux ioctl; empty elsewhere)."""
-    found: list[str] = []
-    if fcntl is None:
-        return found
-    try:
-        names = [name for _, name in socket.if_nameindex()]
-    except OSError:
-        return found
-    siocgifaddr = 0x8915
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        for name in names:
-            try:
-                packed = fcntl.ioctl(probe.fileno(), siocgifaddr, struct.pack("256s", name[:15].encode()))
-            except OSError:
-                continue
-            found.append(socket.inet_ntoa(packed[20:24]))
-    return found

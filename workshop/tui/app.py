@@ -105,7 +105,7 @@ class WorkshopApp(App):
         for warning in workshop.warnings:
             self.notify(warning, severity="warning", timeout=15)
         if self.room.notice:
-            self.notify(self.room.notice, timeout=10)
+            self.notify(self.room.notice, severity="warning", timeout=20)
         if self.demo is not None:
             await self._start_phones()
         await self.push_screen(RunScreen())
