@@ -13,6 +13,7 @@ CORE = [
     "workshop.engine",
     "workshop.activities",
     "workshop.agenda",
+    "workshop.views",
     "workshop.status",
 ]
 FORBIDDEN = ["textual", "websockets", "tinydb", "asyncio", "qrcode", "rich"]
