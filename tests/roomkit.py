@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 
 from websockets.asyncio.client import connect
 
-from workshop import sessions
+from workshop import protocol, sessions
 from workshop.room import Room
 
 _ids = itertools.count(1)
@@ -60,7 +60,7 @@ class PhoneClient:
         import asyncio
 
         while True:
-            frame = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+            frame = _checked(await asyncio.wait_for(self.ws.recv(), timeout))
             if frame["type"] == "view":
                 self.view = frame["room"]
                 self.mine = frame.get("mine", self.mine)
@@ -85,7 +85,7 @@ class PhoneClient:
 
         async def until():
             while self.view is None or not predicate(self.view):
-                frame = json.loads(await self.ws.recv())
+                frame = _checked(await self.ws.recv())
                 if frame["type"] == "view":
                     self.view = frame["room"]
                     self.mine = frame.get("mine", self.mine)
@@ -96,3 +96,9 @@ class PhoneClient:
     async def close(self) -> None:
         if self.ws is not None:
             await self.ws.close()
+
+
+def _checked(text: str) -> dict:
+    """A frame from the room, which must be one of the protocol's outbound models."""
+    protocol.OUTBOUND.validate_json(text)
+    return json.loads(text)

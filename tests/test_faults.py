@@ -435,9 +435,9 @@ def broken_frame(port: int, code: str, data: bytes, expected: int | None) -> int
             error = raw.next_message()
             assert error["type"] == "error" and error["code"] == "binary", error
         else:
-            assert raw.next_message() == {"type": "pong"}
+            assert raw.next_message() == {"v": 1, "type": "pong"}
         raw.send(text({"type": "ping"}))
-        assert raw.next_message() == {"type": "pong"}
+        assert raw.next_message() == {"v": 1, "type": "pong"}
         return None
     finally:
         raw.close()

@@ -1,10 +1,13 @@
-"""Inbound frames become typed messages or a clear error; nothing raw gets further."""
+"""Inbound frames become typed messages or a clear error; nothing raw gets further.
+Outbound frames are models of one union, each with the protocol version."""
 
 import json
 
 import pytest
+from pydantic import ValidationError
 
 from workshop import commands as c
+from workshop import protocol
 from workshop.protocol import Act, BadMessage, Hello, JoinMsg, Ping, parse
 
 
@@ -67,3 +70,36 @@ def test_the_id_of_an_unparsed_frame_can_still_be_found():
     assert peek_id('{"type":"act","id":"abcd-1234","command":{}}') == "abcd-1234"
     assert peek_id('{"type":"ping"}') is None
     assert peek_id(b'{"id":"abcd-1234"}') is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        protocol.NeedJoin(room={"title": "Offsite"}, reason="This phone is not in this session any more. Join again."),
+        protocol.Welcome(token="t0k3n", me={"id": "p1", "name": "Ann", "side": "it"}, room={"title": "Offsite"}, id="join-000001"),
+        protocol.Ack(id="cmd-000001", seq=7, mine={"dots": {"i1": 1}, "note": None}),
+        protocol.RefusedMsg(id="cmd-000002", code="budget", reason="No dots left."),
+        protocol.ErrorMsg(code="bad_json", reason="That message was not valid JSON."),
+        protocol.Pong(),
+    ],
+    ids=lambda m: m.type,
+)
+def test_every_outbound_frame_carries_the_version_and_reads_back_as_the_same_model(message):
+    text = message.text()
+    assert json.loads(text)["v"] == protocol.VERSION
+    assert protocol.OUTBOUND.validate_json(text) == message
+
+
+def test_a_view_built_as_text_is_a_valid_view_model():
+    shared = protocol.dumps({"exercise": {"title": "Où l'on gagne"}})
+    view = protocol.OUTBOUND.validate_json(protocol.view_text(12, shared, protocol.dumps({"dots": {}})))
+    assert isinstance(view, protocol.View) and view.seq == 12 and view.mine == {"dots": {}}
+    assert view.room["exercise"]["title"] == "Où l'on gagne"
+    assert protocol.OUTBOUND.validate_json(protocol.view_text(3, shared)).mine is None
+
+
+def test_an_outbound_frame_of_an_unknown_type_or_without_its_fields_is_not_valid():
+    with pytest.raises(ValidationError):
+        protocol.OUTBOUND.validate_json('{"v":1,"type":"surprise"}')
+    with pytest.raises(ValidationError):
+        protocol.OUTBOUND.validate_json('{"v":1,"type":"ack","id":"cmd-000001"}')

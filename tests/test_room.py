@@ -131,7 +131,7 @@ async def test_acting_before_joining_is_refused(tmp_path):
         phone = PhoneClient(room)
         await phone.connect()
         error = await phone.act({"type": "rate", "exercise": "check-in", "item": "i1", "value": 3})
-        assert error == {"type": "error", "code": "not_joined", "reason": "Join the room first.", "id": error["id"]}
+        assert error == {"v": 1, "type": "error", "code": "not_joined", "reason": "Join the room first.", "id": error["id"]}
 
 
 async def test_a_phone_that_reconnects_with_its_token_keeps_identity_and_inputs(tmp_path):

@@ -45,7 +45,7 @@ ITEMS = ["i1", "i2", "i3", "i4", "i5"]
 
 async def baseline_server(port: int) -> None:
     """The same wire shape with nothing behind it: acks at once, counts in memory,
-    broadcasts `{"type":"view","seq":n}` at most 10 times a second."""
+    broadcasts `{"v":1,"type":"view","seq":n}` at most 10 times a second."""
     from websockets.asyncio.server import broadcast, serve
 
     clients: set = set()
@@ -72,7 +72,7 @@ async def baseline_server(port: int) -> None:
             await asyncio.sleep(0.1)
             if state["seq"] != state["sent"]:
                 state["sent"] = state["seq"]
-                broadcast(clients, f'{{"type":"view","seq":{state["seq"]},"room":{{}}}}')
+                broadcast(clients, f'{{"v":1,"type":"view","seq":{state["seq"]},"room":{{}}}}')
 
     from .headless import LoopWatch
 

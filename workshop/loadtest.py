@@ -318,7 +318,7 @@ def websocket_url(base: str, room_code: str) -> str:
 # slowest phone's first view whose seq covers the vote's). Views are recognised
 # by their fixed prefix, so a phone does not parse the whole frame.
 
-VIEW_SEQ = re.compile(r'^\{"type":"view","seq":(\d+)')
+VIEW_SEQ = re.compile(r'^\{"v":1,"type":"view","seq":(\d+)')
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 
 

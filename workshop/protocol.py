@@ -1,8 +1,9 @@
 """The wire protocol between a phone and the room: JSON text frames over one websocket.
 
 Every inbound frame is parsed here into a typed message or refused with an error
-the phone can show; a raw dict never travels further in. Outbound frames are
-built by `views.py` and `room.py` with the shapes documented below.
+the phone can show; a raw dict never travels further in. Outbound frames are the
+`Out` models at the end (`Outbound`, a union on `type`); their contents come from
+`views.py`. Every outbound frame carries `"v": 1`.
 
 Phone → room (each has a `type`):
 
@@ -149,3 +150,80 @@ def _tag(data: dict, error: dict):
 def dumps(payload: dict) -> str:
     """Compact JSON for the wire; participant text is data, never markup."""
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+
+
+# ---------------------------------------------------------------- room → phone
+
+
+class Out(BaseModel):
+    """A frame the room sends. Every one carries the protocol version `v`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    v: Literal[1] = VERSION
+
+    def text(self) -> str:
+        """The frame as sent: compact JSON, fields left unset omitted."""
+        return self.model_dump_json(exclude_none=True)
+
+
+class NeedJoin(Out):
+    type: Literal["need_join"] = "need_join"
+    room: dict
+    reason: str | None = None
+    """Why a token was not recognised, when the phone sent one."""
+
+
+class Welcome(Out):
+    type: Literal["welcome"] = "welcome"
+    token: str
+    me: dict
+    room: dict
+    id: str | None = None
+    """The join's command id, when this answers a join."""
+
+
+class Ack(Out):
+    type: Literal["ack"] = "ack"
+    id: str
+    seq: int
+    mine: dict
+
+
+class RefusedMsg(Out):
+    type: Literal["refused"] = "refused"
+    id: str
+    code: str
+    reason: str
+
+
+class ErrorMsg(Out):
+    type: Literal["error"] = "error"
+    code: str
+    reason: str
+    id: str | None = None
+
+
+class Pong(Out):
+    type: Literal["pong"] = "pong"
+
+
+class View(Out):
+    """Built as text by the room for speed (`view_text`); this model is its shape."""
+
+    type: Literal["view"] = "view"
+    seq: int
+    room: dict
+    mine: dict | None = None
+
+
+Outbound = Annotated[NeedJoin | Welcome | Ack | RefusedMsg | ErrorMsg | Pong | View, Field(discriminator="type")]
+OUTBOUND = TypeAdapter(Outbound)
+"""Validates any frame the room sends (the tests check every one they receive)."""
+PONG = Pong().text()
+
+
+def view_text(seq: int, room_json: str, mine_json: str | None = None) -> str:
+    """A `View` frame from JSON already encoded: the room encodes the shared part once
+    for every phone."""
+    mine = f',"mine":{mine_json}' if mine_json is not None else ""
+    return f'{{"v":{VERSION},"type":"view","seq":{seq},"room":{room_json}{mine}}}'

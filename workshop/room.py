@@ -313,7 +313,7 @@ class Room:
         session = self.workshop.session
         match message:
             case protocol.Ping():
-                await phone.ws.send('{"type":"pong"}')
+                await phone.ws.send(protocol.PONG)
             case protocol.Hello():
                 if not self._is_room_code(message.room):
                     await phone.ws.close(1008, "wrong room code")
@@ -321,10 +321,8 @@ class Room:
                 phone.greeted = True
                 pid = next((p.id for p in session.participants.values() if message.token and p.token == message.token), None)
                 if pid is None or session.participants[pid].left:
-                    need = {"type": "need_join", "v": protocol.VERSION, "room": views.header(session)}
-                    if message.token:
-                        need["reason"] = "This phone is not in this session any more. Join again."
-                    await self._send(phone, need)
+                    reason = "This phone is not in this session any more. Join again." if message.token else None
+                    await self._send(phone, protocol.NeedJoin(room=views.header(session), reason=reason))
                     return
                 self._identify(phone, pid)
                 await self._welcome(phone, session.participants[pid].token)
@@ -339,7 +337,7 @@ class Room:
                 outcome = await self._handle(phone.pid, message.id, message.command)
                 if isinstance(outcome, Accepted):
                     mine = views.mine_view(self.workshop.session, phone.pid)
-                    await self._send(phone, {"type": "ack", "id": message.id, "seq": self.workshop.session.seq, "mine": mine})
+                    await self._send(phone, protocol.Ack(id=message.id, seq=self.workshop.session.seq, mine=mine))
                 else:
                     await self._refused(phone, message.id, outcome)
 
@@ -370,10 +368,7 @@ class Room:
 
     async def _welcome(self, phone: Phone, token: str, cmd_id: str | None = None) -> None:
         session = self.workshop.session
-        welcome = {"type": "welcome", "v": protocol.VERSION, "token": token, "me": views.me(session, phone.pid), "room": views.header(session)}
-        if cmd_id:
-            welcome["id"] = cmd_id
-        await self._send(phone, welcome)
+        await self._send(phone, protocol.Welcome(token=token, me=views.me(session, phone.pid), room=views.header(session), id=cmd_id))
         await phone.ws.send(self._view_frame(protocol.dumps(views.room_view(self.workshop.engine, time.time())), phone.pid))
 
     def _identify(self, phone: Phone, pid: str) -> None:
@@ -388,27 +383,23 @@ class Room:
             if not self.connected[phone.pid]:
                 del self.connected[phone.pid]
 
-    async def _send(self, phone: Phone, payload: dict) -> None:
+    async def _send(self, phone: Phone, message: protocol.Out) -> None:
         try:
-            await phone.ws.send(protocol.dumps(payload))
+            await phone.ws.send(message.text())
         except ConnectionClosed:
             pass
 
     async def _error(self, phone: Phone, code: str, reason: str, msg_id: str | None = None) -> None:
-        payload = {"type": "error", "code": code, "reason": reason}
-        if msg_id:
-            payload["id"] = msg_id
-        await self._send(phone, payload)
+        await self._send(phone, protocol.ErrorMsg(code=code, reason=reason, id=msg_id))
 
     async def _refused(self, phone: Phone, msg_id: str, outcome: Refused) -> None:
-        await self._send(phone, {"type": "refused", "id": msg_id, "code": outcome.code, "reason": outcome.reason})
+        await self._send(phone, protocol.RefusedMsg(id=msg_id, code=outcome.code, reason=outcome.reason))
 
     # ------------------------------------------------------------ broadcast
 
     def _view_frame(self, room_json: str, pid: str | None) -> str:
-        seq = self.workshop.session.seq
-        mine = f',"mine":{protocol.dumps(views.mine_view(self.workshop.session, pid))}' if pid else ""
-        return f'{{"type":"view","seq":{seq},"room":{room_json}{mine}}}'
+        session = self.workshop.session
+        return protocol.view_text(session.seq, room_json, protocol.dumps(views.mine_view(session, pid)) if pid else None)
 
     async def _broadcast_loop(self) -> None:
         while True:
