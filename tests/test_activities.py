@@ -395,6 +395,82 @@ def test_ties_in_the_ranking_keep_the_order_of_the_list(dotvote):
     assert [r.item for r in room.engine.result("vote").ranking] == ["i2", "i4", "i1", "i3", "i5"]
 
 
+def spend(room, pid, on_item: int, elsewhere: int):
+    """One person puts `on_item` dots on i1 and `elsewhere` dots on i2."""
+    for item, n in (("i1", on_item), ("i2", elsewhere)):
+        for _ in range(n):
+            vote(room, pid, item)
+
+
+@pytest.mark.parametrize(
+    "it_on_item, it_spent, marketing_on_item, marketing_spent, gap, flagged",
+    [
+        (1, 5, 0, 5, 20.0, True),  # the threshold itself is flagged
+        (0, 5, 4, 5, -80.0, True),
+        (3, 10, 1, 9, 18.9, False),  # 30% against 11.1%
+        (1, 4, 1, 5, 5.0, False),
+        (0, 10, 0, 10, 0.0, False),
+    ],
+)
+def test_a_dotvote_gap_of_twenty_points_between_the_sides_shares_of_their_dots_is_flagged(
+    dotvote, it_on_item, it_spent, marketing_on_item, marketing_spent, gap, flagged
+):
+    room = dotvote(dots=10, max_per_item=10)
+    spend(room, room.join("it"), it_on_item, it_spent - it_on_item)
+    spend(room, room.join("marketing"), marketing_on_item, marketing_spent - marketing_on_item)
+    row = next(r for r in room.engine.result("vote").ranking if r.item == "i1")
+    assert row.gap == gap
+    assert row.flagged is flagged
+
+
+def test_the_dotvote_gap_is_each_sides_dots_on_an_item_as_a_share_of_all_the_dots_it_spent(dotvote):
+    room = dotvote()
+    it, marketing = room.join("it"), room.join("marketing")
+    spend(room, it, 0, 3)  # IT: nothing on i1, 3 dots on i2, 2 on i3
+    vote(room, it, "i3")
+    vote(room, it, "i3")
+    spend(room, marketing, 3, 2)  # Marketing: 3 on i1, 2 on i2
+    rows = {r.item: r for r in room.engine.result("vote").ranking}
+    assert rows["i1"].share == {"it": 0.0, "marketing": 60.0, "other": None, ALL: 30.0}
+    assert (rows["i1"].gap, rows["i1"].flagged) == (-60.0, True)
+    assert (rows["i2"].gap, rows["i2"].flagged) == (20.0, True)
+    assert (rows["i3"].gap, rows["i3"].flagged) == (40.0, True)
+    assert (rows["i4"].gap, rows["i4"].flagged) == (0.0, False)
+
+
+def test_a_side_with_more_people_does_not_make_a_dotvote_gap(dotvote):
+    room = dotvote()
+    spend(room, room.join("it"), 2, 3)
+    for _ in range(4):  # four times the people, the same leaning
+        spend(room, room.join("marketing"), 2, 3)
+    row = next(r for r in room.engine.result("vote").ranking if r.item == "i1")
+    assert row.by_side["marketing"] == 4 * row.by_side["it"]
+    assert row.share["it"] == row.share["marketing"] == 40.0
+    assert row.gap == 0.0 and not row.flagged
+
+
+def test_there_is_no_dotvote_gap_while_a_side_has_spent_no_dots(dotvote):
+    room = dotvote()
+    spend(room, room.join("it"), 3, 2)
+    room.join("marketing")  # present, but has not voted
+    spend(room, room.join("other"), 0, 1)
+    for row in room.engine.result("vote").ranking:
+        assert row.gap is None and not row.flagged
+        assert row.share["marketing"] is None
+
+
+def test_the_gap_is_between_the_first_two_sides_of_the_template_whatever_their_ids(make_room):
+    sides = [{"id": "sales", "label": "Sales"}, {"id": "ops", "label": "Operations"}, {"id": "it", "label": "IT"}]
+    room = make_room({**VOTE, "dots": 2, "max_per_item": 2}, sides=sides)
+    room.open("vote")
+    spend(room, room.join("sales"), 2, 0)
+    spend(room, room.join("ops"), 0, 2)
+    spend(room, room.join("it"), 2, 0)  # agrees with Sales: it must not count
+    row = next(r for r in room.engine.result("vote").ranking if r.item == "i1")
+    assert row.share == {"sales": 100.0, "ops": 0.0, "it": 100.0, ALL: 66.7}
+    assert (row.gap, row.flagged) == (100.0, True)
+
+
 def brainstorm_then(make_room, follower: dict):
     """A brainstorm with themes, a hidden, a withdrawn and a merged idea, then `follower`."""
     room = make_room(IDEAS, follower)
@@ -588,6 +664,54 @@ def test_poll_counts_are_split_by_side(poll):
     }
 
 
+def test_the_poll_gap_is_the_share_of_each_sides_respondents_who_picked_an_option(poll):
+    room = poll(multi=True, other=True)
+    pick(room, room.join("it"), ["i1", "i2"])
+    pick(room, room.join("it"), ["i2"])
+    pick(room, room.join("marketing"), ["i1"])
+    pick(room, room.join("marketing"), ["i3"])
+    pick(room, room.join("marketing"), ["i3"])
+    pick(room, room.join("marketing"), other="Lunch together")  # answered: counts among Marketing's respondents
+    options = {o.item: o for o in room.engine.result("poll").options}
+    assert options["i1"].share == {"it": 50.0, "marketing": 25.0, "other": None, ALL: 33.3}
+    assert (options["i1"].gap, options["i1"].flagged) == (25.0, True)
+    assert (options["i2"].gap, options["i2"].flagged) == (100.0, True)
+    assert (options["i3"].gap, options["i3"].flagged) == (-50.0, True)
+
+
+@pytest.mark.parametrize(
+    "it_picked, it_answered, marketing_picked, marketing_answered, gap, flagged",
+    [
+        (1, 5, 0, 1, 20.0, True),  # the threshold itself is flagged
+        (1, 3, 1, 2, -16.7, False),
+        (2, 4, 1, 2, 0.0, False),  # more people on one side make no gap by themselves
+        (0, 2, 3, 3, -100.0, True),
+    ],
+)
+def test_a_poll_gap_of_twenty_points_between_the_sides_is_flagged(
+    poll, it_picked, it_answered, marketing_picked, marketing_answered, gap, flagged
+):
+    room = poll()
+    for side, picked, answered in (("it", it_picked, it_answered), ("marketing", marketing_picked, marketing_answered)):
+        for n in range(answered):
+            pick(room, room.join(side), ["i1" if n < picked else "i2"])
+    option = room.engine.result("poll").options[0]
+    assert option.gap == gap
+    assert option.flagged is flagged
+
+
+def test_there_is_no_poll_gap_while_a_side_has_no_respondents(poll):
+    room = poll()
+    pick(room, room.join("it"), ["i1"])
+    pick(room, room.join("other"), ["i2"])
+    marketing = room.join("marketing")
+    pick(room, marketing, ["i2"])
+    pick(room, marketing)  # cleared: no longer a respondent
+    for option in room.engine.result("poll").options:
+        assert option.gap is None and not option.flagged
+        assert option.share["marketing"] is None
+
+
 # ------------------------------------------------------------------------ allocate
 
 ALLOCATE = {"id": "budget", "kind": "allocate", "options": ["Data platform", "Campaign tools", "Mobile app"]}
@@ -710,6 +834,32 @@ def test_the_mean_position_is_given_per_side_and_a_new_placement_replaces_the_ol
     assert row.by_side[ALL].quadrant == "big bet"
     assert row.by_side["other"].quadrant is None
     assert grid.engine.result("grid").items[1].by_side[ALL].n == 0
+
+
+def test_an_item_the_two_sides_put_in_different_quadrants_is_flagged_with_the_distance_between_their_means(grid):
+    place(grid, grid.join("it"), "i1", 5, 1)
+    place(grid, grid.join("it"), "i1", 5, 2)
+    place(grid, grid.join("marketing"), "i1", 5, 5)
+    row = grid.engine.result("grid").items[0]
+    assert (row.by_side["it"].x, row.by_side["it"].y, row.by_side["it"].quadrant) == (5.0, 1.5, "quick win")
+    assert (row.by_side["marketing"].x, row.by_side["marketing"].y, row.by_side["marketing"].quadrant) == (5.0, 5.0, "big bet")
+    assert row.flagged and row.distance == 3.5
+
+
+def test_the_same_quadrant_is_not_flagged_however_far_apart_the_means_are(grid):
+    place(grid, grid.join("it"), "i1", 4, 1)
+    place(grid, grid.join("marketing"), "i1", 5, 2)
+    place(grid, grid.join("other"), "i1", 1, 5)  # the third side's view is not the gap
+    row = grid.engine.result("grid").items[0]
+    assert not row.flagged and row.distance == 1.414
+
+
+def test_there_is_no_matrix_gap_until_both_sides_have_placed_the_item(grid):
+    place(grid, grid.join("it"), "i1", 5, 1)
+    place(grid, grid.join("marketing"), "i2", 1, 5)
+    first, second = grid.engine.result("grid").items
+    assert (first.distance, first.flagged) == (None, False)
+    assert (second.distance, second.flagged) == (None, False)
 
 
 # ------------------------------------------------------------------------ ownership

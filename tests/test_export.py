@@ -196,6 +196,51 @@ def test_the_perception_gap_is_shown_before_and_after_with_flags(exports):
     assert "**⚑ +2.2** | +0.6 |" in line
 
 
+SIDES_DIFFER = "Where IT and Marketing see it differently:"
+FLAGGED = [
+    # exercise, its title, its part in the HTML, the result's rows, a flagged item, its gap cell, how the sentence puts it
+    ("shared-objectives", "Shared objectives", "objectives-shared-objectives", "ranking",
+     "Personal and timely", "⚑ −40 pts", "IT gave it 0% of its dots, Marketing 40%"),
+    ("ways-of-working", "How we will work", "ways_of_working-ways-of-working", "options",
+     "Informal time together", "⚑ −75 pts", "picked by 0% of IT, 75% of Marketing"),
+    ("impact-effort", "Impact and effort", "initiatives-impact-effort", "items",
+     "Personal and timely", "⚑ 2.2", "IT sees a big bet, Marketing a quick win"),
+]
+
+
+@pytest.mark.parametrize("exercise, title, key, rows, item, cell, detail", FLAGGED)
+def test_where_it_and_marketing_differ_on_a_dotvote_poll_or_matrix_is_flagged_in_markdown_and_html(
+    exports, exercise, title, key, rows, item, cell, detail
+):
+    part = _md_parts(exports["md"], title)[0]
+    row = next(line for line in part.splitlines() if f"| {item} |" in line)
+    assert row.endswith(f"| **{cell}** |")
+    sentence = next(line for line in part.splitlines() if line.startswith(f"**{SIDES_DIFFER}**"))
+    assert f"{item} ({detail})" in sentence
+    html = Parsed(_html_parts(exports["html"], key)).text
+    assert f"{SIDES_DIFFER} " in html and f"{item} ({detail})" in html
+    assert f'<span class="flag">{cell}</span>' in _html_parts(exports["html"], key)
+
+
+@pytest.mark.parametrize("exercise, title, key, rows, item, cell, detail", FLAGGED)
+def test_the_sentence_names_exactly_the_items_the_json_flags(exports, exercise, title, key, rows, item, cell, detail):
+    result = next(ex for ex in json.loads(exports["json"])["exercises"] if ex["id"] == exercise)["result"]
+    flagged = {row["text"] for row in result[rows] if row["flagged"]}
+    assert item in flagged
+    assert len(flagged) < len(result[rows])  # some rows are not flagged, so the check below means something
+    sentence = next(line for line in _md_parts(exports["md"], title)[0].splitlines() if line.startswith(f"**{SIDES_DIFFER}**"))
+    for row in result[rows]:
+        assert (f"{md.escape(row['text'])} (" in sentence) is row["flagged"], row["text"]
+
+
+def test_the_json_gives_each_sides_share_and_the_gap_of_a_dotvote_item(exports):
+    result = next(ex for ex in json.loads(exports["json"])["exercises"] if ex["id"] == "shared-objectives")["result"]
+    row = next(r for r in result["ranking"] if r["text"] == "Personal and timely")
+    assert row["by_side"] == {"it": 0, "marketing": 8, "other": 0}
+    assert row["share"] == {"it": 0.0, "marketing": 40.0, "other": 0.0, "all": 20.0}
+    assert (row["gap"], row["flagged"]) == (-40.0, True)
+
+
 def test_facilitator_notes_never_reach_any_export(engine, exports):
     for cfg in engine.session.template.exercises:
         phrase = " ".join(cfg.notes.split())[:60]

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from statistics import fmean
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -25,6 +25,9 @@ from ..model import FACILITATOR, ExerciseState, Item, Session
 
 ALL = "all"
 """Key of the whole-room figure beside the per-side ones."""
+SHARE_GAP_FLAG = 20.0
+"""A difference of twenty percentage points between the two sides' shares (of their
+own dots, of their own respondents) is worth a conversation."""
 
 
 class Refusal(Exception):
@@ -102,14 +105,50 @@ def means(groups: dict[str, list[float]]) -> dict[str, float | None]:
     return {key: (round(fmean(vals), 3) if vals else None) for key, vals in groups.items()}
 
 
-def gap(session: Session, per_side: dict[str, float | None]) -> float | None:
+def pair(session: Session) -> tuple[str, str]:
+    """The two sides whose gap every result shows: the template's first two (IT and
+    Marketing by default)."""
+    first, second = side_ids(session)[:2]
+    return first, second
+
+
+def gap(session: Session, per_side: dict[str, float | None], digits: int = 3) -> float | None:
     """The first side's figure minus the second's (IT − Marketing by default); None
     when either side has no answer yet."""
-    first, second = side_ids(session)[:2]
+    first, second = pair(session)
     a, b = per_side.get(first), per_side.get(second)
     if a is None or b is None:
         return None
-    return round(a - b, 3)
+    return round(a - b, digits) + 0.0  # + 0.0 turns a rounded -0.0 into 0.0
+
+
+class ShareGap(NamedTuple):
+    """What `share_gap` finds for one item; its fields are those of the result rows."""
+
+    share: dict[str, float | None]
+    """Per side and ALL: the percentage of that side's own total (None when it is 0)."""
+    gap: float | None
+    """First side's share minus the second's, in percentage points."""
+    flagged: bool
+    """|gap| ≥ SHARE_GAP_FLAG."""
+
+
+def share_gap(session: Session, part: dict[str, int], whole: dict[str, int]) -> ShareGap:
+    """How differently the two sides lean towards one item: `part[key]` (the dots or
+    picks the item got from a side) as a percentage of `whole[key]` (all that side's
+    dots, or all its respondents), and the gap between the first two sides' shares.
+
+    Each side is measured against its own total, so a side with more people (or more
+    dots spent) does not make a gap by weight of numbers. The gap is None while either
+    side has a zero total: a side that said nothing cannot disagree.
+    """
+    raw = {key: (part.get(key, 0) * 100 / total if total else None) for key, total in whole.items()}
+    the_gap = gap(session, raw, 1)
+    return ShareGap(
+        share={key: (round(value, 1) if value is not None else None) for key, value in raw.items()},
+        gap=the_gap,
+        flagged=the_gap is not None and abs(the_gap) >= SHARE_GAP_FLAG,
+    )
 
 
 def counts(session: Session, pairs: Iterable[tuple[str, int]]) -> dict[str, int]:

@@ -1,14 +1,15 @@
 """`dotvote`: each person spends up to `dots` dots, at most `max_per_item` on one
 item, and may take a dot back while the vote is open. Items are fixed `options`,
 an earlier exercise's output (`source`), and — with `allow_add` — items the
-participants add. The result ranks items by total dots, with totals per side."""
+participants add. The result ranks items by total dots, with totals per side and
+the gap between the two sides' shares of their own dots (flagged from 20 points)."""
 
 from __future__ import annotations
 
 from .. import commands as c
 from ..events import ItemAdded
 from ..model import Item
-from .common import ALL, Ctx, Refusal, Result, clean_text, counts, scored
+from .common import ALL, Ctx, Refusal, Result, clean_text, counts, scored, share_gap
 
 ACCEPTS = (c.Vote, c.Unvote, c.AddItem)
 MAX_ADDED_PER_PERSON = 3
@@ -71,6 +72,12 @@ class Ranked(Result):
     total: int
     by_side: dict[str, int]
     voters: int
+    share: dict[str, float | None]
+    """Per side and ALL: the percentage of all the dots that side spent that went to
+    this item (None when the side spent none)."""
+    gap: float | None
+    """First side's share minus the second's, in percentage points."""
+    flagged: bool
 
 
 class DotvoteResult(Result):
@@ -82,11 +89,15 @@ class DotvoteResult(Result):
 
 def ranking(session, state) -> list[Ranked]:
     """Items by total dots, highest first; ties keep the list order."""
+    spent = counts(session, ((pid, sum(s.values())) for pid, s in state.scores.items()))
     rows = []
     for item in state.items:
         pairs = [(pid, s[item.id]) for pid, s in state.scores.items() if s.get(item.id)]
         totals = counts(session, pairs)
-        rows.append(Ranked(item=item.id, text=item.text, total=totals.pop(ALL), by_side=totals, voters=len(pairs)))
+        leaning = share_gap(session, totals, spent)
+        rows.append(Ranked(
+            item=item.id, text=item.text, total=totals.pop(ALL), by_side=totals, voters=len(pairs), **leaning._asdict(),
+        ))
     return sorted(rows, key=lambda row: -row.total)
 
 

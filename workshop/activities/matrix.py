@@ -1,11 +1,14 @@
 """`matrix`: place each item on two axes (impact × effort by default, 1..`max`);
 one placement per item per person, changeable while open. The result is each
-item's mean position and quadrant, overall and per side."""
+item's mean position and quadrant, overall and per side, and whether the two sides
+put it in different quadrants (flagged), with how far apart their means are."""
 
 from __future__ import annotations
 
+import math
+
 from .. import commands as c
-from .common import ALL, Ctx, Refusal, Result, split
+from .common import ALL, Ctx, Refusal, Result, pair, split
 
 ACCEPTS = (c.Place,)
 QUADRANTS = {
@@ -53,6 +56,11 @@ class Placed(Result):
     text: str
     by_side: dict[str, Position]
     """Per side and ALL."""
+    distance: float | None
+    """How far apart the first two sides' mean positions are, in points of the scale
+    (None until both have placed the item)."""
+    flagged: bool
+    """The first two sides put the item in different quadrants."""
 
 
 class MatrixResult(Result):
@@ -67,7 +75,15 @@ def _mean(values: list[float]) -> float | None:
     return round(sum(values) / len(values), 3) if values else None
 
 
+def _apart(a: Position, b: Position) -> tuple[float | None, bool]:
+    """The distance between two sides' mean positions, and whether their quadrants differ."""
+    if a.x is None or a.y is None or b.x is None or b.y is None:
+        return None, False
+    return round(math.hypot(a.x - b.x, a.y - b.y), 3), a.quadrant != b.quadrant
+
+
 def result(session, cfg, state) -> MatrixResult:
+    first, second = pair(session)
     rows = []
     for item in state.items:
         groups = split(session, ((pid, p[item.id]) for pid, p in state.places.items() if item.id in p))
@@ -75,7 +91,8 @@ def result(session, cfg, state) -> MatrixResult:
         for key, points in groups.items():
             x, y = _mean([p[0] for p in points]), _mean([p[1] for p in points])
             by_side[key] = Position(x=x, y=y, n=len(points), quadrant=quadrant(x, y, cfg.max))
-        rows.append(Placed(item=item.id, text=item.text, by_side=by_side))
+        distance, flagged = _apart(by_side[first], by_side[second])
+        rows.append(Placed(item=item.id, text=item.text, by_side=by_side, distance=distance, flagged=flagged))
     return MatrixResult(
         axes=list(cfg.axes),
         max=cfg.max,

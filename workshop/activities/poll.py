@@ -1,11 +1,12 @@
 """`poll`: pick one option (or several with `multi`), and with `other` write an
 answer of your own. Answers can be changed while the poll is open; the result is
-the count per option per side and the 'Other' answers."""
+the count per option per side, the gap between the shares of the two sides'
+respondents who picked it (flagged from 20 points), and the 'Other' answers."""
 
 from __future__ import annotations
 
 from .. import commands as c
-from .common import ALL, Ctx, Refusal, Result, clean_text, counts, side_of
+from .common import ALL, Ctx, Refusal, Result, clean_text, counts, share_gap, side_of
 
 ACCEPTS = (c.Pick,)
 
@@ -46,6 +47,12 @@ class OptionCount(Result):
     text: str
     total: int
     by_side: dict[str, int]
+    share: dict[str, float | None]
+    """Per side and ALL: the percentage of that side's respondents who picked this
+    option (None when the side has no respondents)."""
+    gap: float | None
+    """First side's share minus the second's, in percentage points."""
+    flagged: bool
 
 
 class OtherAnswer(Result):
@@ -62,10 +69,12 @@ class PollResult(Result):
 
 
 def result(session, cfg, state) -> PollResult:
+    respondents = {pid for pid, s in state.scores.items() if s} | set(state.other)
+    answered = counts(session, ((pid, 1) for pid in respondents))
     options = []
     for item in state.items:
         totals = counts(session, ((pid, 1) for pid, s in state.scores.items() if item.id in s))
-        options.append(OptionCount(item=item.id, text=item.text, total=totals.pop(ALL), by_side=totals))
+        leaning = share_gap(session, totals, answered)
+        options.append(OptionCount(item=item.id, text=item.text, total=totals.pop(ALL), by_side=totals, **leaning._asdict()))
     others = [OtherAnswer(text=text, side=side_of(session, pid), author=pid) for pid, text in state.other.items()]
-    respondents = {pid for pid, s in state.scores.items() if s} | set(state.other)
     return PollResult(respondents=len(respondents), options=options, other=others)

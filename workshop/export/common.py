@@ -169,12 +169,22 @@ def shift_cell(before: float | None, after: float | None) -> str:
     return f"{num(before)}\u00a0→\u00a0{num(after)} ({signed(after - before)})"
 
 
-def gap_spans(value: float | None, flagged: bool) -> tuple:
-    """A gap between the two sides, flagged from one point."""
-    if value is None:
+def flag_spans(text: str | None, flagged: bool) -> tuple:
+    """A table cell worth a conversation: "⚑ text" in the flag style when flagged, the
+    text alone otherwise, NO_VALUE when there is no figure (None)."""
+    if text is None:
         return (NO_VALUE,)
-    text = signed(value)
     return (Span(f"{FLAG} {text}", "flag"),) if flagged else (text,)
+
+
+def gap_spans(value: float | None, flagged: bool) -> tuple:
+    """A gap between the two sides' means ("+2.2"), flagged by the caller's threshold."""
+    return flag_spans(None if value is None else signed(value), flagged)
+
+
+def points_spans(value: float | None, flagged: bool) -> tuple:
+    """A gap in percentage points ("+23 pts"), flagged by the caller's threshold."""
+    return flag_spans(None if value is None else f"{signed(value, 0)} pts", flagged)
 
 
 def sides_and_room(view: View) -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ import math
 
 from ..activities import ALL
 from ..activities.brainstorm import live_ideas
+from ..activities.common import SHARE_GAP_FLAG
 from ..activities.matrix import QUADRANTS, quadrant_of
 from ..activities.scale import GAP_FLAG
 from ..model import FACILITATOR
@@ -18,13 +19,14 @@ from .common import (
     FLAG,
     NO_VALUE,
     View,
+    flag_spans,
     gap_spans,
     num,
     pct,
     plural,
+    points_spans,
     share,
     shift_cell,
-    signed,
     sides_and_room,
 )
 from .document import BarGroup, Bars, Block, Bullets, Column, Note, Paragraph, Plot, PlotPoint, Span, Table
@@ -58,6 +60,27 @@ def competition_ranks(totals: list[int]) -> list[int]:
     for index, total in enumerate(totals):
         ranks.append(ranks[-1] if index and totals[index - 1] == total else index + 1)
     return ranks
+
+
+def where_sides_differ(view: View, flagged: list[tuple[str, str]]) -> list[Block]:
+    """One sentence naming the flagged rows, each with how the two sides differ on it
+    ((text, detail) pairs); nothing when no row is flagged."""
+    if not flagged:
+        return []
+    first, second = view.pair
+    content: list = [Span(f"Where {first.label} and {second.label} see it differently:", "strong"), " "]
+    for n, (text, detail) in enumerate(flagged):
+        content.extend(["; " if n else "", text, f" ({detail})"])
+    content.append(".")
+    return [Paragraph(tuple(content))]
+
+
+def _share_gap_note(view: View, of_what: str) -> Note:
+    first, second = view.pair
+    return Note(
+        f"{FLAG} marks a difference of {num(SHARE_GAP_FLAG, 0)} points or more between {first.label} and {second.label}, "
+        f"as a share of each side's own {of_what} (so a bigger side does not make a gap)."
+    )
 
 
 # ------------------------------------------------------------------ scale
@@ -197,19 +220,30 @@ def brainstorm(view: View, cfg) -> list[Block]:
 
 def dotvote(view: View, cfg) -> list[Block]:
     result = view.result(cfg.id)
+    first, second = view.pair
     added = {item.id for item in view.state(cfg.id).items if item.added_by}
     ranks = competition_ranks([row.total for row in result.ranking])
     rows = []
     for rank, row in zip(ranks, result.ranking):
         text = (row.text, Span(" (added in the room)", "muted")) if row.item in added else row.text
-        rows.append((str(rank) if row.total else NO_VALUE, text, str(row.total), *(str(row.by_side.get(s.id, 0)) for s in view.sides)))
+        rows.append((
+            str(rank) if row.total else NO_VALUE, text, str(row.total), *(str(row.by_side.get(s.id, 0)) for s in view.sides),
+            points_spans(row.gap, row.flagged),
+        ))
     voted = [row for row in result.ranking if row.total]
     blocks: list[Block] = [
         Paragraph(f"{plural(result.voters, 'person', 'people')} spent {plural(result.dots_used, 'dot')} (up to {cfg.dots} each, at most {cfg.max_per_item} on one item)."),
         Table(
-            columns=(Column("#", True), Column("Item"), Column("Dots", True), *(Column(s.label, True) for s in view.sides)),
+            columns=(
+                Column("#", True), Column("Item"), Column("Dots", True), *(Column(s.label, True) for s in view.sides),
+                Column(view.gap_label(), True),
+            ),
             rows=tuple(rows),
         ),
+        *where_sides_differ(view, [
+            (row.text, f"{first.label} gave it {pct(row.share[first.id])} of its dots, {second.label} {pct(row.share[second.id])}")
+            for row in result.ranking if row.flagged
+        ]),
     ]
     if voted:
         top, ticks = nice_top(max(row.total for row in voted))
@@ -220,6 +254,7 @@ def dotvote(view: View, cfg) -> list[Block]:
             groups=tuple(BarGroup(row.text, tuple(float(row.by_side.get(s.id, 0)) for s in view.sides)) for row in voted),
             top=top, ticks=ticks, digits=0,
         ))
+    blocks.append(_share_gap_note(view, "dots"))
     return blocks
 
 
@@ -237,13 +272,21 @@ def top_items(view: View, cfg, n: int = 3) -> list:
 
 def poll(view: View, cfg) -> list[Block]:
     result = view.result(cfg.id)
+    first, second = view.pair
     how = "picking as many options as they liked" if cfg.multi else "picking one option"
     blocks: list[Block] = [
         Paragraph(f"{plural(result.respondents, 'person', 'people')} answered, {how}."),
         Table(
-            columns=(Column("Option"), Column("Picks", True), *(Column(s.label, True) for s in view.sides)),
-            rows=tuple((o.text, str(o.total), *(str(o.by_side.get(s.id, 0)) for s in view.sides)) for o in result.options),
+            columns=(Column("Option"), Column("Picks", True), *(Column(s.label, True) for s in view.sides), Column(view.gap_label(), True)),
+            rows=tuple(
+                (o.text, str(o.total), *(str(o.by_side.get(s.id, 0)) for s in view.sides), points_spans(o.gap, o.flagged))
+                for o in result.options
+            ),
         ),
+        *where_sides_differ(view, [
+            (o.text, f"picked by {pct(o.share[first.id])} of {first.label}, {pct(o.share[second.id])} of {second.label}")
+            for o in result.options if o.flagged
+        ]),
     ]
     if any(o.total for o in result.options):
         top, ticks = nice_top(max(o.total for o in result.options))
@@ -254,6 +297,7 @@ def poll(view: View, cfg) -> list[Block]:
             groups=tuple(BarGroup(o.text, tuple(float(o.by_side.get(s.id, 0)) for s in view.sides)) for o in result.options),
             top=top, ticks=ticks, digits=0,
         ))
+    blocks.append(_share_gap_note(view, "respondents"))
     if result.other:
         blocks.append(Paragraph((Span("Answers of their own", "strong"),)))
         blocks.append(Bullets(tuple((view.tag(a.side), " ", a.text) for a in result.other)))
@@ -268,10 +312,9 @@ def allocate(view: View, cfg) -> list[Block]:
     first, second = view.pair
     rows = []
     for row in result.items:
-        flagged = row.gap is not None and abs(row.gap) * 100 / cfg.budget >= ALLOCATION_FLAG
         gap_points = None if row.gap is None else row.gap * 100 / cfg.budget
-        gap = (Span(f"{FLAG} {signed(gap_points, 0)} pts", "flag"),) if flagged else (NO_VALUE if gap_points is None else f"{signed(gap_points, 0)} pts",)
-        rows.append((row.text, *(pct(row.share.get(key)) for key, _ in sides_and_room(view)), gap))
+        flagged = gap_points is not None and abs(gap_points) >= ALLOCATION_FLAG
+        rows.append((row.text, *(pct(row.share.get(key)) for key, _ in sides_and_room(view)), points_spans(gap_points, flagged)))
     blocks: list[Block] = [
         Paragraph(f"{plural(result.respondents, 'person', 'people')} split {cfg.budget} points over the items. Mean share of the budget per side:"),
         Table(
@@ -305,6 +348,7 @@ def matrix(view: View, cfg) -> list[Block]:
         rows.append((
             str(number), row.text, num(room.x), num(room.y),
             *((q or NO_VALUE).capitalize() for q in (room.quadrant, row.by_side[first.id].quadrant, row.by_side[second.id].quadrant)),
+            flag_spans(None if row.distance is None else num(row.distance), row.flagged),
         ))
         if room.x is not None and room.y is not None:
             points.append(PlotPoint(
@@ -325,9 +369,14 @@ def matrix(view: View, cfg) -> list[Block]:
             columns=(
                 Column("#", True), Column("Item"), Column(x_axis, True), Column(y_axis, True), Column("Quadrant", short=True),
                 Column(f"{first.label} sees", short=True), Column(f"{second.label} sees", short=True),
+                Column("Distance apart", True),
             ),
             rows=tuple(rows),
         ),
+        *where_sides_differ(view, [
+            (row.text, f"{first.label} sees {_a(row.by_side[first.id].quadrant)}, {second.label} {_a(row.by_side[second.id].quadrant)}")
+            for row in result.items if row.flagged
+        ]),
     ]
     if points:
         blocks.append(Plot(
@@ -335,7 +384,16 @@ def matrix(view: View, cfg) -> list[Block]:
             axes=(x_axis, y_axis), top=result.max, sides=view.pair, points=tuple(points),
         ))
     blocks.append(Note(f"Quadrants: {described}. The middle of the scale counts as low."))
+    blocks.append(Note(
+        f"{FLAG} marks an item {first.label} and {second.label} put in different quadrants; the distance apart is "
+        f"between their mean positions, in points of the 1 to {result.max} scale."
+    ))
     return blocks
+
+
+def _a(quadrant: str | None) -> str:
+    """"a quick win", "a big bet": a quadrant name as a noun phrase."""
+    return f"a {quadrant}" if quadrant else NO_VALUE
 
 
 # ------------------------------------------------------------------ ownership

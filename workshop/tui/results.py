@@ -138,6 +138,20 @@ def _stacked(session, by_side: dict[str, int], top: int, width: int = 24) -> Tex
     return line
 
 
+def _pair(session: Session) -> tuple[tuple[str, str], tuple[str, str]]:
+    """(id, label) of the two sides whose gap results show (IT and Marketing by default)."""
+    first, second = _side_line(session)[:2]
+    return first, second
+
+
+def _gap_note(points: float, detail: str) -> Text:
+    """The line under a flagged item: `    gap 40 points  ⚑ IT 0% of its dots, Marketing 40%`."""
+    note = Text("    ")
+    note.append(f"gap {abs(points):.0f} points", style="bold black on yellow")
+    note.append(f"  ⚑ {detail}", style="bold yellow")
+    return note
+
+
 def _legend(session) -> Text:
     legend = Text("  ")
     for side_id, label in _side_line(session):
@@ -159,6 +173,9 @@ def _dotvote(session, cfg, result, names, presentation) -> RenderableType:
         split = " · ".join(f"{label} {row.by_side.get(side_id, 0)}" for side_id, label in _side_line(session))
         line.append(split, style="dim")
         parts.append(line)
+        if row.flagged:
+            (a, a_label), (b, b_label) = _pair(session)
+            parts.append(_gap_note(row.gap, f"{a_label} {fmt(row.share[a], 0)}% of its dots, {b_label} {fmt(row.share[b], 0)}%"))
     parts.append(Text(f"{result.dots_used} dots from {result.voters} people", style="dim"))
     return Group(*parts)
 
@@ -172,6 +189,9 @@ def _poll(session, cfg, result, names, presentation) -> RenderableType:
         line.append(f" {option.total:>3}  ", style="bold")
         line.append(option.text)
         parts.append(line)
+        if option.flagged:
+            (a, a_label), (b, b_label) = _pair(session)
+            parts.append(_gap_note(option.gap, f"picked by {fmt(option.share[a], 0)}% of {a_label}, {fmt(option.share[b], 0)}% of {b_label}"))
     for answer in result.other:
         line = Text("  Other: ", style="dim")
         line.append(f"{session.side_label(answer.side)} ", style=side_style(session, answer.side))
@@ -217,9 +237,9 @@ def _matrix(session, cfg, result, names, presentation) -> RenderableType:
             r = (height - 1) - round((pos.y - 1) / (cfg.max - 1) * (height - 1))
             grid[r][col] = mark
             line.append(f"  {x_label} {pos.x:.1f}, {y_label} {pos.y:.1f} → {pos.quadrant}", style="dim")
-            split = [f"{label} {row.by_side[s].quadrant}" for s, label in _side_line(session) if row.by_side[s].quadrant]
-            if len({row.by_side[s].quadrant for s, _ in _side_line(session)[:2] if row.by_side[s].quadrant}) > 1:
-                line.append("  sides disagree: " + ", ".join(split), style="yellow")
+            if row.flagged:
+                split = ", ".join(f"{label} {row.by_side[side_id].quadrant}" for side_id, label in _pair(session))
+                line.append(f"  ⚑ {split}, {row.distance:.1f} apart", style="bold yellow")
         legend.append(line)
     plot = [
         Text(f"{y_label} ↑", style="dim"),
