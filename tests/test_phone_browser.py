@@ -211,7 +211,7 @@ async def test_a_phone_joins_with_a_name_and_side_and_sees_the_waiting_screen(tm
         assert await page.evaluate("document.documentElement.scrollWidth") <= 390
         await phone.shot("04-agenda-published")
         download = page.get_by_role("link", name="Download")
-        assert await download.get_attribute("href") == "/agenda.html?download=1"
+        assert await download.get_attribute("href") == f"/agenda.html?room={room.workshop.session.room_code}&download=1"
         async with page.context.expect_page() as opened:
             await page.get_by_role("link", name="Open it").click()
         agenda = await opened.value

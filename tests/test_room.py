@@ -344,13 +344,17 @@ async def test_the_join_url_carries_the_room_code(tmp_path):
 async def test_the_joint_agenda_is_served_to_phones_only_once_published(tmp_path):
     async with running_room(tmp_path) as room:
         phone = await joined(room)
-        status, _, _ = await asyncio.to_thread(get, room, "/agenda.html")
+        agenda = f"/agenda.html?room={room.workshop.session.room_code}"
+        status, _, _ = await asyncio.to_thread(get, room, agenda)
         assert status == 404
         await room.facilitate(c.Publish())
         view = await phone.wait_view(lambda v: v["published"])
         assert view["published"] is True
-        status, headers, body = await asyncio.to_thread(get, room, "/agenda.html")
+        status, headers, body = await asyncio.to_thread(get, room, agenda)
         assert status == 200 and b"Joint agenda" in body and b"Test offsite" in body
         assert "style-src 'unsafe-inline'" in headers["Content-Security-Policy"] and "script-src" not in headers["Content-Security-Policy"]
-        _, headers, _ = await asyncio.to_thread(get, room, "/agenda.html?download=1")
+        for stranger in ("/agenda.html", "/agenda.html?room=WRONG1", "/agenda.html?download=1"):
+            status, _, body = await asyncio.to_thread(get, room, stranger)
+            assert status == 403 and b"room code" in body and b"Test offsite" not in body
+        _, headers, _ = await asyncio.to_thread(get, room, agenda + "&download=1")
         assert headers["Content-Disposition"].startswith("attachment;")

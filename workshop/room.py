@@ -4,8 +4,8 @@ The only module that imports websockets. It runs on the same asyncio loop as the
 TUI. What it guarantees:
 
 - Only the page's own assets (held in memory) are served, plus `/door` (may this
-  room code come in, and if not why) and, once published, the joint agenda;
-  everything else is 404.
+  room code come in, and if not why) and, once published and with the room code,
+  the joint agenda; everything else is 404.
 - A websocket needs the room code (`/ws?room=CODE`) and, from a browser, an
   Origin that matches the Host; facilitator commands never come over the network.
 - Every inbound frame is parsed by `protocol.parse`; a bad one gets an error to
@@ -247,6 +247,8 @@ class Room:
             status, reason = self._refusal(code) or (http.HTTPStatus.OK, "")
             return _response(http.HTTPStatus.OK, protocol.dumps({"status": status.value, "reason": reason}), "application/json")
         if parts.path == AGENDA_PATH:
+            if not self._is_room_code(code):  # it names people: only for those in the room
+                return _response(http.HTTPStatus.FORBIDDEN, "Open the joint agenda from the phone page: it needs the room code.")
             return self._agenda(parse_qs(parts.query).get("download") == ["1"])
         asset = self._assets.get(parts.path)
         if asset is None:
@@ -273,9 +275,10 @@ class Room:
         if not session.published:
             return _response(http.HTTPStatus.NOT_FOUND, "The joint agenda is not published yet.")
         if self._agenda_cache[0] != session.seq:
-            from .export import to_html  # noqa: PLC0415 - only needed at the end of a workshop
+            from .export import local_zone, to_html  # noqa: PLC0415 - only needed at the end of a workshop
 
-            self._agenda_cache = (session.seq, to_html(self.workshop.engine).encode())
+            html = to_html(self.workshop.engine, tz=local_zone(session))  # dated as the exported file is
+            self._agenda_cache = (session.seq, html.encode())
         response = _response(http.HTTPStatus.OK, self._agenda_cache[1], "text/html; charset=utf-8")
         # The document carries its own inline CSS and SVG, and nothing else.
         response.headers["Content-Security-Policy"] = AGENDA_CSP

@@ -770,8 +770,8 @@
           h(
             "p",
             { class: "agenda-links" },
-            h("a", { class: "button", href: "/agenda.html", target: "_blank", rel: "noopener" }, "Open it"),
-            h("a", { class: "button secondary", href: "/agenda.html?download=1", download: "joint-agenda.html" }, "Download"),
+            h("a", { class: "button", href: `/agenda.html?room=${encodeURIComponent(S.code)}`, target: "_blank", rel: "noopener" }, "Open it"),
+            h("a", { class: "button secondary", href: `/agenda.html?room=${encodeURIComponent(S.code)}&download=1`, download: "joint-agenda.html" }, "Download"),
           ),
         ),
       );
