@@ -30,7 +30,7 @@ from workshop.export import markdown as md
 from workshop.export.build import EMPTY
 from workshop.export.common import View
 from workshop.export.json import exported_result
-from workshop.model import Session
+from workshop.model import FACILITATOR, Session
 
 GOLDEN = Path(__file__).parent / "golden"
 RENDER = {"md": to_markdown, "html": to_html, "json": to_json}
@@ -471,3 +471,22 @@ def test_a_session_where_nothing_happened_yet_exports_in_every_format(template):
     text = to_markdown(engine)
     assert "This exercise was not run." in text
     assert results_from_json(to_json(engine))
+
+
+def test_a_candidate_drafted_into_an_initiative_is_listed_once_with_its_backers():
+    engine = scripted_workshop()
+    now = engine.session.created_at + 4 * 3600
+    for actor, command in [
+        (FACILITATOR, c.Open(exercise="joint-initiatives")),
+        ("p2", c.Volunteer(exercise="joint-initiatives", target="i4")),
+        ("p5", c.Comment(exercise="joint-initiatives", target="i4", text="Start with the top three carriers")),
+        (FACILITATOR, c.DraftInitiative(exercise="joint-initiatives", title="Tracking customers can trust", source_item="i4")),
+    ]:
+        outcome = engine.handle(actor, f"late-{command.type}", command, now)
+        assert outcome.events, outcome
+    section = next(s for s in document(engine).sections if s.key == "initiatives")
+    text = "\n".join(md.section(section))
+    assert text.count("Start with the top three carriers") == 1, text
+    line = next(line for line in text.splitlines() if line.startswith("- **Tracking customers can trust**"))
+    assert "champions: \\<script\\>" in line and "Start with the top three carriers" in line
+    assert "- **Delivery updates customers can trust**" not in text  # not again under "On other candidates"

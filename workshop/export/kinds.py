@@ -500,7 +500,9 @@ def initiatives(view: View, cfg) -> list[Block]:
     if backed:
         blocks.append(Paragraph((Span("Champions and comments", "strong"),)))
         blocks.append(Bullets(tuple(_target_line(view, cfg, t) for t in backed)))
-    candidates = [t for t in result.candidates if t.champions or t.comments]
+    # A candidate drafted into an initiative is listed there, with its backers.
+    drafted = {t.initiative.source_item for t in result.initiatives}
+    candidates = [t for t in result.candidates if (t.champions or t.comments) and t.id not in drafted]
     if candidates:
         blocks.append(Paragraph((Span("On other candidates", "strong"),)))
         blocks.append(Bullets(tuple(_target_line(view, cfg, t) for t in candidates)))
