@@ -1,17 +1,27 @@
 """Export the joint agenda: a preview of the document, the files written, and
-publishing it to the phones."""
+publishing it to the phones.
+
+The document is rendered, laid out and written on worker threads from a copy of the
+session: a long document takes a second or more to lay out, and the room, on the
+same event loop, must keep answering phones meanwhile."""
 
 from __future__ import annotations
 
+import io
+
+from rich.console import Console
+from rich.markdown import Markdown
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, Static
+from textual.widgets import Footer, Header, Static
 
 from ... import commands as c
 from ...export import FORMATS, local_zone, to_markdown, write_exports
+from ...model import Session
 
 
 class ExportScreen(Screen):
@@ -25,28 +35,50 @@ class ExportScreen(Screen):
         yield Header()
         yield Static(id="export-status")
         with VerticalScroll(id="export-preview"):
-            yield Markdown(id="preview")
+            yield Static("Laying out the preview…", id="preview")
         yield Footer()
 
     def on_mount(self) -> None:
-        engine = self.app.workshop.engine
-        self.query_one("#preview", Markdown).update(to_markdown(engine, tz=local_zone(engine.session)))
         self._status("Preview of the joint agenda. Press e to write the files, u to show it on the phones.")
+        self.lay_out_preview(self._session_copy(), max(40, self.app.size.width - 4))
+
+    def _session_copy(self) -> Session:
+        """The session as it is now, for a worker thread: phones may act meanwhile."""
+        return Session.model_validate(self.app.workshop.session.model_dump())
+
+    @work(thread=True, exclusive=True, group="preview")
+    def lay_out_preview(self, session: Session, width: int) -> None:
+        console = Console(width=width, file=io.StringIO(), color_system="truecolor", force_terminal=True)
+        document = Markdown(to_markdown(session, tz=local_zone(session)))
+        preview = Text()
+        for line in console.render_lines(document, console.options, pad=False):
+            for segment in line:
+                preview.append(segment.text, segment.style)
+            preview.append("\n")
+        self.app.call_from_thread(self.query_one("#preview", Static).update, preview)
 
     def _status(self, message: str, style: str = "") -> None:
         self.query_one("#export-status", Static).update(Text(message, style=style))
 
     def action_export(self) -> None:
-        workshop = self.app.workshop
-        folder = workshop.folder
+        self._status("Writing the files…")
+        self.write_files(self._session_copy())
+
+    @work(thread=True, exclusive=True, group="export")
+    def write_files(self, session: Session) -> None:
+        folder = self.app.workshop.folder
         try:
-            paths = write_exports(workshop.engine, folder, FORMATS, tz=local_zone(workshop.session))
+            paths = write_exports(session, folder, FORMATS, tz=local_zone(session))
         except OSError as err:
-            self._status(f"Could not write the files to {folder}: {err.strerror or err}. Nothing else changed.", "bold red")
+            message = f"Could not write the files to {folder}: {err.strerror or err}. Nothing else changed."
+            self.app.call_from_thread(self._status, message, "bold red")
             return
         text = Text("Written:\n", style="bold green")
         for path in paths:
             text.append(f"  {path}\n")
+        self.app.call_from_thread(self._written, text, folder)
+
+    def _written(self, text: Text, folder) -> None:
         self.query_one("#export-status", Static).update(text)
         self.notify(f"Joint agenda written to {folder}")
 
