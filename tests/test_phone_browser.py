@@ -561,6 +561,8 @@ async def test_two_phones_see_each_others_votes_once_the_results_are_revealed(tm
             await expect(first).to_contain_text("IT 1")
             await expect(first).to_contain_text("Marketing 1")
             await expect(phone.page.locator(".rank-row").nth(1)).to_contain_text("Analytics and modelling")
+            # IT spent its one dot here, Marketing half of its two: a gap of 50 points.
+            await expect(first.locator(".gap")).to_have_text("GapIT gave it 100 % of its dots, Marketing 50 %")
         await room.facilitate(c.Close(exercise="where-we-win"))
         await expect(ann.page.get_by_text("Results", exact=True)).to_be_visible()
         await ann.shot("91-dotvote-results")
@@ -613,6 +615,7 @@ async def test_results_of_every_kind_are_drawn_for_the_room(tmp_path, browser):
         option = ann.card("Informal time together")
         await expect(option).to_contain_text("IT 1")
         await expect(option).to_contain_text("Marketing 1")
+        await expect(option.locator(".gap")).to_have_count(0)  # everyone on both sides picked it
         await expect(page.get_by_text("Lunch together")).to_be_visible()
         await ann.shot("41-poll-results")
 

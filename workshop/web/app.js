@@ -942,6 +942,17 @@
     return h("p", { class: "gap" + (flagged ? " flagged" : "") }, flagged ? h("span", { class: "badge warn" }, "Gap") : null, text);
   }
 
+  /**
+   * Where IT and Marketing lean differently on one item (dots or picks, each side
+   * counted against its own total): shown only on the items the room flags.
+   */
+  function shareGapLine(row, say) {
+    const [a, b] = sides();
+    if (!row.flagged || !a || !b) return null;
+    const pct = (side) => `${Math.round(row.share[side.id])} %`;
+    return h("p", { class: "gap flagged" }, h("span", { class: "badge warn" }, "Gap"), say(a.label, pct(a), b.label, pct(b)));
+  }
+
   function shiftLine(shift, keys) {
     const moved = shift ? keys.filter((k) => shift[k] !== null && shift[k] !== undefined) : [];
     if (!moved.length) return null;
@@ -1110,6 +1121,7 @@
               { class: "card rank-row", "data-key": `rank:${r.item}` },
               h("p", { class: "q split" }, h("span", null, h("span", { class: "rank" }, `${i + 1}.`), ` ${r.text}`), h("span", { class: "total" }, plural(r.total, "dot"))),
               stacked(r.by_side, top),
+              shareGapLine(r, (a, pa, b, pb) => `${a} gave it ${pa} of its dots, ${b} ${pb}`),
             ),
           ),
         ),
@@ -1183,7 +1195,13 @@
       return [
         h("p", { class: "muted small", "data-key": "res:n" }, `${plural(res.respondents, "person", "people")} answered.`),
         res.options.map((o) =>
-          h("div", { class: "card", "data-key": `res:${o.item}` }, h("p", { class: "q split" }, h("span", null, o.text), h("span", { class: "total" }, String(o.total))), stacked(o.by_side, top, "Nobody picked this")),
+          h(
+            "div",
+            { class: "card", "data-key": `res:${o.item}` },
+            h("p", { class: "q split" }, h("span", null, o.text), h("span", { class: "total" }, String(o.total))),
+            stacked(o.by_side, top, "Nobody picked this"),
+            shareGapLine(o, (a, pa, b, pb) => `Picked by ${pa} of ${a}, ${pb} of ${b}`),
+          ),
         ),
         res.other.length
           ? h(
@@ -1252,6 +1270,12 @@
   };
 
   // matrix -----------------------------------------------------------
+  function matrixGap(row) {
+    const [a, b] = sides();
+    const where = (side) => row.by_side[side.id].quadrant;
+    return `${a.label} sees a ${where(a)}, ${b.label} a ${where(b)}`;
+  }
+
   KINDS.matrix = {
     input(ex, mine) {
       const cfg = ex.config;
@@ -1341,6 +1365,7 @@
               h("span", { class: "q" }, row.text),
               h("span", { class: "small" }, all && all.quadrant ? ` — ${capital(all.quadrant)} (${ax} ${fmt1(all.x)}, ${ay} ${fmt1(all.y)})` : " — not placed yet"),
               per ? h("span", { class: "muted small block" }, per) : null,
+              row.flagged ? h("span", { class: "gap flagged block" }, h("span", { class: "badge warn" }, "Gap"), matrixGap(row)) : null,
             );
           }),
         ),
