@@ -302,6 +302,55 @@ async def test_results_reach_the_other_phones_only_once_revealed(tmp_path):
         assert top["item"] == "i1" and top["by_side"]["it"] == 1 and top["total"] == 1
 
 
+async def test_views_reach_a_phone_at_most_ten_times_a_second_however_busy_the_room(tmp_path):
+    from workshop.room import TICK
+
+    async with running_room(tmp_path) as room:
+        await open_exercise(room, "where-we-win")
+        await room.facilitate(c.Reveal(exercise="where-we-win"))
+        watcher = await joined(room, "Watcher")
+        voters = [await joined(room, f"V{n}", ("it", "marketing")[n % 2]) for n in range(4)]
+        views = 0
+        loop = asyncio.get_running_loop()
+
+        async def count_views(until: float) -> None:
+            nonlocal views
+            while loop.time() < until:
+                try:
+                    frame = json.loads(await asyncio.wait_for(watcher.ws.recv(), max(0.01, until - loop.time())))
+                except asyncio.TimeoutError:
+                    return
+                views += frame["type"] == "view"
+
+        async def storm(phone: PhoneClient, offset: float, until: float) -> None:
+            await asyncio.sleep(offset)  # out of step with the others: more moments of change
+            while loop.time() < until:  # vote and take it back: the tally keeps changing
+                for kind in ("vote", "unvote"):
+                    assert (await phone.act({"type": kind, "exercise": "where-we-win", "item": "i1"}))["type"] == "ack"
+                    await asyncio.sleep(0.1)  # within the phones' own rate limit, which is not what is tested
+
+        async def impatient_facilitator(until: float) -> None:
+            while loop.time() < until:
+                room.broadcast_soon()
+                await asyncio.sleep(0.005)
+
+        start = loop.time()
+        window = 2.0
+        await asyncio.gather(count_views(start + window), impatient_facilitator(start + window), *(storm(v, n * 0.025, start + window) for n, v in enumerate(voters)))
+        elapsed = loop.time() - start
+        assert views >= 5, f"only {views} views in {elapsed:.1f} s while the tally kept changing"
+        assert views <= elapsed / TICK + 2, f"{views} views in {elapsed:.1f} s: more than one per {TICK} s"
+        for phone in (watcher, *voters):
+            await phone.close()
+
+
+async def test_compression_is_declined_even_when_the_phone_offers_it(tmp_path):
+    async with running_room(tmp_path) as room:
+        async with connect(PhoneClient(room).url, compression="deflate") as ws:
+            assert "Sec-WebSocket-Extensions" not in ws.response.headers
+            assert ws.protocol.extensions == []
+
+
 async def test_opening_an_exercise_reaches_every_phone_with_its_own_part(tmp_path):
     async with running_room(tmp_path) as room:
         phones = [await joined(room, f"P{n}") for n in range(5)]

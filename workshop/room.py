@@ -405,19 +405,25 @@ class Room:
         return protocol.view_text(session.seq, room_json, protocol.dumps(views.mine_view(session, pid)) if pid else None)
 
     async def _broadcast_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        sent_at = -TICK
         while True:
             try:
                 await asyncio.wait_for(self._wake.wait(), TICK)
             except asyncio.TimeoutError:
                 pass
+            # Woken early (broadcast_soon) or not, views stay at most TICK⁻¹ a second.
+            await asyncio.sleep(max(0.0, sent_at + TICK - loop.time()))
             self._wake.clear()
+            sent_at = loop.time()
             try:
                 await self.broadcast()
             except Exception:  # noqa: BLE001 - one bad tick must not stop the room
                 logging.getLogger(__name__).exception("broadcast failed")
 
     def broadcast_soon(self) -> None:
-        """Send the view now rather than at the next tick (after a facilitator action)."""
+        """Send the view now rather than at the next tick (after a facilitator action),
+        or as soon as the last one is a tick old."""
         self._wake.set()
 
     async def broadcast(self) -> None:
