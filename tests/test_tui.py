@@ -8,7 +8,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 from rich.console import Console
-from textual.widgets import Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from tests.roomkit import PhoneClient
 from workshop import sessions
@@ -41,8 +41,10 @@ async def wait_for(pilot, predicate, timeout: float = 10.0) -> None:
 
 
 def decode(qr: QRCode) -> str:
+    """Decode every half-block drawn, as a camera would see it; a scaled code
+    gets fewer pixels per half-block so that every image is about the same size."""
     matrix = matrix_from_text(qr.text)
-    scale = 6
+    scale = max(1, 6 // qr.scale)
     image = Image.new("L", (len(matrix[0]) * scale, len(matrix) * scale), 255)
     pixels = image.load()
     for y, row in enumerate(matrix):
@@ -217,6 +219,7 @@ async def test_the_export_screen_writes_the_three_files_and_publishes_to_phones(
         await pilot.press("enter")
         await pilot.press("x")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ExportScreen")
+        await wait_for(pilot, lambda: "Joint agenda: Pilot offsite" in text_of(app, "#preview"))
         await pilot.press("e")
         await wait_for(pilot, lambda: "Written" in text_of(app, "#export-status"))
         written = sorted(p.name for p in workshop.folder.glob("*-joint-agenda.*"))
@@ -224,3 +227,169 @@ async def test_the_export_screen_writes_the_three_files_and_publishes_to_phones(
         assert str(workshop.folder) in text_of(app, "#export-status")
         await pilot.press("u")
         await wait_for(pilot, lambda: app.workshop.session.published)
+
+
+def screen_text(widget) -> str:
+    """What a widget draws on the screen, line by line, as plain text."""
+    return "\n".join("".join(segment.text for segment in widget.render_line(y)) for y in range(widget.size.height))
+
+
+async def test_session_titles_with_markup_are_listed_literally_on_the_home_screen(tmp_path):
+    for title in ("Q3 [/] review", "[bold red]Loud"):
+        sessions.create(title, sessions_dir=tmp_path, now=1_700_000_000).close()
+    app = build_app(sessions_dir=tmp_path, room=ROOM)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shown = screen_text(app.screen.query_one("#sessions", DataTable))
+        assert "Q3 [/] review" in shown
+        assert "[bold red]Loud" in shown
+
+
+async def test_the_initiative_editor_fits_a_120_by_40_terminal_with_its_buttons_in_view(workshop):
+    from workshop import commands as c
+    from workshop.model import FACILITATOR
+    from workshop.tui.screens.dialogs import FormDialog
+
+    workshop.handle(FACILITATOR, "draft-1", c.DraftInitiative(exercise="joint-initiatives", title="One customer view"), now=1_700_000_010)
+    app = build_app(workshop=workshop, room=ROOM)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen))
+        await pilot.press("enter", "i")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "InitiativesScreen")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormDialog))
+        await pilot.pause()
+        dialog = app.screen.query_one("#dialog").region
+        ok = app.screen.query_one("#ok").region
+        assert app.screen.region.contains_region(dialog)
+        assert dialog.contains_region(ok)
+        for _ in range(8):  # from the title, through every field, to the last one: First step
+            await pilot.press("tab")
+        assert app.focused.id == "f-first_step"
+        await pilot.click("#f-first_step")
+        for char in "Pilot":
+            await pilot.press(char)
+        await pilot.click("#ok")
+        initiative = workshop.session.exercises["joint-initiatives"].initiatives["j1"]
+        await wait_for(pilot, lambda: initiative.first_step == "Pilot")
+        assert initiative.title == "One customer view"
+
+
+async def test_the_full_screen_code_is_larger_than_the_lobbys_and_still_scans(workshop):
+    from workshop.tui.screens.lobby import FullQR
+
+    app = build_app(workshop=workshop, room=ROOM)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen))
+        small = app.screen.query_one(QRCode)
+        await pilot.press("f")
+        await wait_for(pilot, lambda: isinstance(app.screen, FullQR))
+        await pilot.pause()
+        big = app.screen.query_one(QRCode)
+        assert big.size.width >= 2 * small.size.width
+        assert big.size.height >= 2 * small.size.height - 1
+        assert big.scale >= 2 and app.screen.region.contains_region(big.region)
+        assert matrix_from_text(big.text, big.scale) == matrix_from_text(small.text)  # each module a square
+        assert decode(big) == decode(small) == f"http://workshop.test:8765/?room={workshop.session.room_code}"
+
+
+async def test_presentation_mode_keeps_names_off_the_lobby_and_the_initiatives_screen(workshop):
+    from workshop import commands as c
+
+    app = build_app(workshop=workshop, room=ROOM)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen))
+        await pilot.press("enter")
+        phone = PhoneClient(app.room)
+        await phone.connect()
+        await phone.join("Zora Named", "it")
+        await app.facilitate(c.Open(exercise="customer-first"))
+        assert (await phone.act({"type": "submit_idea", "exercise": "customer-first", "text": "One customer view"}))["type"] == "ack"
+        await app.facilitate(c.Open(exercise="shared-objectives"))
+        assert (await phone.act({"type": "vote", "exercise": "shared-objectives", "item": "i1"}))["type"] == "ack"
+        await app.facilitate(c.Open(exercise="joint-initiatives"))
+        assert (await phone.act({"type": "volunteer", "exercise": "joint-initiatives", "target": "i1"}))["type"] == "ack"
+        await pilot.press("i")
+        await wait_for(pilot, lambda: "Zora Named" in text_of(app, "#initiative-board"))  # shown when not presenting
+        await pilot.press("escape", "p")
+        await wait_for(pilot, lambda: app.screen.presentation)
+        await pilot.press("i")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "InitiativesScreen")
+        await pilot.pause(0.3)
+        board = text_of(app, "#initiative-board")
+        assert "1 champion(s)" in board and "Zora Named" not in board
+        await pilot.press("escape", "l")
+        await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen))
+        await wait_for(pilot, lambda: "1 joined" in text_of(app, "#roster"))
+        assert "Zora Named" not in text_of(app, "#roster")
+        await phone.close()
+
+
+async def test_the_command_palette_hides_and_edits_ideas_as_the_keys_do(workshop):
+    from textual.command import CommandList, CommandPalette
+
+    from workshop import commands as c
+    from workshop.model import FACILITATOR
+
+    app = build_app(workshop=workshop, room=ROOM)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen))
+        await pilot.press("enter")
+        await app.facilitate(c.Open(exercise="customer-first"))
+        await app.facilitate(c.SubmitIdea(exercise="customer-first", text="One customer view", side="it"))
+        ideas = workshop.session.exercises["customer-first"].ideas
+
+        def listed() -> list[str]:
+            commands = app.screen.query_one(CommandList)
+            return [str(commands.get_option_at_index(n).prompt) for n in range(commands.option_count)]
+
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await wait_for(pilot, lambda: any("Hide" in name for name in listed()) and any("Edit an idea" in name for name in listed()))
+
+        await pilot.press(*"hide an idea")
+        await wait_for(pilot, lambda: listed() and "Hide" in listed()[0])
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "FormDialog")
+        await pilot.press("i", "1", "enter")
+        await wait_for(pilot, lambda: ideas["i1"].hidden)
+
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"edit an idea")
+        await wait_for(pilot, lambda: listed() and "Edit an idea" in listed()[0])
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "FormDialog")
+        await pilot.press("i", "1", "tab", *"One view", "enter")
+        await wait_for(pilot, lambda: ideas["i1"].text == "One view")
+
+
+def test_dot_vote_bars_of_equal_totals_are_equally_long_whatever_the_split(workshop):
+    from workshop import commands as c
+    from workshop.model import FACILITATOR
+    from workshop.tui.results import render
+
+    now = 1_700_000_000
+    workshop.handle(FACILITATOR, "open", c.Open(exercise="where-we-win"), now=now)
+    people = {}
+    for n, (name, side) in enumerate([("A", "it"), ("B", "it"), ("C", "it"), ("D", "marketing")]):
+        people[name] = workshop.handle(f"join:{n}", f"join-{n}", c.Join(name=name, side=side, token=f"t{n}"), now=now).events[0].body.participant.id
+    # i1: 9 dots, all IT (the longest bar); i2: 4 dots, all IT; i3: 4 dots, 2 IT + 2 Marketing.
+    votes = [("A", "i1", 3), ("B", "i1", 3), ("C", "i1", 3), ("A", "i2", 2), ("B", "i2", 2), ("C", "i3", 2), ("D", "i3", 2)]
+    for name, item, dots in votes:
+        for n in range(dots):
+            outcome = workshop.handle(people[name], f"{name}-{item}-{n}", c.Vote(exercise="where-we-win", item=item), now=now)
+            assert outcome.events, outcome
+    console = Console(width=120, record=True, file=io.StringIO())
+    console.print(render(workshop.session, "where-we-win"))
+    lines = console.export_text().splitlines()
+    all_it = next(line for line in lines if "IT 4 · Marketing 0" in line)
+    split = next(line for line in lines if "IT 2 · Marketing 2" in line)
+    assert all_it.count("█") == split.count("█") == round(4 / 9 * 24)
+
+
+def test_the_command_palette_names_every_action_of_the_run_screen():
+    from workshop.tui.commands import ENTRIES
+
+    actions = {binding.action for binding in RunScreen.BINDINGS} - {"app.help"}
+    assert actions <= {action for _, action in ENTRIES}

@@ -57,3 +57,15 @@ def test_the_ownership_grid_marks_contested_rows(snap_compare, workshop):
         await pilot.pause(0.3)
 
     assert snap_compare(fixed_app(workshop), terminal_size=SIZE, run_before=leave_lobby)
+
+
+def test_the_initiative_editor_scrolls_its_fields_between_title_and_buttons(snap_compare, workshop):
+    workshop.handle(FACILITATOR, "draft", c.DraftInitiative(exercise="joint-initiatives", title="One customer view"), now=NOW + 10)
+
+    async def open_editor(pilot):
+        await pilot.press("enter", "i")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+
+    assert snap_compare(fixed_app(workshop), terminal_size=SIZE, run_before=open_editor)

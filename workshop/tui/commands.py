@@ -20,6 +20,8 @@ ENTRIES = [
     ("Joint initiatives editor", "initiatives"),
     ("Export the joint agenda", "export"),
     ("Add an idea spoken in the room", "add_idea"),
+    ("Hide or show an idea", "hide_idea"),
+    ("Edit an idea", "edit_idea"),
     ("Group ideas into a theme", "group_ideas"),
     ("Merge duplicate ideas", "merge_ideas"),
 ]

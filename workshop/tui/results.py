@@ -127,13 +127,17 @@ def _idea_line(session, idea, names, presentation, indent=0, dim=False) -> Text:
 
 
 def _stacked(session, by_side: dict[str, int], top: int, width: int = 24) -> Text:
-    """A bar per side, laid end to end, scaled to the largest total."""
+    """A bar per side, laid end to end, scaled to the largest total.
+
+    Each segment ends where the running total rounds to, so equal totals draw equal
+    lengths whatever their split (rounding each side alone can add a cell or lose one)."""
     line = Text()
-    used = 0
+    total = used = 0
     for side_id, _ in _side_line(session):
-        cells = round(by_side.get(side_id, 0) / top * width) if top else 0
-        line.append("█" * cells, style=side_style(session, side_id))
-        used += cells
+        total += by_side.get(side_id, 0)
+        end = round(total / top * width) if top else 0
+        line.append("█" * (end - used), style=side_style(session, side_id))
+        used = end
     line.append(" " * max(0, width - used))
     return line
 

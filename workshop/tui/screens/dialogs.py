@@ -2,6 +2,9 @@
 
 `FormDialog` returns a dict of the typed values, or None when cancelled with
 Escape. What is typed is treated as data; it is never rendered as markup.
+
+A long form (the initiative editor has nine fields) scrolls between its title and
+its buttons, which stay in view on any terminal the app fits.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -28,6 +31,8 @@ class Field:
 
 class FormDialog(ModalScreen[dict | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = ""
+    """Off: `on_mount` focuses the first field itself (see there)."""
 
     def __init__(self, title: str, fields: list[Field], submit: str = "OK", help_text: str = ""):
         super().__init__()
@@ -37,19 +42,30 @@ class FormDialog(ModalScreen[dict | None]):
         self.help_text = help_text
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Static(self.title_text, classes="dialog-title", markup=False)
-            if self.help_text:
-                yield Static(self.help_text, classes="dialog-help", markup=False)
-            for field in self.fields:
-                yield Label(field.label, markup=False)
-                if field.options:
-                    yield Select(field.options, value=field.value or field.options[0][1], id=f"f-{field.name}", allow_blank=False)
-                else:
-                    yield Input(value=field.value, placeholder=field.placeholder, id=f"f-{field.name}")
+        # Not focusable itself: Tab moves between the fields, and focus scrolls them into view.
+        with VerticalScroll(id="dialog", can_focus=False):
+            with Vertical(classes="dialog-head"):
+                yield Static(self.title_text, classes="dialog-title", markup=False)
+                if self.help_text:
+                    yield Static(self.help_text, classes="dialog-help", markup=False)
+            # One container for the fields: Tab follows positions on the screen, and
+            # a container keeps every field before the docked buttons.
+            with Vertical(classes="dialog-fields"):
+                for field in self.fields:
+                    yield Label(field.label, markup=False)
+                    if field.options:
+                        yield Select(field.options, value=field.value or field.options[0][1], id=f"f-{field.name}", allow_blank=False)
+                    else:
+                        yield Input(value=field.value, placeholder=field.placeholder, id=f"f-{field.name}")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.submit_label, variant="primary", id="ok")
                 yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        # Without scrolling: before the first layout every field looks out of view,
+        # and the scroll Textual would make hides the first field's label.
+        first = next(w for w in self.query_one(".dialog-fields").children if w.focusable)
+        first.focus(scroll_visible=False)
 
     def _values(self) -> dict:
         values = {}

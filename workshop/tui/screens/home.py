@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-
 from pathlib import Path
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -43,12 +43,12 @@ class HomeScreen(Screen):
                 yield Button("Start session", variant="primary", id="create")
         yield Footer()
 
-    def _template_options(self) -> list[tuple[str, str]]:
+    def _template_options(self) -> list[tuple[Text, str]]:
         found, errors = list_templates()
         for error in errors:
             self.notify(error, severity="warning", timeout=20)
         found.sort(key=lambda t: (t.name != "cio-cmo-alignment", t.name))
-        return [(f"{t.template.title} — {len(t.template.exercises)} steps, {t.template.minutes} min", t.name) for t in found]
+        return [(Text(f"{t.template.title} — {len(t.template.exercises)} steps, {t.template.minutes} min"), t.name) for t in found]
 
     def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)
@@ -57,7 +57,9 @@ class HomeScreen(Screen):
         for row in self.rows:
             date = time.strftime("%Y-%m-%d %H:%M", time.localtime(row.created_at))
             progress = f"cannot load: {row.problem[:40]}" if row.problem else f"{row.done}/{row.total} · {row.current}"
-            table.add_row(row.title, date, str(row.participants), progress, key=str(row.folder))
+            # Text, not str: DataTable parses strings as markup, and a title is the user's data.
+            cells = (row.title, date, str(row.participants), progress)
+            table.add_row(*(Text(cell) for cell in cells), key=str(row.folder))
         if self.rows:
             table.focus()
         else:

@@ -18,7 +18,6 @@ from ..results import render
 from .dialogs import Field, FormDialog
 
 
-
 class InitiativesScreen(Screen):
     BINDINGS = [
         Binding("d", "draft", "Draft next"),
@@ -29,9 +28,11 @@ class InitiativesScreen(Screen):
         Binding("escape", "app.pop_screen", "Back"),
     ]
 
-    def __init__(self, exercise_id: str):
+    def __init__(self, exercise_id: str, *, presentation: bool = False):
         super().__init__()
         self.exercise_id = exercise_id
+        self.presentation = presentation
+        """Set from the run screen's presentation mode: no champions' names."""
         self._drawn = None
         self._count = 0
 
@@ -71,7 +72,7 @@ class InitiativesScreen(Screen):
             # After a draft, the new one is selected, ready for Enter to fill it in.
             options.highlighted = options.option_count - 1 if grew or highlighted is None else min(highlighted, options.option_count - 1)
         self._count = options.option_count
-        self.query_one("#initiative-board", Static).update(render(session, self.exercise_id))
+        self.query_one("#initiative-board", Static).update(render(session, self.exercise_id, presentation=self.presentation))
 
     def _selected(self) -> str | None:
         options = self.query_one(OptionList)

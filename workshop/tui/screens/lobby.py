@@ -4,13 +4,14 @@ roster filling up by side as phones join."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Static
 
-from ..widgets.qr import QRCode
+from ..widgets.qr import QRCode, fit_scale
 from ..widgets.roster import Roster
 
 
@@ -21,6 +22,11 @@ class LobbyScreen(Screen):
         Binding("f", "fullscreen", "Full-screen QR"),
         Binding("question_mark", "app.help", "Help"),
     ]
+
+    def __init__(self, *, names: bool = True):
+        super().__init__()
+        self.names = names
+        """False in presentation mode: the roster says "participant 3", never a name."""
 
     def compose(self) -> ComposeResult:
         room = self.app.room
@@ -51,7 +57,7 @@ class LobbyScreen(Screen):
         key = (self.app.workshop.session.seq, tuple(sorted(self.app.room.connected.items())))
         if key != self._drawn:
             self._drawn = key
-            self.query_one(Roster).show(self.app.workshop.session, self.app.room.connected)
+            self.query_one(Roster).show(self.app.workshop.session, self.app.room.connected, names=self.names)
 
     def action_start(self) -> None:
         self.app.pop_screen()
@@ -73,3 +79,7 @@ class FullQR(ModalScreen):
         with Center(id="full-qr"):
             yield QRCode(self.url)
             yield Static(Text(self.url, style="bold"), id="full-qr-url")
+
+    def on_resize(self, event: events.Resize) -> None:
+        # The URL takes one line under the code.
+        self.query_one(QRCode).scale = fit_scale(self.url, event.size.width, event.size.height - 1)

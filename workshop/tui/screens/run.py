@@ -184,7 +184,7 @@ class RunScreen(Screen):
     def action_lobby(self) -> None:
         from .lobby import LobbyScreen
 
-        self.app.push_screen(LobbyScreen())
+        self.app.push_screen(LobbyScreen(names=not self.presentation))
 
     def action_export(self) -> None:
         from .export import ExportScreen
@@ -198,7 +198,7 @@ class RunScreen(Screen):
         if target is None:
             self.notify("This agenda has no joint initiatives exercise.", severity="warning")
             return
-        self.app.push_screen(InitiativesScreen(target.id))
+        self.app.push_screen(InitiativesScreen(target.id, presentation=self.presentation))
 
     # ------------------------------------------------------------ idea moderation
 

@@ -1,6 +1,8 @@
 """The join QR code drawn with half-block characters: two modules per character
 cell, always black on white whatever the terminal's theme, with the quiet zone
-scanners need."""
+scanners need. At a larger `scale` each module is a square of scale × scale
+half-blocks (a terminal cell is about twice as tall as it is wide), which a
+projector needs to be scanned from the back of the room."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import qrcode
 from rich.console import Console
 from rich.style import Style
 from rich.text import Text
+from textual.reactive import reactive
 from textual.widgets import Static
 
 DARK, LIGHT = "#000000", "#ffffff"
@@ -24,10 +27,17 @@ def qr_matrix(data: str) -> list[list[bool]]:
     return code.get_matrix()
 
 
-def qr_text(data: str) -> Text:
+def fit_scale(data: str, width: int, height: int) -> int:
+    """The largest module size at which the code fits `width` × `height` cells; at
+    least 1, where the code is cropped if the terminal is smaller than that."""
+    modules = len(qr_matrix(data))
+    return max(1, min(width // modules, 2 * height // modules))
+
+
+def qr_text(data: str, scale: int = 1) -> Text:
     """Half-block rendering: the upper module is the foreground of '▀', the lower
     one the background, so dark-on-light holds in dark and light themes alike."""
-    matrix = qr_matrix(data)
+    matrix = [[dark for dark in row for _ in range(scale)] for row in qr_matrix(data) for _ in range(scale)]
     if len(matrix) % 2:
         matrix.append([False] * len(matrix[0]))
     text = Text(no_wrap=True, overflow="crop")
@@ -39,8 +49,9 @@ def qr_text(data: str) -> Text:
     return text
 
 
-def matrix_from_text(text: Text) -> list[list[bool]]:
-    """Read the modules back from a rendering (for tests that decode what is drawn)."""
+def matrix_from_text(text: Text, scale: int = 1) -> list[list[bool]]:
+    """Read the modules back from a rendering at `scale` (for tests that decode what
+    is drawn): one half-block from each scale × scale square."""
     rows: list[list[bool]] = []
     for line in text.split("\n"):
         top, bottom = [], []
@@ -49,7 +60,7 @@ def matrix_from_text(text: Text) -> list[list[bool]]:
                 top.append(style.color.triplet.hex == DARK)
                 bottom.append(style.bgcolor.triplet.hex == DARK)
         rows.extend([top, bottom])
-    return rows
+    return [row[::scale] for row in rows[::scale]]
 
 
 def _cells(line: Text):
@@ -58,14 +69,22 @@ def _cells(line: Text):
 
 
 class QRCode(Static):
-    """Shows `data` as a scannable code."""
+    """Shows `data` as a scannable code, each module `scale` half-blocks square."""
 
     DEFAULT_CSS = """
     QRCode { width: auto; height: auto; }
     """
 
-    def __init__(self, data: str, **kwargs):
+    scale: reactive[int] = reactive(1, init=False)
+    """Set by the screen that knows how much room there is (see `fit_scale`)."""
+
+    def __init__(self, data: str, *, scale: int = 1, **kwargs):
         self.data = data
-        self.text = qr_text(data)
+        self.text = qr_text(data, scale)
         """What is drawn, kept for tests that decode it."""
         super().__init__(self.text, **kwargs)
+        self.set_reactive(QRCode.scale, scale)
+
+    def watch_scale(self, scale: int) -> None:
+        self.text = qr_text(self.data, scale)
+        self.update(self.text)
