@@ -442,3 +442,30 @@ def test_an_event_out_of_sequence_is_not_folded(room):
     play_a_little(room)
     with pytest.raises(ValueError):
         room.engine.apply(room.events[-1])
+
+
+def test_a_vote_opened_before_its_source_had_ideas_says_so_and_takes_them_when_it_opens_again(make_room):
+    room = make_room(IDEAS, {"id": "vote", "kind": "dotvote", "title": "Top ideas", "source": "ideas", "dots": 3})
+    pid = room.join()
+    room.open("vote")  # the facilitator skipped the brainstorm
+    reason = room.engine.nothing_to_act_on("vote")
+    assert reason is not None and "“Top ideas” has nothing to act on yet" in reason and "“Ideas”" in reason
+    room.open("ideas")
+    room.accepts(pid, c.SubmitIdea(exercise="ideas", text="One customer view"))
+    room.open("vote")
+    assert [i.text for i in room.state("vote").items] == ["One customer view"]
+    assert room.engine.nothing_to_act_on("vote") is None
+    room.accepts(pid, c.Vote(exercise="vote", item="i1"))
+    room.run(c.Close(exercise="vote"))
+    room.open("vote")  # once it has items, they stay as they were: votes cannot move
+    assert [i.text for i in room.state("vote").items] == ["One customer view"]
+    assert room.replayed().session == room.session
+
+
+def test_a_vote_with_fixed_options_or_one_participants_add_to_always_has_something_to_act_on(make_room):
+    room = make_room(IDEAS, VOTE, {"id": "open-vote", "kind": "dotvote", "source": "ideas", "allow_add": True})
+    room.open("vote")
+    assert room.engine.nothing_to_act_on("vote") is None  # its fixed option
+    room.open("open-vote")
+    assert room.engine.nothing_to_act_on("open-vote") is None
+    assert room.engine.nothing_to_act_on("ideas") is None  # a brainstorm starts empty

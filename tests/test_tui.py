@@ -393,3 +393,16 @@ def test_the_command_palette_names_every_action_of_the_run_screen():
 
     actions = {binding.action for binding in RunScreen.BINDINGS} - {"app.help"}
     assert actions <= {action for _, action in ENTRIES}
+
+
+async def test_opening_a_vote_whose_source_has_no_ideas_warns_the_facilitator(workshop):
+    from workshop import commands as c
+
+    app = build_app(workshop=workshop, room=ROOM)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen))
+        await pilot.press("enter")
+        assert await app.facilitate(c.Open(exercise="shared-objectives"))  # the brainstorm before it was skipped
+        await wait_for(pilot, lambda: any("has nothing to act on yet" in n.message for n in app._notifications))
+        warning = next(n for n in app._notifications if "has nothing to act on yet" in n.message)
+        assert warning.severity == "warning" and "“Customer first”" in warning.message

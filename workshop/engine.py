@@ -30,6 +30,8 @@ from .model import FACILITATOR, ExerciseState, Item, Participant, Session, Templ
 NAME_LIMIT = 40
 MAX_EXTEND = 3600
 REFUSALS_REMEMBERED = 10_000
+ITEM_KINDS = frozenset({"dotvote", "poll", "allocate", "matrix"})
+"""Kinds whose participants can only act on items."""
 
 
 @dataclass(frozen=True)
@@ -196,7 +198,10 @@ class Engine:
         bodies: list = [Closed(exercise=cfg.id) for cfg in exercises if self.session.exercises[cfg.id].status == "open"]
         cfg = exercises[index]
         state = self.session.exercises[cfg.id]
-        items = self._sourced_items(cfg) if state.opened_at is None else []
+        # Items are taken from the source when the exercise first opens — or again,
+        # if it had none then (the facilitator skipped ahead): nobody can have acted
+        # on an item that did not exist.
+        items = self._sourced_items(cfg) if state.opened_at is None or not state.items else []
         bodies.append(Opened(exercise=cfg.id, items=items))
         return bodies
 
@@ -311,6 +316,21 @@ class Engine:
         """The result model of an exercise, split by side (see each kind's module)."""
         cfg = self.session.exercise(exercise_id)
         return KINDS[cfg.kind].result(self.session, cfg, self.session.exercises[exercise_id])
+
+    def nothing_to_act_on(self, exercise_id: str) -> str | None:
+        """Why participants can do nothing in this exercise, if so: it acts on items
+        and has none (its source gave none), and participants may not add their own."""
+        cfg = self.session.exercise(exercise_id)
+        state = self.session.exercises[exercise_id]
+        if cfg.kind not in ITEM_KINDS or state.items or getattr(cfg, "allow_add", False):
+            return None
+        source = getattr(cfg, "source", None)
+        if source is None:
+            return f"“{cfg.title}” has no items to act on."
+        return (
+            f"“{cfg.title}” has nothing to act on yet: its items come from “{self.session.exercise(source).title}”, "
+            "which has none. Go back and run that first; the items are taken when this one opens again."
+        )
 
     def participation(self, exercise_id: str) -> tuple[int, int]:
         """(people who gave an input, people in the room) — "23 of 31 have voted"."""
