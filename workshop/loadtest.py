@@ -19,11 +19,13 @@ import json
 import random
 import re
 import time
-from urllib.parse import urlsplit
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
+
+from .engine import ITEM_KINDS
 
 NAMES = [
     "Amara", "Ben", "Chloé", "Dev", "Elif", "Farid", "Greta", "Hiro", "Ines", "Jonas", "Kemi", "Luca",
@@ -204,8 +206,8 @@ class SimPhone:
         if exercise.get("status") != "open":
             return
         key = exercise["id"]
-        if key in self.acted:
-            return
+        if key in self.acted or (exercise["kind"] in ITEM_KINDS and not exercise.get("items")):
+            return  # done already, or nothing to act on yet (it may get items when reopened)
         self.acted.add(key)
         await self.think(2, 12)
         act = getattr(self, f"_{exercise['kind']}", None)
