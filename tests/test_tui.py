@@ -317,7 +317,7 @@ async def test_presentation_mode_keeps_names_off_the_lobby_and_the_initiatives_s
         await wait_for(pilot, lambda: type(app.screen).__name__ == "InitiativesScreen")
         await pilot.pause(0.3)
         board = text_of(app, "#initiative-board")
-        assert "1 champion(s)" in board and "Zora Named" not in board
+        assert "1 champion" in board and "Zora Named" not in board
         await pilot.press("escape", "l")
         await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen))
         await wait_for(pilot, lambda: "1 joined" in text_of(app, "#roster"))

@@ -283,7 +283,7 @@ def _initiatives(session, cfg, result, names, presentation) -> RenderableType:
         line = Text(f" {mark} ", style=style)
         line.append(" ")
         line.append(initiative.title, style="bold")
-        line.append(f"   {len(target.champions)} champion(s)", style="dim")
+        line.append(f"   {plural(len(target.champions), 'champion')}", style="dim")
         parts.append(line)
         details = [
             ("Outcome", initiative.outcome), ("KPI", " — ".join(x for x in (initiative.kpi, initiative.target) if x)),
@@ -304,9 +304,9 @@ def _initiatives(session, cfg, result, names, presentation) -> RenderableType:
         line.append(target.title)
         if target.champions:
             who = ", ".join(names.get(c.participant, "") for c in target.champions if names.get(c.participant))
-            line.append(f"   {len(target.champions)} champion(s)" + (f": {who}" if who else ""), style="green")
+            line.append(f"   {plural(len(target.champions), 'champion')}" + (f": {who}" if who else ""), style="green")
         if target.comments:
-            line.append(f"   {len(target.comments)} comment(s)", style="dim")
+            line.append(f"   {plural(len(target.comments), 'comment')}", style="dim")
         parts.append(line)
     return Group(*parts)
 
