@@ -296,3 +296,133 @@ def test_a_snapshot_then_the_rest_of_the_journal_rebuilds_the_live_state(make_ro
         before = restored.session.model_dump()
         assert restored.handle(actor, cmd_id, c.Publish(), 10_000.0).repeated
         assert restored.session.model_dump() == before
+
+
+# ----------------------------------------------------------------- results against a reference
+#
+# The results are checked against a fold written here from the commands alone, not
+# from the engine's events: what the engine accepted is all this reference knows.
+
+VOTERS = ["it", "it", "marketing", "marketing", "marketing", "other"]
+"""The side of each phone in the two properties below, in joining order."""
+ITEMS = ["i1", "i2", "i3", "i4"]  # i4 is not on the list: always refused
+PAIR = ("it", "marketing")
+
+toggles = st.just(("toggle",))
+"""The facilitator closes the exercise (or opens it again): inputs meanwhile are refused."""
+retry_ids = st.one_of(st.none(), st.none(), st.none(), st.sampled_from(["r1", "r2"]))
+"""None: a fresh command id; otherwise an id the phone may have used before (a retry)."""
+vote_steps = st.lists(
+    weighted(
+        (12, st.tuples(st.integers(0, len(VOTERS) - 1), st.sampled_from(["vote", "vote", "unvote"]), st.sampled_from(ITEMS), retry_ids)),
+        (1, toggles),
+    ),
+    max_size=80,
+)
+
+
+def voting_room(make_room, exercise: dict):
+    room = make_room(exercise)
+    people = [room.join(side) for side in VOTERS]
+    room.open(exercise["id"])
+    return room, people
+
+
+def run_steps(room, people, steps, exercise_id: str, make_command):
+    """Send each step; yield (participant, command) for those the engine accepted anew."""
+    for n, step in enumerate(steps):
+        if step[0] == "toggle":
+            state = room.state(exercise_id).status
+            room.run(c.Close(exercise=exercise_id) if state == "open" else c.Open(exercise=exercise_id))
+            continue
+        who, *rest, cmd_id = step
+        command = make_command(*rest)
+        outcome = room.send(people[who], command, cmd_id=cmd_id or f"step-{n}")
+        if isinstance(outcome, Accepted) and not outcome.repeated:
+            yield people[who], command
+
+
+def side_of(room, pid: str) -> str:
+    return room.session.participants[pid].side
+
+
+@SETTINGS
+@given(steps=vote_steps)
+def test_dot_vote_totals_per_item_and_side_are_the_accepted_votes_minus_unvotes(make_room, steps):
+    room, people = voting_room(make_room, {"id": "vote", "kind": "dotvote", "options": ["Apps", "Data", "AI"], "dots": 4, "max_per_item": 2})
+
+    def command(kind, item):
+        return (c.Vote if kind == "vote" else c.Unvote)(exercise="vote", item=item)
+
+    dots: Counter = Counter()  # (participant, item) → dots held
+    for pid, cmd in run_steps(room, people, steps, "vote", command):
+        dots[pid, cmd.item] += 1 if isinstance(cmd, c.Vote) else -1
+
+    sides = ["it", "marketing", "other"]
+    by_side = {item: {side: sum(n for (pid, i), n in dots.items() if i == item and side_of(room, pid) == side) for side in sides} for item in ITEMS[:3]}
+    totals = {item: sum(by_side[item].values()) for item in ITEMS[:3]}
+    spent = {side: sum(by_side[item][side] for item in by_side) for side in sides}
+    result = room.engine.result("vote")
+
+    assert [row.item for row in result.ranking] == sorted(ITEMS[:3], key=lambda item: -totals[item])  # ties: list order
+    for row in result.ranking:
+        assert row.total == totals[row.item]
+        assert row.by_side == by_side[row.item]
+        assert row.voters == sum(1 for (pid, i), n in dots.items() if i == row.item and n > 0)
+        for side in sides:
+            expected = by_side[row.item][side] * 100 / spent[side] if spent[side] else None
+            assert (row.share[side] is None) == (expected is None)
+            assert expected is None or abs(row.share[side] - expected) <= 0.05 + 1e-9
+        if spent[PAIR[0]] and spent[PAIR[1]]:
+            gap = by_side[row.item][PAIR[0]] * 100 / spent[PAIR[0]] - by_side[row.item][PAIR[1]] * 100 / spent[PAIR[1]]
+            assert row.gap is not None and abs(row.gap - gap) <= 0.05 + 1e-9
+        else:
+            assert row.gap is None and not row.flagged
+    assert result.dots_used == sum(dots.values())
+    assert result.voters == len({pid for (pid, _), n in dots.items() if n > 0})
+    assert all(n >= 0 for n in dots.values())  # the reference never took back a dot that was not there
+
+
+allocations = st.one_of(
+    st.integers(0, 10).flatmap(lambda a: st.integers(0, 10 - a).map(lambda b: {"i1": a, "i2": b, "i3": 10 - a - b})),
+    st.dictionaries(st.sampled_from(ITEMS), st.integers(-2, 10), max_size=3),
+)
+"""Mostly allocations that total the budget of 10, some that do not (or name an item
+not on the list, or hold negative points): those must be refused and change nothing."""
+allocate_steps = st.lists(
+    weighted((10, st.tuples(st.integers(0, len(VOTERS) - 1), allocations, retry_ids)), (1, toggles)),
+    max_size=60,
+)
+
+
+@SETTINGS
+@given(steps=allocate_steps)
+def test_allocation_means_per_item_and_side_come_from_each_persons_last_accepted_split(make_room, steps):
+    budget = 10
+    room, people = voting_room(make_room, {"id": "split", "kind": "allocate", "options": ["Apps", "Data", "AI"], "budget": budget})
+    last: dict[str, dict[str, int]] = {}
+    for pid, cmd in run_steps(room, people, steps, "split", lambda points: c.Allocate(exercise="split", points=points)):
+        assert sum(cmd.points.values()) == budget and all(v >= 0 for v in cmd.points.values())
+        last[pid] = dict(cmd.points)
+
+    result = room.engine.result("split")
+    assert result.respondents == len(last)
+    groups = {"all": list(last)} | {side: [pid for pid in last if side_of(room, pid) == side] for side in ("it", "marketing", "other")}
+    expected_means = {}
+    for row in result.items:
+        mean = {
+            key: (sum(last[pid].get(row.item, 0) for pid in pids) / len(pids) if pids else None) for key, pids in groups.items()
+        }
+        expected_means[row.item] = mean["all"] or 0
+        for key, value in mean.items():
+            assert (row.mean[key] is None) == (value is None), (key, row)
+            if value is not None:
+                assert abs(row.mean[key] - value) <= 0.0005 + 1e-9
+                assert abs(row.share[key] - value * 100 / budget) <= 0.05 + 1e-9
+        if mean[PAIR[0]] is not None and mean[PAIR[1]] is not None:
+            assert abs(row.gap - (mean[PAIR[0]] - mean[PAIR[1]])) <= 0.001 + 1e-9
+        else:
+            assert row.gap is None
+    means_in_order = [expected_means[row.item] for row in result.items]
+    assert all(a >= b - 0.001 for a, b in zip(means_in_order, means_in_order[1:]))  # highest mean share first
+    assert sorted(row.item for row in result.items) == ["i1", "i2", "i3"]

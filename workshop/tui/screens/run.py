@@ -153,9 +153,15 @@ class RunScreen(Screen):
         await self._do(c.Close(exercise=self.current.id))
 
     async def action_reveal(self) -> None:
-        state = self.workshop.session.exercises[self.current.id]
-        if await self._do(c.Reveal(exercise=self.current.id, revealed=not state.revealed)):
-            self.notify("Results shown on phones" if not state.revealed else "Results hidden from phones again")
+        cfg = self.current
+        state = self.workshop.session.exercises[cfg.id]
+        if not state.revealed and results_visible(cfg, state):
+            when = "live" if cfg.reveal == "live" else "once it is closed"
+            self.notify(f"Phones already see these results: this exercise shows them {when}.")
+            return
+        revealed = not state.revealed
+        if await self._do(c.Reveal(exercise=cfg.id, revealed=revealed)):
+            self.notify("Results shown on phones" if revealed else "Results hidden from phones again")
 
     async def action_next(self) -> None:
         await self._do(c.Next())
