@@ -777,16 +777,13 @@ async def test_every_phone_voting_while_the_disk_is_full_is_told_not_saved_and_s
 
 async def test_opening_an_exercise_while_the_disk_is_full_says_so_and_leaves_it_closed(tmp_path, monkeypatch):
     from workshop.tui.app import RoomOptions, build_app
-    from workshop.tui.screens.lobby import LobbyScreen
-    from workshop.tui.screens.run import RunScreen
+    from tests.test_tui import on_run_screen
 
     disk = FullDisk(monkeypatch, "write")
     workshop = sessions.create("Disk offsite", sessions_dir=tmp_path, room_code="K7QM2X")
     app = build_app(workshop=workshop, room=RoomOptions(host="127.0.0.1", port=0, public_url="http://workshop.test:8765"))
     async with app.run_test(size=(140, 44)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, LobbyScreen))
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, RunScreen))
+        await on_run_screen(app, pilot)
         first = workshop.session.current_exercise.id
         disk.fill(workshop.store.journal_path)
         await pilot.press("o")
@@ -817,16 +814,13 @@ async def test_opening_an_exercise_while_the_disk_is_full_says_so_and_leaves_it_
 
 async def test_quitting_while_the_disk_is_full_loses_nothing_and_says_why(tmp_path, monkeypatch):
     from workshop.tui.app import RoomOptions, build_app
-    from workshop.tui.screens.lobby import LobbyScreen
-    from workshop.tui.screens.run import RunScreen
+    from tests.test_tui import on_run_screen
 
     disk = FullDisk(monkeypatch, "write", snapshots=True)
     workshop = sessions.create("Disk offsite", sessions_dir=tmp_path, room_code="K7QM2X")
     app = build_app(workshop=workshop, room=RoomOptions(host="127.0.0.1", port=0, public_url="http://workshop.test:8765"))
     async with app.run_test(size=(140, 44)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, LobbyScreen))
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, RunScreen))
+        await on_run_screen(app, pilot)
         assert await app.facilitate(c.Open(exercise="where-we-win"))
         ann = await joined(app.room, "Ann")
         assert (await ann.act(vote("i1")))["type"] == "ack"

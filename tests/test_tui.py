@@ -40,6 +40,13 @@ async def wait_for(pilot, predicate, timeout: float = 10.0) -> None:
         await pilot.pause(0.05)
 
 
+async def on_run_screen(app, pilot) -> None:
+    """Past the lobby a new session opens on, on the run screen."""
+    await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen))
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, RunScreen))
+
+
 def decode(qr: QRCode) -> str:
     """Decode every half-block drawn, as a camera would see it; a scaled code
     gets fewer pixels per half-block so that every image is about the same size."""
@@ -105,8 +112,7 @@ async def test_the_lobby_roster_fills_by_side_as_phones_join(workshop):
 async def test_participant_markup_is_shown_literally(workshop):
     app = build_app(workshop=workshop, room=ROOM)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen))
-        await pilot.press("enter")
+        await on_run_screen(app, pilot)
         await app.facilitate(__import__("workshop.commands", fromlist=["Open"]).Open(exercise="customer-first"))
         phone = PhoneClient(app.room)
         await phone.connect()
@@ -125,8 +131,7 @@ async def test_a_scale_counts_its_answers_as_they_arrive(workshop):
 
     app = build_app(workshop=workshop, room=ROOM)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen))
-        await pilot.press("enter")
+        await on_run_screen(app, pilot)
         await app.facilitate(c.Open(exercise="check-in"))
         ann, bob = PhoneClient(app.room), PhoneClient(app.room)
         for phone, name in ((ann, "Ann"), (bob, "Bob")):
@@ -170,8 +175,7 @@ async def test_the_screen_redraws_at_most_about_four_times_a_second_under_a_stor
 
     app = build_app(workshop=workshop, room=ROOM)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen))
-        await pilot.press("enter")
+        await on_run_screen(app, pilot)
         await app.facilitate(c.Open(exercise="where-we-win"))
         people = []
         for n in range(30):
@@ -197,8 +201,7 @@ async def test_presentation_mode_hides_notes_names_and_the_rail(workshop):
 
     app = build_app(workshop=workshop, room=ROOM)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen))
-        await pilot.press("enter")
+        await on_run_screen(app, pilot)
         await app.facilitate(c.Open(exercise="customer-first"))
         outcome = await workshop.handle_async("join:z", "join-zzzz", c.Join(name="Zora Named", side="it", token="tz"))
         pid = outcome.events[0].body.participant.id
@@ -215,8 +218,7 @@ async def test_presentation_mode_hides_notes_names_and_the_rail(workshop):
 async def test_the_export_screen_writes_the_three_files_and_publishes_to_phones(workshop):
     app = build_app(workshop=workshop, room=ROOM)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen))
-        await pilot.press("enter")
+        await on_run_screen(app, pilot)
         await pilot.press("x")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ExportScreen")
         await wait_for(pilot, lambda: "Joint agenda: Pilot offsite" in text_of(app, "#preview"))
@@ -298,8 +300,7 @@ async def test_presentation_mode_keeps_names_off_the_lobby_and_the_initiatives_s
 
     app = build_app(workshop=workshop, room=ROOM)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen))
-        await pilot.press("enter")
+        await on_run_screen(app, pilot)
         phone = PhoneClient(app.room)
         await phone.connect()
         await phone.join("Zora Named", "it")
@@ -333,8 +334,7 @@ async def test_the_command_palette_hides_and_edits_ideas_as_the_keys_do(workshop
 
     app = build_app(workshop=workshop, room=ROOM)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen))
-        await pilot.press("enter")
+        await on_run_screen(app, pilot)
         await app.facilitate(c.Open(exercise="customer-first"))
         await app.facilitate(c.SubmitIdea(exercise="customer-first", text="One customer view", side="it"))
         ideas = workshop.session.exercises["customer-first"].ideas
@@ -400,8 +400,7 @@ async def test_opening_a_vote_whose_source_has_no_ideas_warns_the_facilitator(wo
 
     app = build_app(workshop=workshop, room=ROOM)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen))
-        await pilot.press("enter")
+        await on_run_screen(app, pilot)
         assert await app.facilitate(c.Open(exercise="shared-objectives"))  # the brainstorm before it was skipped
         await wait_for(pilot, lambda: any("has nothing to act on yet" in n.message for n in app._notifications))
         warning = next(n for n in app._notifications if "has nothing to act on yet" in n.message)

@@ -14,7 +14,7 @@ from rich.console import Console
 from textual.widgets import Input, Static
 
 from tests.roomkit import PhoneClient
-from tests.test_tui import ROOM, SIZE, text_of, wait_for
+from tests.test_tui import ROOM, SIZE, on_run_screen, text_of, wait_for
 from workshop import cli, commands as c, sessions
 from workshop.model import FACILITATOR
 from workshop.tui.app import DemoOptions, WorkshopApp, build_app
@@ -32,13 +32,6 @@ def workshop(tmp_path):
     w = sessions.create("Pilot offsite", sessions_dir=tmp_path, organisation="Acme", now=NOW, room_code="K7QM2X")
     yield w
     w.close()
-
-
-async def on_run_screen(app, pilot) -> None:
-    """Past the lobby, on the run screen."""
-    await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen))
-    await pilot.press("enter")
-    await wait_for(pilot, lambda: isinstance(app.screen, RunScreen))
 
 
 async def phones(app, *people: tuple[str, str]) -> list[PhoneClient]:
