@@ -102,3 +102,14 @@ def _checked(text: str) -> dict:
     """A frame from the room, which must be one of the protocol's outbound models."""
     protocol.OUTBOUND.validate_json(text)
     return json.loads(text)
+
+
+async def until(predicate, timeout: float = 5.0, what: str = "the server's state did not change in time") -> None:
+    """Wait for `predicate()` to hold (the server's state is saved before the ack)."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        assert loop.time() < deadline, what
+        await asyncio.sleep(0.02)

@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from tests.roomkit import running_room
+from tests.roomkit import running_room, until
 from workshop import commands as c
 from workshop.loadtest import require_loopback, run_phones, storm
 
@@ -61,12 +61,7 @@ async def test_demo_phones_join_and_act_in_the_open_exercise(tmp_path):
             await asyncio.gather(*(p.task for p in phones), return_exceptions=True)
 
 
-async def until(predicate, timeout: float = 10.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        assert loop.time() < deadline, "the simulated phones did not get there in time"
-        await asyncio.sleep(0.05)
+LATE = "the simulated phones did not get there in time"
 
 
 async def test_demo_phones_vote_once_a_skipped_brainstorm_has_given_the_vote_its_items(tmp_path):
@@ -76,14 +71,14 @@ async def test_demo_phones_vote_once_a_skipped_brainstorm_has_given_the_vote_its
         phones = await run_phones(f"ws://127.0.0.1:{room.port}/ws?room={code}", code, 4, pace=0, stop=stop)
         engine = lambda: room.workshop.engine  # noqa: E731
         try:
-            await until(lambda: len(room.workshop.session.participants) == 4)
+            await until(lambda: len(room.workshop.session.participants) == 4, 10, LATE)
             await room.facilitate(c.Open(exercise="shared-objectives"))  # skipped ahead: nothing to vote on
             room.broadcast_soon()
             await asyncio.sleep(0.5)
             await room.facilitate(c.Open(exercise="customer-first"))
-            await until(lambda: engine().participation("customer-first")[0] == 4)
+            await until(lambda: engine().participation("customer-first")[0] == 4, 10, LATE)
             await room.facilitate(c.Open(exercise="shared-objectives"))
-            await until(lambda: engine().participation("shared-objectives")[0] == 4)
+            await until(lambda: engine().participation("shared-objectives")[0] == 4, 10, LATE)
             assert sum(row.total for row in engine().result("shared-objectives").ranking) > 0
         finally:
             stop.set()

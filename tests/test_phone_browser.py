@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
-from tests.roomkit import running_room
+from tests.roomkit import running_room, until
 from workshop import commands as c
 from workshop.room import Room
 
@@ -146,15 +146,6 @@ def item_id(room: Room, exercise_id: str, text: str) -> str:
 def side_row(card, label: str):
     """The bar of one side (or "Everyone") inside a result card."""
     return card.locator(".brow").filter(has=card.page.locator(".blabel").get_by_text(label, exact=True))
-
-
-async def until(predicate, timeout: float = 5.0) -> None:
-    """Wait for the server's state to satisfy `predicate` (it is saved before the ack)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        assert loop.time() < deadline, "the server's state did not change in time"
-        await asyncio.sleep(0.02)
 
 
 # ------------------------------------------------------------------ joining
