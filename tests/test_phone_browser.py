@@ -12,7 +12,6 @@ tests/screens/ for a person to look at; CI leaves them off.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import shutil
