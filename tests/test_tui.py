@@ -8,7 +8,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 from rich.console import Console
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Static
 
 from tests.roomkit import PhoneClient
 from workshop import sessions
@@ -330,7 +330,6 @@ async def test_the_command_palette_hides_and_edits_ideas_as_the_keys_do(workshop
     from textual.command import CommandList, CommandPalette
 
     from workshop import commands as c
-    from workshop.model import FACILITATOR
 
     app = build_app(workshop=workshop, room=ROOM)
     async with app.run_test(size=SIZE) as pilot:

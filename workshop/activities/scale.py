@@ -6,7 +6,7 @@ exercise `compare_with`s an earlier scale — the shift since then."""
 from __future__ import annotations
 
 from .. import commands as c
-from .common import ALL, Ctx, Refusal, Result, gap, means, scored, split
+from .common import Ctx, Refusal, Result, gap, means, scored, split
 
 ACCEPTS = (c.Rate,)
 GAP_FLAG = 1.0
