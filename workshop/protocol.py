@@ -36,8 +36,11 @@ Room → phone:
   understood (bad JSON, unknown type, wrong field types, too many frames).
 - ``{"type": "pong"}``
 
-Close codes: 1008 for a wrong room code, a foreign Origin or a phone that keeps
-flooding; 1009 for a frame over `MAX_FRAME` bytes; 1013 when the room is full.
+Close codes: 1008 for a hello with a wrong room code or a phone that keeps
+flooding; 1009 for a frame over `MAX_FRAME` bytes. A wrong room code, a foreign
+Origin or a full room refuse the handshake itself (HTTP 403 / 503); as a browser
+is not told why, the page then asks `GET /door?room=CODE`, which answers
+``{"status": 403 | 503 | 200, "reason": "…"}``.
 """
 
 from __future__ import annotations

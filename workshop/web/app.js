@@ -307,8 +307,6 @@
     }
     if (code === 1008 && /room code/i.test(reason || "")) {
       S.fatal = "This room code is not valid any more. Scan the QR code on the facilitator's screen again.";
-    } else if (code === 1013) {
-      toast("The room is full. The page keeps trying; ask the facilitator.");
     }
     scheduleReconnect();
     render();
