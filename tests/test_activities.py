@@ -783,6 +783,16 @@ def test_shares_are_a_percentage_of_the_budget(budget):
     assert rows["i1"].share["it"] == 30.0 and rows["i2"].share[ALL] == 70.0
 
 
+@pytest.mark.parametrize("budget_size, it_first, marketing_first, flagged", [(100, 60, 50, True), (100, 59, 50, False), (10, 6, 5, True), (10, 5, 5, False)])
+def test_an_item_is_flagged_when_the_sides_shares_of_the_budget_are_ten_points_apart(budget, budget_size, it_first, marketing_first, flagged):
+    room = budget(budget=budget_size)
+    allocate(room, room.join("it"), {"i1": it_first, "i2": budget_size - it_first})
+    allocate(room, room.join("marketing"), {"i1": marketing_first, "i2": budget_size - marketing_first})
+    rows = {row.item: row for row in room.engine.result("budget").items}
+    assert rows["i1"].flagged is flagged and rows["i2"].flagged is flagged
+    assert rows["i3"].flagged is False  # nobody gave it anything
+
+
 # ------------------------------------------------------------------------ matrix
 
 MATRIX = {"id": "grid", "kind": "matrix", "options": ["Loyalty app", "Data lake"]}

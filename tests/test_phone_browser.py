@@ -619,6 +619,7 @@ async def test_results_of_every_kind_are_drawn_for_the_room(tmp_path, browser):
         await room.facilitate(c.Close(exercise="budget"))
         await expect(side_row(ann.card(items[0]), "IT")).to_contain_text("70 %")
         await expect(side_row(ann.card(items[0]), "Marketing")).to_contain_text("30 %")
+        await expect(ann.card(items[0]).locator(".gap")).to_have_text("GapIT gives it 70 % of the budget, Marketing 30 %")
         await ann.shot("52-allocate-results")
 
         await open_exercise(room, "check-out")

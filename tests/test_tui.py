@@ -404,3 +404,23 @@ async def test_opening_a_vote_whose_source_has_no_ideas_warns_the_facilitator(wo
         await wait_for(pilot, lambda: any("has nothing to act on yet" in n.message for n in app._notifications))
         warning = next(n for n in app._notifications if "has nothing to act on yet" in n.message)
         assert warning.severity == "warning" and "“Customer first”" in warning.message
+
+
+def test_an_allocation_the_sides_split_differently_is_flagged_with_each_sides_share(workshop):
+    from workshop import commands as c
+    from workshop.model import FACILITATOR
+    from workshop.tui.results import render
+
+    now = 1_700_000_000
+    workshop.handle(FACILITATOR, "open", c.Open(exercise="budget"), now=now)
+    items = [item.id for item in workshop.session.exercises["budget"].items]
+    for n, (side, first) in enumerate([("it", 70), ("marketing", 30), ("marketing", 30)]):
+        pid = workshop.handle(f"join:{n}", f"join-{n}", c.Join(name=f"P{n}", side=side, token=f"t{n}"), now=now).events[0].body.participant.id
+        split = {items[0]: first, items[1]: 100 - first}
+        assert workshop.handle(pid, f"alloc-{n}", c.Allocate(exercise="budget", points=split), now=now).events
+    console = Console(width=120, record=True, file=io.StringIO())
+    console.print(render(workshop.session, "budget"))
+    shown = console.export_text()
+    assert shown.count("⚑") == 2
+    assert "gap 40 points  ⚑ IT gives it 70% of the budget, Marketing 30%" in shown
+    assert "gap 40 points  ⚑ IT gives it 30% of the budget, Marketing 70%" in shown

@@ -28,6 +28,8 @@ def apply(ctx: Ctx, body: c.Allocate) -> None:
 
 
 participated = scored
+FLAG = 10.0
+"""Percentage points of the budget between the two sides' mean shares worth a conversation."""
 
 
 class Share(Result):
@@ -38,6 +40,9 @@ class Share(Result):
     share: dict[str, float | None]
     """The same as a percentage of the budget."""
     gap: float | None
+    """First side's mean points minus the second's."""
+    flagged: bool = False
+    """The two sides' shares are `FLAG` percentage points of the budget or more apart."""
 
 
 class AllocateResult(Result):
@@ -54,6 +59,8 @@ def result(session, cfg, state) -> AllocateResult:
         groups = split(session, ((pid, state.scores[pid].get(item.id, 0)) for pid in allocators))
         mean = means(groups)
         share = {k: (round(v * 100 / cfg.budget, 1) if v is not None else None) for k, v in mean.items()}
-        rows.append(Share(item=item.id, text=item.text, mean=mean, share=share, gap=gap(session, mean)))
+        apart = gap(session, share)
+        flagged = apart is not None and abs(apart) >= FLAG
+        rows.append(Share(item=item.id, text=item.text, mean=mean, share=share, gap=gap(session, mean), flagged=flagged))
     rows.sort(key=lambda row: -(row.mean[ALL] or 0))
     return AllocateResult(budget=cfg.budget, respondents=len(allocators), items=rows)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from ..activities import ALL
+from ..activities.allocate import FLAG as ALLOCATION_GAP
 from ..activities.brainstorm import live_ideas
 from ..activities.common import SHARE_GAP_FLAG
 from ..activities.matrix import QUADRANTS, quadrant_of
@@ -31,7 +32,6 @@ from .common import (
 )
 from .document import BarGroup, Bars, Block, Bullets, Column, Note, Paragraph, Plot, PlotPoint, Span, Table
 
-ALLOCATION_FLAG = 10.0
 """A difference of ten points of budget between the sides is worth a conversation."""
 
 
@@ -313,8 +313,7 @@ def allocate(view: View, cfg) -> list[Block]:
     rows = []
     for row in result.items:
         gap_points = None if row.gap is None else row.gap * 100 / cfg.budget
-        flagged = gap_points is not None and abs(gap_points) >= ALLOCATION_FLAG
-        rows.append((row.text, *(pct(row.share.get(key)) for key, _ in sides_and_room(view)), points_spans(gap_points, flagged)))
+        rows.append((row.text, *(pct(row.share.get(key)) for key, _ in sides_and_room(view)), points_spans(gap_points, row.flagged)))
     blocks: list[Block] = [
         Paragraph(f"{plural(result.respondents, 'person', 'people')} split {cfg.budget} points over the items. Mean share of the budget per side:"),
         Table(
@@ -331,7 +330,7 @@ def allocate(view: View, cfg) -> list[Block]:
             groups=tuple(BarGroup(row.text, tuple(row.share.get(s.id) for s in view.sides)) for row in result.items),
             top=top, ticks=ticks, unit="%", digits=0,
         ))
-    blocks.append(Note(f"{FLAG} marks a difference of {num(ALLOCATION_FLAG, 0)} points or more between {first.label} and {second.label}, as a share of the budget."))
+    blocks.append(Note(f"{FLAG} marks a difference of {num(ALLOCATION_GAP, 0)} points or more between {first.label} and {second.label}, as a share of the budget."))
     return blocks
 
 

@@ -210,9 +210,10 @@ def _allocate(session, cfg, result, names, presentation) -> RenderableType:
     for row in result.items:
         head = Text(f"{fmt(row.share[ALL], 0):>3}%  ", style="bold")
         head.append(row.text)
-        if row.gap is not None and abs(row.gap) >= 10:
-            head.append(f"   gap {abs(row.gap):.0f} points", style="bold black on yellow")
         parts.append(head)
+        if row.flagged:
+            (a, a_label), (b, b_label) = _pair(session)
+            parts.append(_gap_note(row.gap * 100 / cfg.budget, f"{a_label} gives it {fmt(row.share[a], 0)}% of the budget, {b_label} {fmt(row.share[b], 0)}%"))
         for side_id, label in _side_line(session):
             value = row.share[side_id]
             parts.append(_side_bar(session, side_id, label, value, 100, f"{fmt(value, 0)}%", indent=6, width=20))

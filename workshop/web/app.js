@@ -1261,7 +1261,13 @@
       return [
         h("p", { class: "muted small", "data-key": "res:n" }, `Mean share of ${res.budget} points; ${plural(res.respondents, "person", "people")} allocated.`),
         res.items.map((row) =>
-          h("div", { class: "card", "data-key": `res:${row.item}` }, h("p", { class: "q" }, row.text), keys.map((k) => sideRow(k, (row.share[k] || 0) / 100, row.share[k] === null || row.share[k] === undefined ? "–" : `${Math.round(row.share[k])} %`))),
+          h(
+            "div",
+            { class: "card", "data-key": `res:${row.item}` },
+            h("p", { class: "q" }, row.text),
+            keys.map((k) => sideRow(k, (row.share[k] || 0) / 100, row.share[k] === null || row.share[k] === undefined ? "–" : `${Math.round(row.share[k])} %`)),
+            shareGapLine(row, (a, pa, b, pb) => `${a} gives it ${pa} of the budget, ${b} ${pb}`),
+          ),
         ),
       ];
     },
