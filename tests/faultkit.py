@@ -17,6 +17,7 @@ import socket
 import struct
 import sys
 import time
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,10 +118,8 @@ class Headless:
 
     def kill9_nowait(self) -> None:
         if self.process is not None and self.process.returncode is None:
-            try:
+            with suppress(ProcessLookupError):  # it died by itself just now
                 self.process.send_signal(signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
     async def kill9(self) -> None:
         self.kill9_nowait()
@@ -225,9 +224,8 @@ class Phone:
             self.ws, attempt = ws, 0
             self._lost = asyncio.get_running_loop().create_future()
             try:
-                await self._session(ws)
-            except (ConnectionClosed, OSError):
-                pass
+                with suppress(ConnectionClosed, OSError):  # dropped: reconnect below
+                    await self._session(ws)
             finally:
                 self._ready.clear()
                 if not self._lost.done():
@@ -277,10 +275,9 @@ class Phone:
                 if sent_before:
                     self.resent += 1
                 sent_before = True
-                await ws.send(frame)
-                await asyncio.wait({waiter, lost}, timeout=max(0.01, deadline - loop.time()), return_when=asyncio.FIRST_COMPLETED)
-            except ConnectionClosed:
-                pass
+                with suppress(ConnectionClosed):  # no answer then: sent again below
+                    await ws.send(frame)
+                    await asyncio.wait({waiter, lost}, timeout=max(0.01, deadline - loop.time()), return_when=asyncio.FIRST_COMPLETED)
             finally:
                 self._waiting.pop(cmd_id, None)
             if not waiter.done():
@@ -360,8 +357,9 @@ class RawClient:
         head, _, self.buffer = self.buffer.partition(b"\r\n\r\n")
         status = int(head.split(b" ", 2)[1])
         length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")), 0)
-        while len(self.buffer) < length and self._fill():
-            pass
+        while len(self.buffer) < length:
+            if not self._fill():
+                break
         body, self.buffer = self.buffer[:length], self.buffer[length:]
         return status, body
 
@@ -411,20 +409,14 @@ class RawClient:
                     break
         except (EOFError, ConnectionResetError):
             return code
-        try:
-            while self._fill():
-                pass
-        except ConnectionResetError:
-            pass
+        self.read_to_end()
         return code
 
     def read_to_end(self) -> bytes:
         """Everything until the room closes the connection (socket timeout otherwise)."""
-        try:
-            while self._fill():
-                pass
-        except ConnectionResetError:
-            pass
+        with suppress(ConnectionResetError):
+            while chunk := self.sock.recv(65536):
+                self.buffer += chunk
         return self.buffer
 
     def close(self) -> None:

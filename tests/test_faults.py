@@ -19,7 +19,7 @@ import os
 import random
 import struct
 import time
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -208,8 +208,7 @@ def silent_phone(server: Headless, code: str, name: str, rcvbuf: int | None) -> 
     raw.send(text({"type": "hello", "v": 1, "room": code, "token": None, "seq": 0}))
     assert raw.next_message()["type"] == "need_join"
     raw.send(text({"type": "join", "id": f"join-{name}", "name": name, "side": "it"}))
-    while raw.next_message()["type"] != "welcome":
-        pass
+    next(m for m in iter(raw.next_message, None) if m["type"] == "welcome")
     return raw
 
 
@@ -337,10 +336,8 @@ def send_and_read_to_end(port: int, data: bytes) -> bytes | None:
     if it neither closed nor finished answering within the socket timeout (5 s)."""
     raw = RawClient(port)
     try:
-        try:
+        with suppress(BrokenPipeError, ConnectionResetError):  # closed on us halfway: fine
             raw.send(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # closed on us halfway: fine
         try:
             return raw.read_to_end()
         except TimeoutError:
