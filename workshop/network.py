@@ -56,11 +56,6 @@ class LanAddress:
     """For the facilitator, when phones probably cannot reach `address`: what happened and what to do."""
 
 
-def lan_address() -> str:
-    """The address phones should use to reach this laptop (see `find_lan_address`)."""
-    return find_lan_address().address
-
-
 def find_lan_address() -> LanAddress:
     """Ask the kernel for the laptop's LAN address. Sends no packet, resolves no name.
 

@@ -74,7 +74,7 @@ SECURITY_HEADERS = {
 }
 AGENDA_PATH = "/agenda.html"
 DOOR_PATH = "/door"
-"""Answers whether a room code may come in, and if not why, in plain text."""
+"""Answers whether a room code may come in, and if not why, as JSON."""
 AGENDA_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 ASSET_TYPES = {
     "index.html": "text/html; charset=utf-8",

@@ -51,14 +51,13 @@ class Workshop:
     def decide(self, actor: str, cmd_id: str, command, now: float | None = None) -> Outcome:
         """Decide without waiting for the disk; the caller must submit the events to
         the store before anything else is decided, and acknowledge them once durable."""
-        if self.store.submitted_seq < self.session.seq:
-            self._resync()  # a write failed since the last decision
+        self._resync()  # if a write failed since the last decision
         return self.engine.handle(actor, cmd_id, command, time.time() if now is None else now)
 
     def handle(self, actor: str, cmd_id: str, command, now: float | None = None) -> Outcome:
         """Decide and make durable, blocking until fsynced (CLI and tests)."""
         outcome = self.decide(actor, cmd_id, command, now)
-        if isinstance(outcome, Accepted) and (outcome.events or self._unsaved_repeat(actor, cmd_id, outcome)):
+        if self._to_save(actor, cmd_id, outcome):
             with self._saving():
                 self.store.append_sync([e.to_json() for e in outcome.events])
             self._after(outcome.events)
@@ -67,17 +66,20 @@ class Workshop:
     async def handle_async(self, actor: str, cmd_id: str, command, now: float | None = None) -> Outcome:
         """Decide, then await durability without blocking the event loop."""
         outcome = self.decide(actor, cmd_id, command, now)
-        if isinstance(outcome, Accepted) and (outcome.events or self._unsaved_repeat(actor, cmd_id, outcome)):
+        if self._to_save(actor, cmd_id, outcome):
             with self._saving():
                 await self.store.append([e.to_json() for e in outcome.events])
             self._after(outcome.events)
         return outcome
 
-    def _unsaved_repeat(self, actor: str, cmd_id: str, outcome: Accepted) -> bool:
-        """A command sent again (a phone that reconnected while its first try was on
-        its way to the disk) whose events are not yet durable: its answer must wait
-        for them too. Appending no events waits for everything submitted before."""
-        return outcome.repeated and self.session.handled.get(f"{actor}/{cmd_id}", 0) > self.store.last_seq
+    def _to_save(self, actor: str, cmd_id: str, outcome: Outcome) -> bool:
+        """Whether the answer must wait for the disk: the command was accepted with
+        events, or was sent again (a phone that reconnected while its first try was on
+        its way to the disk) before its events were durable. Appending no events waits
+        for everything submitted before."""
+        if not isinstance(outcome, Accepted):
+            return False
+        return bool(outcome.events) or (outcome.repeated and self.session.handled.get(f"{actor}/{cmd_id}", 0) > self.store.last_seq)
 
     @contextmanager
     def _saving(self):

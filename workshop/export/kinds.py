@@ -32,8 +32,6 @@ from .common import (
 )
 from .document import BarGroup, Bars, Block, Bullets, Column, Note, Paragraph, Plot, PlotPoint, Span, Table
 
-"""A difference of ten points of budget between the sides is worth a conversation."""
-
 
 def blocks_for(view: View, cfg) -> tuple[Block, ...]:
     """The result of one exercise, rendered by its kind."""
@@ -75,12 +73,17 @@ def where_sides_differ(view: View, flagged: list[tuple[str, str]]) -> list[Block
     return [Paragraph(tuple(content))]
 
 
-def _share_gap_note(view: View, of_what: str) -> Note:
+def _points_note(view: View, threshold: float, share_of: str) -> Note:
+    """What ⚑ means in a table of gaps in percentage points."""
     first, second = view.pair
     return Note(
-        f"{FLAG} marks a difference of {num(SHARE_GAP_FLAG, 0)} points or more between {first.label} and {second.label}, "
-        f"as a share of each side's own {of_what} (so a bigger side does not make a gap)."
+        f"{FLAG} marks a difference of {num(threshold, 0)} points or more between {first.label} and {second.label}, "
+        f"as a share of {share_of}."
     )
+
+
+def _share_gap_note(view: View, of_what: str) -> Note:
+    return _points_note(view, SHARE_GAP_FLAG, f"each side's own {of_what} (so a bigger side does not make a gap)")
 
 
 # ------------------------------------------------------------------ scale
@@ -309,7 +312,6 @@ def poll(view: View, cfg) -> list[Block]:
 
 def allocate(view: View, cfg) -> list[Block]:
     result = view.result(cfg.id)
-    first, second = view.pair
     rows = []
     for row in result.items:
         gap_points = None if row.gap is None else row.gap * 100 / cfg.budget
@@ -330,7 +332,7 @@ def allocate(view: View, cfg) -> list[Block]:
             groups=tuple(BarGroup(row.text, tuple(row.share.get(s.id) for s in view.sides)) for row in result.items),
             top=top, ticks=ticks, unit="%", digits=0,
         ))
-    blocks.append(Note(f"{FLAG} marks a difference of {num(ALLOCATION_GAP, 0)} points or more between {first.label} and {second.label}, as a share of the budget."))
+    blocks.append(_points_note(view, ALLOCATION_GAP, "the budget"))
     return blocks
 
 

@@ -226,6 +226,11 @@
 
   // ------------------------------------------------------------------ connection
 
+  /** The published joint agenda: it names people, so the room wants its code. */
+  function agendaUrl() {
+    return `/agenda.html?room=${encodeURIComponent(S.code)}`;
+  }
+
   function wsUrl() {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     return `${scheme}//${location.host}/ws?room=${encodeURIComponent(S.code)}`;
@@ -768,8 +773,8 @@
           h(
             "p",
             { class: "agenda-links" },
-            h("a", { class: "button", href: `/agenda.html?room=${encodeURIComponent(S.code)}`, target: "_blank", rel: "noopener" }, "Open it"),
-            h("a", { class: "button secondary", href: `/agenda.html?room=${encodeURIComponent(S.code)}&download=1`, download: "joint-agenda.html" }, "Download"),
+            h("a", { class: "button", href: agendaUrl(), target: "_blank", rel: "noopener" }, "Open it"),
+            h("a", { class: "button secondary", href: agendaUrl() + "&download=1", download: "joint-agenda.html" }, "Download"),
           ),
         ),
       );
