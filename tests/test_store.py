@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from tinydb import TinyDB
 from tinydb.storages import JSONStorage
 
-from workshop.store import SessionStore, StoreError, default_sessions_dir, encode_event
+from workshop.store import SessionInUse, SessionStore, StoreError, default_sessions_dir, encode_event
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -87,9 +87,43 @@ def test_appending_continues_after_reload(store, folder):
 
 
 def test_a_new_store_refuses_a_folder_that_already_holds_a_journal(store, folder):
+    store.close()
     with pytest.raises(StoreError, match="already exists") as caught:
         SessionStore.create(folder)
     assert str(folder / "journal.jsonl") in str(caught.value)
+
+
+def test_a_second_writer_is_refused_before_it_touches_anything(store, folder):
+    store.append_sync(numbered(1, 2))
+    (folder / "journal.jsonl").write_bytes((folder / "journal.jsonl").read_bytes() + b"torn")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    with pytest.raises(SessionInUse, match="already open in this workshop window.*Close that one first") as caught:
+        SessionStore(folder).load()
+    assert caught.value.holder.pid == os.getpid()
+    with pytest.raises(SessionInUse):
+        SessionStore.create(folder)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # the torn tail too
+
+    store.close()  # the lock goes with the writer: the next one gets in
+    again, loaded = reopen(folder)
+    assert [e["seq"] for e in loaded.events] == [1, 2]
+    again.close()
+
+
+def test_reading_writes_nothing_and_reports_what_a_writer_would_repair(store, folder):
+    store.append_sync(numbered(1, 3))
+    store.checkpoint({"n": 2}, 2, {"title": "t"})
+    journal = folder / "journal.jsonl"
+    journal.write_bytes(journal.read_bytes() + encode_event(numbered(5, 5)[0]) + b"half a li")
+    (folder / ".snapshot.abc.tmp").write_text("{half")
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.iterdir()}
+
+    loaded = SessionStore.read(folder)  # while the writer still holds the folder
+    assert loaded.events == numbered(3, 3) and loaded.snapshot_state == {"n": 2}
+    assert loaded.set_aside is not None and loaded.set_aside.path is None and loaded.set_aside.first_line == 4
+    assert "event 5 where event 4 was expected" in loaded.warnings[0]
+    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.iterdir()} == before
 
 
 def test_loading_a_folder_without_a_journal_says_so(tmp_path):
@@ -245,7 +279,7 @@ def test_disk_full_is_a_clear_error_and_loses_nothing_saved_before(store, folder
     assert store.last_seq == 3
     assert (folder / "journal.jsonl").read_bytes() == saved
 
-    _, loaded = reopen(folder)
+    loaded = SessionStore.read(folder)
     assert loaded.events == numbered(1, 3) and loaded.warnings == []
 
     store.append_sync(numbered(4, 4))  # space was freed: saving carries on from the last saved event
@@ -313,63 +347,96 @@ print(json.dumps({"acked": seq, "error": error, "size": size}))
 # --- repairing what a crash leaves, refusing what it cannot -----------------------------
 
 
-def test_torn_last_line_is_dropped_with_a_warning(store, folder):
+def quarantined(folder: Path) -> bytes:
+    [path] = folder.glob("journal.quarantine-*.jsonl")
+    return path.read_bytes()
+
+
+def test_a_torn_last_line_is_set_aside_with_a_warning(store, folder):
     store.append_sync(numbered(1, 3))
     store.close()
     journal = folder / "journal.jsonl"
     saved = journal.read_bytes()
-    journal.write_bytes(saved + encode_event(numbered(4, 4)[0])[:-9])
+    torn = encode_event(numbered(4, 4)[0])[:-9]
+    journal.write_bytes(saved + torn)
 
     again, loaded = reopen(folder)
     assert loaded.events == numbered(1, 3)
     [warning] = loaded.warnings
-    assert "torn last line" in warning and str(journal) in warning and "never acknowledged" in warning
+    assert "Line 4" in warning and str(journal) in warning and "cut short by a crash" in warning
+    assert "no one was told it was saved" in warning and "nothing was deleted" in warning
     assert journal.read_bytes() == saved
+    assert quarantined(folder) == torn and loaded.set_aside.torn
 
     again.append_sync(numbered(4, 4))
     again.close()
     assert reopen(folder)[1].warnings == []
 
 
-def test_last_line_with_a_bad_checksum_is_dropped_with_a_warning(store, folder):
+def test_a_last_line_with_a_bad_checksum_is_set_aside(store, folder):
     store.append_sync(numbered(1, 2))
     store.close()
     journal = folder / "journal.jsonl"
-    journal.write_bytes(journal.read_bytes() + b"00000000 " + json.dumps({"seq": 3}).encode() + b"\n")
+    bad = b"00000000 " + json.dumps({"seq": 3}).encode() + b"\n"
+    journal.write_bytes(journal.read_bytes() + bad)
 
     _, loaded = reopen(folder)
     assert loaded.events == numbered(1, 2)
-    assert "checksum" in loaded.warnings[0]
+    assert "Line 3" in loaded.warnings[0] and quarantined(folder) == bad
 
 
-def test_damaged_middle_line_raises_naming_file_and_line_and_changes_nothing(store, folder):
-    store.append_sync(numbered(1, 3, text="hello"))
+@pytest.mark.parametrize(
+    "damage, first_bad, reason",
+    [
+        ("checksum", 2, "checksum or JSON does not match"),
+        ("duplicate", 3, "repeats event 2, a duplicated line"),
+        ("out_of_sequence", 3, "holds event 4 where event 3 was expected"),
+    ],
+)
+def test_damage_before_the_last_line_keeps_the_valid_prefix_and_quarantines_the_rest(store, folder, damage, first_bad, reason):
+    store.append_sync(numbered(1, 4, text="hello"))
     store.close()
     journal = folder / "journal.jsonl"
-    damaged = journal.read_bytes().replace(b'"seq":2,"text":"hello"', b'"seq":2,"text":"jello"')
-    journal.write_bytes(damaged)
+    lines = journal.read_bytes().splitlines(keepends=True)
+    if damage == "checksum":
+        lines[1] = lines[1].replace(b'"text":"hello"', b'"text":"jello"')
+    elif damage == "duplicate":
+        lines.insert(2, lines[1])
+    else:
+        lines.insert(2, encode_event(numbered(4, 4, text="x")[0]))
+    journal.write_bytes(b"".join(lines))
 
-    with pytest.raises(StoreError) as caught:
-        SessionStore(folder).load()
-    message = str(caught.value)
-    assert f"{journal}, line 2" in message and "Nothing was changed" in message and "support" in message
-    assert journal.read_bytes() == damaged
+    again, loaded = reopen(folder)
+    assert [e["seq"] for e in loaded.events] == list(range(1, first_bad))
+    [warning] = loaded.warnings
+    assert f"from line {first_bad} on could not be trusted" in warning and reason in warning
+    assert "nothing was deleted" in warning and "support" not in warning
+    assert quarantined(folder) == b"".join(lines[first_bad - 1 :])
+    assert journal.read_bytes() == b"".join(lines[: first_bad - 1])
+    again.append_sync(numbered(first_bad, first_bad))  # the session goes on after the prefix
+    again.close()
+    assert reopen(folder)[1].warnings == []
 
 
-def test_gap_in_seqs_raises_naming_file_and_line(folder):
-    folder.mkdir(parents=True)
+def test_opening_again_after_a_crash_mid_repair_reuses_the_quarantine_file(store, folder):
+    store.append_sync(numbered(1, 3))
+    store.close()
     journal = folder / "journal.jsonl"
-    journal.write_bytes(b"".join(encode_event(e) for e in numbered(1, 2) + numbered(4, 4)))
-    with pytest.raises(StoreError, match=r"line 3.*event 4 where event 3 was expected") as caught:
-        SessionStore(folder).load()
-    assert str(journal) in str(caught.value)
+    damaged = journal.read_bytes() + b"garbage line\n" + encode_event(numbered(4, 4)[0])
+    journal.write_bytes(damaged)
+    reopen(folder)[0].close()
+    journal.write_bytes(damaged)  # as if the crash came after the copy, before the cut
+
+    _, loaded = reopen(folder)
+    assert len(list(folder.glob("journal.quarantine-*.jsonl"))) == 1
+    assert str(loaded.set_aside.path) in loaded.warnings[0]
 
 
 def test_stale_checkpoint_temp_files_are_removed_on_load(store, folder):
     store.close()
     (folder / ".snapshot.abc123.tmp").write_text("{half a snap")
     reopen(folder)[0].close()
-    assert sorted(p.name for p in folder.iterdir()) == ["journal.jsonl"]
+    assert sorted(p.name for p in folder.iterdir()) == ["journal.jsonl", "writer.lock"]
 
 
 @settings(max_examples=150, deadline=None)
@@ -427,7 +494,7 @@ def test_checkpoint_leaves_no_temp_files_and_plain_tinydb_can_read_it(store, fol
     store.checkpoint({"n": 1}, 1, {"title": "first"})
     store.checkpoint({"n": 2}, 2, {"title": "second"})
 
-    assert sorted(p.name for p in folder.iterdir()) == ["journal.jsonl", "snapshot.json", "snapshot.prev.json"]
+    assert sorted(p.name for p in folder.iterdir()) == ["journal.jsonl", "snapshot.json", "snapshot.prev.json", "writer.lock"]
     with TinyDB(folder / "snapshot.json", storage=JSONStorage, access_mode="r") as db:
         assert db.table("snapshot").get(doc_id=1) == {"seq": 2, "state": {"n": 2}}
         assert db.table("meta").get(doc_id=1) == {"title": "second"}
@@ -489,15 +556,20 @@ def test_both_snapshots_damaged_gives_no_snapshot_and_a_full_replay(store, folde
     assert "nothing is lost" in text
 
 
-def test_snapshot_ahead_of_the_journal_raises(store, folder):
+def test_a_snapshot_ahead_of_the_journal_is_moved_aside_and_the_journal_replayed(store, folder):
     store.append_sync(numbered(1, 3))
     store.checkpoint({"n": 3}, 3, {})
     store.close()
     journal = folder / "journal.jsonl"
     journal.write_bytes(b"".join(encode_event(e) for e in numbered(1, 2)))
+    ahead = (folder / "snapshot.json").read_bytes()
 
-    with pytest.raises(StoreError, match="up to 3.*ends at event 2"):
-        SessionStore(folder).load()
+    again, loaded = reopen(folder)
+    assert (loaded.snapshot_state, loaded.events) == (None, numbered(1, 2))
+    assert any("up to 3" in w and "ends at event 2" in w for w in loaded.warnings)
+    [kept] = folder.glob("snapshot.quarantine*.json")
+    assert kept.read_bytes() == ahead and not (folder / "snapshot.json").exists()
+    again.close()
 
 
 def test_checkpoint_of_events_never_appended_is_a_programming_error(store):

@@ -38,7 +38,9 @@ from typing import Any, BinaryIO, Callable
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-__all__ = ["Loaded", "OutOfSequence", "SessionStore", "StoreError", "default_sessions_dir"]
+from .lock import Holder, Locked, WriterLock
+
+__all__ = ["Loaded", "OutOfSequence", "SessionInUse", "SessionStore", "SetAside", "StoreError", "default_sessions_dir"]
 
 JOURNAL = "journal.jsonl"
 SNAPSHOT = "snapshot.json"
@@ -52,6 +54,14 @@ class StoreError(Exception):
     """A message for people: what happened, what was kept, what to do next. Always names the file."""
 
 
+class SessionInUse(StoreError):
+    """Another process (or another open store in this one) writes this session."""
+
+    def __init__(self, message: str, holder: Holder):
+        super().__init__(message)
+        self.holder = holder
+
+
 class OutOfSequence(ValueError):
     """Events submitted with seqs that do not follow the last submitted one — also what
     a caller meets when a failed write restarted the numbering after its check."""
@@ -59,7 +69,7 @@ class OutOfSequence(ValueError):
 
 @dataclass(frozen=True)
 class Loaded:
-    """What :meth:`SessionStore.load` found on disk."""
+    """What :meth:`SessionStore.load` or :meth:`SessionStore.read` found on disk."""
 
     snapshot_state: dict | None
     """The latest usable snapshot's state; None when there is none (replay from seq 1)."""
@@ -67,10 +77,17 @@ class Loaded:
     """Seq of the last event included in ``snapshot_state``; 0 when there is no snapshot."""
     meta: dict
     """The snapshot's listing data; {} when none."""
-    events: list[dict]
-    """Journal events with seq > snapshot_seq, in order: replay them onto the snapshot."""
+    journal: list[dict]
+    """Every valid journal event from seq 1, in order."""
     warnings: list[str]
-    """Things repaired or skipped on the way (torn last line, damaged snapshot), for people."""
+    """Things repaired, skipped or (for a reader) found, for people."""
+    set_aside: SetAside | None = None
+    """What followed the journal's valid prefix, if anything."""
+
+    @property
+    def events(self) -> list[dict]:
+        """Journal events with seq > snapshot_seq: replay them onto the snapshot."""
+        return self.journal[self.snapshot_seq :]
 
 
 def default_sessions_dir() -> Path:
@@ -101,44 +118,89 @@ def _decode_line(line: bytes) -> dict:
     return event
 
 
-def _scan_journal(path: Path) -> tuple[list[dict], int, str | None]:
-    """Read the journal without changing it: (events, size of the good part, torn-tail warning).
+@dataclass(frozen=True)
+class SetAside:
+    """The part of a journal after its longest valid prefix: lines that cannot be
+    trusted, moved to a quarantine file by a writer, reported by a reader."""
 
-    Only the last line may be bad: a crash while appending leaves at most one torn,
-    never-acknowledged line. Damage anywhere else is not a crash leftover, so it raises
-    StoreError rather than dropping data people were told was saved.
-    """
-    lines = path.read_bytes().split(b"\n")
-    tail = lines.pop()  # the bytes after the last newline: b"" unless the write was cut short
+    first_line: int
+    """Line number (from 1) of the first line that could not be read."""
+    reason: str
+    """Why that line could not be read, for people: 'its checksum does not match'."""
+    data: bytes
+    """Every byte from that line on."""
+    torn: bool
+    """True when it is only an unfinished last line: what a crash (or a write still
+    under way) leaves, holding nothing anyone was told was saved."""
+    path: Path | None = None
+    """The quarantine file it was moved to; None when nothing was moved (a reader)."""
+
+    @property
+    def lines(self) -> list[bytes]:
+        return [line for line in self.data.split(b"\n") if line]
+
+    def describe(self, journal: Path) -> str:
+        """A sentence: what was set aside, from where, why, and where it is now."""
+        count = len(self.lines)
+        what = "1 line" if count == 1 else f"{count} lines"
+        where = f"; they are in {self.path}, nothing was deleted" if self.path else ""
+        if self.torn:
+            return (
+                f"Line {self.first_line} of {journal} was cut short by a crash while it was "
+                f"being written, so no one was told it was saved; it was set aside{where}."
+            ) if self.path else (
+                f"The last line of {journal} is unfinished (being written right now, or cut "
+                "short by a crash); it is not counted here."
+            )
+        return (
+            f"{what} of {journal} from line {self.first_line} on could not be trusted "
+            f"({self.reason}) and {'were' if count != 1 else 'was'} set aside{where}."
+        )
+
+
+@dataclass(frozen=True)
+class _Scan:
+    events: list[dict]
+    size: int
+    """Bytes of the valid prefix."""
+    set_aside: SetAside | None
+
+
+def _scan_journal(data: bytes) -> _Scan:
+    """The longest valid prefix of a journal: lines with a good checksum whose seqs run
+    1, 2, 3 … — and, if anything follows it, what and why. Changes nothing."""
     events: list[dict] = []
     size = 0
-    for number, line in enumerate(lines, start=1):
-        try:
-            event = _decode_line(line)
-        except ValueError as exc:
-            if number == len(lines) and not tail:
-                return events, size, _torn_warning(path, f"its checksum or JSON is bad: {exc}")
-            raise StoreError(
-                f"{path}, line {number}, is damaged ({exc}) and it is not the last line, so it is "
-                "not left over from a crash. Nothing was changed. Keep a copy of the folder "
-                "and send the file to support, or restore the folder from a backup."
-            ) from None
-        if event["seq"] != len(events) + 1:
-            raise StoreError(
-                f"{path}, line {number}, holds event {event['seq']} where event "
-                f"{len(events) + 1} was expected: the journal has a gap or is out of order. "
-                "Nothing was changed. Send the file to support, or restore the folder from a backup."
-            )
-        events.append(event)
-        size += len(line) + 1
-    return events, size, _torn_warning(path, "it has no line end") if tail else None
+    number = 0
+    while size < len(data):
+        number += 1
+        end = data.find(b"\n", size)
+        if end < 0:
+            return _Scan(events, size, SetAside(number, "it has no line end", data[size:], torn=True))
+        reason = _line_problem(data[size:end], len(events) + 1)
+        if isinstance(reason, str):
+            last = end + 1 == len(data)  # a bad last line is what a write cut short leaves
+            return _Scan(events, size, SetAside(number, reason, data[size:], torn=last and reason == BAD_LINE))
+        events.append(reason)
+        size = end + 1
+    return _Scan(events, size, None)
 
 
-def _torn_warning(path: Path, why: str) -> str:
-    return (
-        f"dropped a torn last line in {path} (crash while writing; {why}); "
-        "1 event lost that was never acknowledged"
-    )
+def _line_problem(line: bytes, expected: int) -> dict | str:
+    """The event on one journal line, or why it cannot be used at this place."""
+    try:
+        event = _decode_line(line)
+    except ValueError:
+        return BAD_LINE
+    seq = event["seq"]
+    if seq < expected:
+        return f"it repeats event {seq}, a duplicated line"
+    if seq > expected:
+        return f"it holds event {seq} where event {expected} was expected, out of sequence"
+    return event
+
+
+BAD_LINE = "its checksum or JSON does not match what was written"
 
 
 # --- snapshot files ------------------------------------------------------------------
@@ -225,13 +287,34 @@ def _keep_as(path: Path, previous: Path) -> None:
         link.unlink(missing_ok=True)
 
 
+def dirs_can_be_fsynced(os_name: str) -> bool:
+    """Whether a folder can be opened and fsynced: on POSIX systems it must be, for a
+    new or renamed file to survive a power cut; Windows cannot open folders as files,
+    and NTFS journals its own metadata."""
+    return os_name != "nt"
+
+
 def _fsync_dir(folder: Path) -> None:
-    """Make renames and new files in `folder` survive a power cut (POSIX)."""
+    """Make renames and new files in `folder` survive a power cut."""
+    if not dirs_can_be_fsynced(os.name):
+        return
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _make_folders(folder: Path) -> None:
+    """mkdir -p, made durable: each folder created is fsynced into its parent, so a
+    power cut cannot take a new session (and the `sessions` folder holding it) away."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir(exist_ok=True)
+        _fsync_dir(path.parent)
 
 
 def _snapshot_document(state: dict, seq: int, meta: dict) -> dict:
@@ -255,6 +338,48 @@ def _read_snapshot(path: Path) -> tuple[dict, int, dict]:
     if type(seq) is not int or seq < 0:
         raise ValueError("the snapshot has no valid seq")
     return doc["state"], seq, dict(meta or {})
+
+
+def _try_snapshot(path: Path) -> tuple[dict, int, dict] | str | None:
+    """A snapshot file's (state, seq, meta); why it is unusable; or None if it is absent."""
+    if not path.exists():
+        return None
+    try:
+        return _read_snapshot(path)
+    except (ValueError, OSError) as exc:
+        return f"it is damaged ({exc})"
+
+
+def _choose_snapshot(
+    candidates: list[tuple[Path, tuple[dict, int, dict] | str | None]], journal_len: int, warnings: list[str]
+) -> tuple[dict | None, int, dict, Path | None]:
+    """The newest usable snapshot — readable and not ahead of the journal — with its
+    seq, meta and file; a warning for each one passed over."""
+    passed_over = False
+    for path, found in candidates:
+        if found is None:
+            continue
+        if isinstance(found, str):
+            why = found
+        elif found[1] > journal_len:
+            why = f"it includes events up to {found[1]}, but the journal ends at event {journal_len}"
+        else:
+            if passed_over:
+                warnings.append(f"Used the previous snapshot {path}; the journal replays the rest.")
+            return (*found, path)
+        warnings.append(f"Passed over the snapshot {path}: {why}.")
+        passed_over = True
+    if passed_over:
+        warnings.append(f"No usable snapshot: every event is replayed from {JOURNAL}, so nothing is lost.")
+    return None, 0, {}, None
+
+
+def _unused_name(folder: Path, stem: str, suffix: str) -> Path:
+    path, n = folder / f"{stem}{suffix}", 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem}-{n}{suffix}"
+    return path
 
 
 # --- the open journal: one writer thread, group commit --------------------------------
@@ -466,9 +591,11 @@ class _LatestJob:
 class SessionStore:
     """The saved form of one session in one folder.
 
-    Use :meth:`create` for a new session, or construct and call :meth:`load` for a
-    saved one; either opens the journal for appending and starts the writer thread.
-    Call :meth:`close` when done (it waits for pending writes). One process per folder.
+    Writers use :meth:`create` for a new session, or construct and call :meth:`load`
+    for a saved one; either takes the folder's lock (one writer per folder, see
+    `lock.py`), opens the journal for appending and starts the writer thread. Call
+    :meth:`close` when done: it waits for pending writes and lets go of the lock.
+    Anything that only reads uses :meth:`read`, which writes nothing at all.
     """
 
     def __init__(self, folder: Path) -> None:
@@ -479,6 +606,7 @@ class SessionStore:
         self.previous_path = self.folder / PREVIOUS
         self._journal: _Journal | None = None
         self._background: _LatestJob | None = None
+        self._lock: WriterLock | None = None
         self._snapshot_lock = threading.Lock()
         self._snapshot_seq = 0
         # Only a snapshot read back fine (or written by us) is worth keeping as the
@@ -489,20 +617,23 @@ class SessionStore:
     def create(cls, folder: Path) -> SessionStore:
         """Make the folder (and parents) with an empty journal; ready to append from seq 1.
 
-        StoreError if the folder already holds a journal, or cannot be created.
+        StoreError if the folder already holds a journal, is open in another window, or
+        cannot be created.
         """
         store = cls(folder)
         try:
-            store.folder.mkdir(parents=True, exist_ok=True)
+            _make_folders(store.folder)
+            store._take_lock()
             os.close(os.open(store.journal_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
             _fsync_dir(store.folder)
-            _fsync_dir(store.folder.parent)
         except FileExistsError:
+            store._release_lock()
             raise StoreError(
                 f"{store.journal_path} already exists: a session is saved in {store.folder}. "
                 "Resume that session, or choose another name for the new one."
             ) from None
         except OSError as exc:
+            store._release_lock()
             raise StoreError(
                 f"Could not create the session folder {store.folder} ({exc.strerror or exc}). "
                 "Nothing was saved. Check that the location is writable and the disk has room."
@@ -515,71 +646,120 @@ class SessionStore:
         return self.journal_path.is_file()
 
     def load(self) -> Loaded:
-        """Read the session back and open the journal for appending after its last event.
+        """Take the folder's lock, read the session back, repair what needs repairing, and
+        open the journal for appending after its last valid event.
 
-        Repairs what a crash can leave: a torn last journal line is cut off (it was never
-        acknowledged), a damaged snapshot falls back to the previous one or to none;
-        each repair is reported in ``warnings``. Raises StoreError, changing nothing,
-        when the damage is not a crash leftover (a bad line before the last, a seq gap,
-        a snapshot newer than the journal) or the files cannot be read.
+        The journal keeps its longest valid prefix: whatever follows it (a line cut short
+        by a crash, a bad checksum, a duplicated or out-of-sequence line) is first copied
+        to a quarantine file beside it, never deleted, then cut off. A snapshot that is
+        damaged, or ahead of the journal, is passed over for the previous one or none
+        (one ahead of the journal is moved aside too). Each repair is reported in
+        ``warnings`` and ``set_aside``. StoreError, with nothing changed, if another
+        process holds the folder or it cannot be read; after a failed repair, with the
+        journal as it was.
         """
+        self._shut_down()
         if not self.exists():
             raise StoreError(
                 f"No saved session in {self.folder}: {JOURNAL} is missing. "
                 "Check the folder name, or start a new session."
             )
-        self._shut_down()
+        self._take_lock()
         try:
             return self._load()
         except OSError as exc:
             raise StoreError(
-                f"Could not read or repair the session in {self.folder} ({exc}). "
-                "Check that the folder is readable and writable, then try again."
+                f"Could not read or repair the session in {self.folder} ({exc.strerror or exc}). "
+                "Nothing saved was lost. Check that the folder is readable and writable, then try again."
             ) from exc
 
-    def _load(self) -> Loaded:
-        events, good_size, torn = _scan_journal(self.journal_path)
-        warnings: list[str] = []
-        state, seq, meta, source = self._load_snapshot(warnings)
-        if seq > len(events):
+    @classmethod
+    def read(cls, folder: Path) -> Loaded:
+        """Read a session without writing anything: no lock, no repair, no thread.
+
+        Safe while another process writes the session: the journal is read up to its
+        last complete valid line and the snapshot is read before it, so the snapshot
+        never includes events the journal read lacks. What a writer would repair is
+        reported in ``warnings`` and ``set_aside`` instead. StoreError if there is no
+        journal or it cannot be read.
+        """
+        store = cls(folder)
+        if not store.exists():
             raise StoreError(
-                f"{source} includes events up to {seq}, but {self.journal_path} ends at event "
-                f"{len(events)}. Nothing was changed. The journal may be an older copy: restore "
-                "the matching one, or send the folder to support."
+                f"No saved session in {store.folder}: {JOURNAL} is missing. "
+                "Check the folder name, or start a new session."
             )
-        if torn:
-            with open(self.journal_path, "rb+") as file:
-                file.truncate(good_size)
-                os.fsync(file.fileno())
-            warnings.append(torn)
+        try:
+            candidates = [(path, _try_snapshot(path)) for path in (store.snapshot_path, store.previous_path)]
+            scan = _scan_journal(store.journal_path.read_bytes())
+        except OSError as exc:
+            raise StoreError(
+                f"Could not read the session in {store.folder} ({exc.strerror or exc}). "
+                "Check that the folder is readable."
+            ) from exc
+        warnings = [scan.set_aside.describe(store.journal_path)] if scan.set_aside else []
+        state, seq, meta, _ = _choose_snapshot(candidates, len(scan.events), warnings)
+        return Loaded(state, seq, meta, scan.events, warnings, scan.set_aside)
+
+    def _load(self) -> Loaded:
+        warnings: list[str] = []
+        candidates = [(path, _try_snapshot(path)) for path in (self.snapshot_path, self.previous_path)]
+        scan = _scan_journal(self.journal_path.read_bytes())
+        set_aside = scan.set_aside
+        if set_aside is not None:
+            set_aside = self._quarantine(set_aside, scan.size)
+            warnings.append(set_aside.describe(self.journal_path))
+        state, seq, meta, source = _choose_snapshot(candidates, len(scan.events), warnings)
+        for path, found in candidates:
+            if isinstance(found, tuple) and found[1] > len(scan.events):
+                aside = _unused_name(self.folder, f"{path.stem}.quarantine", ".json")
+                os.replace(path, aside)
+                _fsync_dir(self.folder)
+                warnings.append(f"{path} was moved to {aside}, so that it is kept.")
         for leftover in self.folder.glob(".snapshot*.tmp"):  # from a checkpoint cut short
             leftover.unlink(missing_ok=True)
         self._snapshot_seq = seq
         self._snapshot_trusted = source == self.snapshot_path
-        self._journal = _Journal(self.journal_path, good_size, last_seq=len(events))
-        return Loaded(state, seq, meta, events[seq:], warnings)
+        self._journal = _Journal(self.journal_path, scan.size, last_seq=len(scan.events))
+        return Loaded(state, seq, meta, scan.events, warnings, set_aside)
 
-    def _load_snapshot(self, warnings: list[str]) -> tuple[dict | None, int, dict, Path | None]:
-        """The newest readable snapshot, its seq, meta and file; warnings for the damaged ones."""
-        damaged = False
-        for path in (self.snapshot_path, self.previous_path):
-            if not path.exists():
-                continue
-            try:
-                state, seq, meta = _read_snapshot(path)
-            except (ValueError, OSError) as exc:
-                warnings.append(f"skipped the snapshot {path}: it is damaged ({exc})")
-                damaged = True
-                continue
-            if damaged:
-                warnings.append(f"used the previous snapshot {path}; the journal replays the rest")
-            return state, seq, meta, path
-        if damaged:
-            warnings.append(
-                f"no usable snapshot in {self.folder}; every event is replayed from "
-                f"{self.journal_path}, so nothing is lost"
-            )
-        return None, 0, {}, None
+    def _quarantine(self, set_aside: SetAside, keep: int) -> SetAside:
+        """Copy what follows the valid prefix to a quarantine file (fsynced, with its
+        folder), then cut it off the journal. Opening again after a crash in between
+        finds the same lines and reuses the file that already holds them."""
+        existing = [p for p in sorted(self.folder.glob("journal.quarantine-*.jsonl")) if p.read_bytes() == set_aside.data]
+        if existing:
+            path = existing[0]
+        else:
+            stamp = time.strftime("%Y%m%d-%H%M%S")
+            path = _unused_name(self.folder, f"journal.quarantine-{stamp}", ".jsonl")
+            with open(path, "xb") as file:
+                file.write(set_aside.data)
+                file.flush()
+                os.fsync(file.fileno())
+            _fsync_dir(self.folder)
+        with open(self.journal_path, "rb+") as file:
+            file.truncate(keep)
+            file.flush()
+            os.fsync(file.fileno())
+        return SetAside(set_aside.first_line, set_aside.reason, set_aside.data, set_aside.torn, path)
+
+    def _take_lock(self) -> None:
+        if self._lock is not None:
+            return
+        try:
+            self._lock = WriterLock.acquire(self.folder)
+        except Locked as locked:
+            raise SessionInUse(
+                f"The session in {self.folder} is {locked.holder.describe()}. Close that one "
+                "first; nothing was changed here.",
+                locked.holder,
+            ) from None
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     @property
     def last_seq(self) -> int:
@@ -709,8 +889,10 @@ class SessionStore:
             self._background.wait_idle()
 
     def close(self) -> None:
-        """Finish pending writes and stop the threads. Idempotent; load() reopens."""
+        """Finish pending writes, stop the threads and let go of the folder's lock.
+        Idempotent; load() reopens."""
         self._shut_down()
+        self._release_lock()
 
     def _shut_down(self) -> None:
         self.flush()
