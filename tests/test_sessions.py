@@ -1,6 +1,7 @@
 """Sessions on disk: the engine joined to its store, as the CLI and the room use it."""
 
 import errno
+import json
 import os
 import time
 
@@ -98,8 +99,41 @@ def test_a_damaged_session_is_listed_with_its_problem_not_hidden(tmp_path):
     lines = journal.read_bytes().splitlines(keepends=True)
     lines[1] = b"00000000 {garbage}\n"
     journal.write_bytes(b"".join(lines))
+    damaged = journal.read_bytes()
     [row] = sessions.list_sessions(tmp_path)
-    assert row.problem and "journal.jsonl" in row.problem
+    assert row.damaged and not row.problem and row.participants == 0  # shown up to the last good line
+    assert journal.read_bytes() == damaged  # listing repairs nothing
+
+    reading = sessions.read_folder(w.folder)
+    assert any("line 2" in warning and "checksum" in warning for warning in reading.warnings)
+    assert any(f"workshop repair {w.folder.name}" in warning for warning in reading.warnings)
+
+
+def test_an_unreadable_session_is_listed_with_its_problem_not_hidden(tmp_path):
+    w = sessions.create("Broken", sessions_dir=tmp_path, now=5)
+    w.close()
+    (w.folder / "journal.jsonl").write_bytes(b"00000000 {garbage}\n")
+    [row] = sessions.list_sessions(tmp_path)
+    assert "journal.jsonl" in row.problem and "nothing to open" in row.problem
+
+
+def test_a_snapshot_that_does_not_fit_the_model_is_rebuilt_from_the_journal(tmp_path):
+    w = sessions.create("Old snapshot", sessions_dir=tmp_path, now=5)
+    ann = join(w, "Ann")
+    w.close()
+    snapshot = w.folder / "snapshot.json"
+    data = json.loads(snapshot.read_bytes())
+    data["snapshot"]["1"]["state"]["a_field_from_another_version"] = 1
+    snapshot.write_text(json.dumps(data))
+
+    again = sessions.open_folder(w.folder)
+    assert again.session.participants[ann].name == "Ann"
+    assert any("does not fit this version" in warning and "rebuilt from its journal" in warning for warning in again.warnings)
+    again.close()
+    snapshot.write_bytes(b"\x00garbage")
+    reading = sessions.read_folder(w.folder)
+    assert reading.session.participants[ann].name == "Ann"
+    assert any("damaged" in warning for warning in reading.warnings)
 
 
 def test_resolve_finds_a_session_by_a_unique_part_of_its_name(tmp_path):

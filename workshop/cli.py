@@ -61,6 +61,12 @@ def _parser() -> argparse.ArgumentParser:
         add_help=False,
     )
 
+    repair = sub.add_parser(
+        "repair", help="set damaged journal lines aside (never deleted) and rebuild the snapshot; says what it did"
+    )
+    repair.add_argument("session", nargs="?", help="session id, a unique part of it, or its folder (default: the latest)")
+    _sessions_option(repair, argparse.SUPPRESS)
+
     check = sub.add_parser("check", help="validate agenda template files")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
     return parser
@@ -177,6 +183,10 @@ def cmd_list(args) -> int:
         progress = f"{row.done}/{row.total} done, now: {row.current}"
         print(f"{row.folder.name:<42} {date:<16} {row.participants:>6}  {progress}")
         print(f"  {row.title}" + (f" — {row.organisation}" if row.organisation else ""))
+        if row.open_by is not None:
+            print(f"  {row.open_by.describe()}")
+        if row.damaged:
+            print(f"  damaged lines in its journal: run `workshop repair {row.folder.name}`")
     return 0
 
 
@@ -197,25 +207,56 @@ def cmd_tui(args) -> int:
     return _run_tui(args)
 
 
-def _open(args):
+def _folder(args) -> Path:
     from . import sessions
 
-    folder = sessions.resolve(args.session) if args.session else sessions.latest()
-    return sessions.open_folder(folder)
+    return sessions.resolve(args.session) if args.session else sessions.latest()
+
+
+def _read(args):
+    """The session named on the command line, read without writing anything; its
+    warnings go to stderr."""
+    from . import sessions
+
+    reading = sessions.read_folder(_folder(args))
+    for warning in reading.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return reading
 
 
 def cmd_resume(args) -> int:
-    return _run_tui(args, workshop=_open(args))
+    from . import sessions
+
+    return _run_tui(args, workshop=sessions.open_folder(_folder(args)))
 
 
 def cmd_status(args) -> int:
     from .status import describe
 
-    workshop = _open(args)
-    for warning in workshop.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    print(describe(workshop.engine))
-    workshop.store.close()
+    reading = _read(args)
+    print(describe(reading.engine))
+    if reading.holder is not None:
+        print(f"\nThis session is {reading.holder.describe()}.")
+    return 0
+
+
+def cmd_repair(args) -> int:
+    from . import sessions
+
+    workshop, done = sessions.repair(_folder(args))
+    try:
+        seq = workshop.session.seq
+    finally:
+        note = workshop.close()
+    if done:
+        print(f"Repaired {workshop.folder}:")
+        for line in done:
+            print(f"  - {line}")
+    else:
+        print(f"Nothing to repair in {workshop.folder}: all {seq} events read back, and the snapshot is sound.")
+    print(f"The session opens with {seq} events; resume it with: workshop resume {workshop.folder.name}{args.resume_hint}")
+    if note:
+        print(f"warning: {note}", file=sys.stderr)
     return 0
 
 
@@ -234,20 +275,15 @@ def cmd_demo(args) -> int:
 def cmd_export(args) -> int:
     from .export import FORMATS, local_zone, write_exports
 
-    workshop = _open(args)
+    reading = _read(args)
+    formats = list(FORMATS) if args.format == "all" else [args.format]
+    out = args.out or reading.folder
     try:
-        for warning in workshop.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-        formats = list(FORMATS) if args.format == "all" else [args.format]
-        out = args.out or workshop.folder
-        try:
-            paths = write_exports(workshop.engine, out, formats, tz=local_zone(workshop.session))
-        except OSError as err:
-            raise ValueError(
-                f"Cannot write to {out}: {err.strerror or err}. The session is unchanged; choose another folder with --out DIR."
-            ) from None
-    finally:
-        workshop.store.close()
+        paths = write_exports(reading.engine, out, formats, tz=local_zone(reading.session))
+    except OSError as err:
+        raise ValueError(
+            f"Cannot write to {out}: {err.strerror or err}. The session is unchanged; choose another folder with --out DIR."
+        ) from None
     for path in paths:
         print(f"Wrote {path}")
     return 0
@@ -276,6 +312,7 @@ COMMANDS = {
     "status": cmd_status,
     "demo": cmd_demo,
     "export": cmd_export,
+    "repair": cmd_repair,
     "check": cmd_check,
 }
 

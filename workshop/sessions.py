@@ -1,14 +1,20 @@
-"""Sessions on disk: create, open, list — the engine joined to its store.
+"""Sessions on disk: create, open, read, repair, list — the engine joined to its store.
 
-`Workshop` is what the CLI, the room server and the TUI hold: it decides a command
-with the engine and makes the resulting events durable before the answer goes
-out. Checkpoints (the TinyDB snapshot) are taken in the background after an
-exercise opens or closes and every `CHECKPOINT_EVERY` events, so loading never has
-to replay more than a few hundred events.
+`Workshop` is what the room server and the TUI hold: the one writer of a session
+(the store holds the folder's OS lock), it decides a command with the engine and
+makes the resulting events durable before the answer goes out. Checkpoints (the
+TinyDB snapshot) are taken in the background after an exercise opens or closes and
+every `CHECKPOINT_EVERY` events, so loading never has to replay more than a few
+hundred events.
+
+`Reading` is what anything that only reads holds (`list`, `status`, `export`, the
+home screen): built with `read_folder`, it writes nothing — no lock, no repair, no
+snapshot — so it is safe beside a live workshop.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import time
@@ -21,7 +27,10 @@ from .agenda import find_template
 from .engine import Accepted, Engine, Outcome
 from .events import Closed, Event, Opened
 from .model import FACILITATOR, Session
-from .store import OutOfSequence, SessionStore, StoreError, default_sessions_dir
+from pydantic import ValidationError
+
+from .lock import Holder, holder
+from .store import Loaded, OutOfSequence, SessionInUse, SessionStore, SetAside, StoreError, default_sessions_dir
 
 CHECKPOINT_EVERY = 500
 ROOM_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -105,7 +114,7 @@ class Workshop:
         (numbered after the saved ones) are kept."""
         if self.store.submitted_seq >= self.session.seq:
             return
-        self.engine = _rebuild(self.store.load())
+        self.engine, _ = _rebuild(self.store.load(), self.folder)
         self.generation += 1
 
     def _after(self, events: tuple[Event, ...]) -> None:
@@ -185,20 +194,125 @@ def create(
 
 
 def open_folder(folder: Path) -> Workshop:
-    """Load a session: snapshot, then the journal's later events. StoreError if the
-    folder holds no session or its journal is damaged beyond its last line."""
+    """Open a session for writing: take its lock, repair what needs repairing (see
+    `SessionStore.load`) and rebuild its state. `warnings` say, in plain words, what
+    was set aside or rebuilt. SessionInUse if another window has it open; StoreError
+    if the folder holds no session or cannot be read."""
+    folder = Path(folder)
     store = SessionStore(folder)
     if not store.exists():
         raise StoreError(f"{folder}: no saved session here (no journal.jsonl). `workshop list` shows the sessions.")
     loaded = store.load()
-    return Workshop(folder, store, _rebuild(loaded), list(loaded.warnings))
+    try:
+        engine, warnings = _rebuild(loaded, folder)
+    except BaseException:
+        store.close()
+        raise
+    return Workshop(folder, store, engine, warnings)
 
 
-def _rebuild(loaded) -> Engine:
-    """The engine from a snapshot (if any) and the journal's later events."""
-    events = [Event.model_validate(e) for e in loaded.events]
-    snapshot = Session.model_validate(loaded.snapshot_state) if loaded.snapshot_state else None
-    return Engine.replay(events, snapshot)
+@dataclass
+class Reading:
+    """A session read without writing anything: its state, what is wrong with its
+    files (warnings for people), and who has it open for writing, if anyone."""
+
+    folder: Path
+    engine: Engine
+    warnings: list[str]
+    holder: Holder | None
+    set_aside: SetAside | None
+
+    @property
+    def session(self) -> Session:
+        return self.engine.session
+
+
+def read_folder(folder: Path) -> Reading:
+    """Read a session, live or not, changing nothing in its folder. StoreError if it
+    cannot be read at all."""
+    folder = Path(folder)
+    writer = holder(folder)
+    loaded = SessionStore.read(folder)
+    if writer is not None and loaded.set_aside is not None and loaded.set_aside.torn:
+        # A live writer's line still on its way to the disk: not damage.
+        loaded = Loaded(loaded.snapshot_state, loaded.snapshot_seq, loaded.meta, loaded.journal, loaded.warnings[1:])
+    engine, warnings = _rebuild(loaded, folder)
+    if loaded.set_aside is not None and not loaded.set_aside.torn:
+        warnings.append(
+            f"Run `workshop repair {folder.name}` (or open the session) to set the damaged lines aside; "
+            "until then the session is shown up to the last good line."
+        )
+    return Reading(folder, engine, warnings, writer, loaded.set_aside)
+
+
+def repair(folder: Path) -> tuple[Workshop, list[str]]:
+    """Open a session for writing, which repairs it, and take a fresh snapshot.
+    Returns the open workshop (the caller closes it) and what was done, for people."""
+    workshop = open_folder(folder)
+    workshop.checkpoint()
+    return workshop, list(workshop.warnings)
+
+
+def _rebuild(loaded: Loaded, folder: Path) -> tuple[Engine, list[str]]:
+    """The engine from a snapshot (if any) and the journal's later events, with the
+    store's warnings put in the session's own words. A snapshot that does not fit
+    this version's model (older, newer, or damaged) is passed over for a full replay
+    of the journal. StoreError if the journal itself cannot be understood."""
+    warnings = list(loaded.warnings)
+    if loaded.set_aside is not None and not loaded.set_aside.torn:
+        touched = _exercises_in(loaded.set_aside.lines, loaded.journal)
+        if touched:
+            warnings.append("The lines set aside hold inputs to " + ", ".join(f"“{t}”" for t in touched) + ".")
+    try:
+        events = [Event.model_validate(e) for e in loaded.journal]
+    except ValidationError as err:
+        raise StoreError(
+            f"{folder / 'journal.jsonl'} holds an event this version of Common Ground cannot read "
+            f"({_first_error(err)}). It may have been saved by a newer version: update Common Ground "
+            "and open it again. Nothing was changed."
+        ) from None
+    if not events:
+        raise StoreError(
+            f"{folder / 'journal.jsonl'} holds no readable event, not even the session's first one, "
+            "so there is nothing to open. Nothing was deleted: any lines set aside are beside it."
+        )
+    snapshot = None
+    if loaded.snapshot_state is not None:
+        try:
+            snapshot = Session.model_validate(loaded.snapshot_state)
+        except ValidationError as err:
+            warnings.append(
+                f"The snapshot in {folder} does not fit this version ({_first_error(err)}); the session "
+                "was rebuilt from its journal instead, so nothing is lost."
+            )
+    if snapshot is None:
+        return Engine.replay(events), warnings
+    return Engine.replay(events[loaded.snapshot_seq :], snapshot), warnings
+
+
+def _first_error(err: ValidationError) -> str:
+    first = err.errors()[0]
+    where = ".".join(str(part) for part in first["loc"][:4])
+    return f"{where}: {first['msg']}" if where else first["msg"]
+
+
+def _exercises_in(lines: list[bytes], journal: list[dict]) -> list[str]:
+    """Titles of the exercises that lines set aside give inputs to (best effort: a
+    damaged line may name none)."""
+    titles: dict[str, str] = {}
+    if journal:
+        template = journal[0].get("body", {}).get("template", {})
+        titles = {e.get("id"): e.get("title", e.get("id")) for e in template.get("exercises", []) if isinstance(e, dict)}
+    found: list[str] = []
+    for line in lines:
+        try:
+            exercise = json.loads(line.partition(b" ")[2]).get("body", {}).get("exercise")
+        except (ValueError, AttributeError):
+            continue
+        title = titles.get(exercise, exercise)
+        if isinstance(title, str) and title not in found:
+            found.append(title)
+    return found
 
 
 def resolve(name: str, sessions_dir: Path | None = None) -> Path:
@@ -236,6 +350,11 @@ class Summary:
     total: int
     current: str
     problem: str = ""
+    """Why it cannot be read at all; '' when it can."""
+    damaged: bool = False
+    """Its journal has lines past the valid prefix: `workshop repair` sets them aside."""
+    open_by: Holder | None = None
+    """The window that has it open for writing, if any."""
 
 
 def summary_meta(session: Session) -> dict:
@@ -252,18 +371,18 @@ def summary_meta(session: Session) -> dict:
 
 
 def list_sessions(sessions_dir: Path | None = None) -> list[Summary]:
-    """Every session folder, newest first; a damaged one is listed with its problem
-    rather than hidden."""
+    """Every session folder, newest first, read without writing anything; a damaged
+    one is listed with its problem rather than hidden, and one open in another window
+    says so."""
     rows = []
     for folder in _folders(Path(sessions_dir or default_sessions_dir())):
         try:
-            workshop = open_folder(folder)
+            reading = read_folder(folder)
         except (StoreError, ValueError) as err:
-            rows.append(Summary(folder, folder.name, "", (folder / "journal.jsonl").stat().st_mtime, 0, 0, 0, "", str(err)))
+            rows.append(Summary(folder, folder.name, "", (folder / "journal.jsonl").stat().st_mtime, 0, 0, 0, "", str(err), holder(folder)))
             continue
-        meta = summary_meta(workshop.session)
-        workshop.store.close()
-        rows.append(Summary(folder, **meta))
+        damaged = reading.set_aside is not None and not reading.set_aside.torn
+        rows.append(Summary(folder, **summary_meta(reading.session), damaged=damaged, open_by=reading.holder))
     return sorted(rows, key=lambda r: -r.created_at)
 
 
@@ -286,4 +405,7 @@ def _unique_id(root: Path, base: str) -> str:
     return candidate
 
 
-__all__ = ["FACILITATOR", "Workshop", "create", "open_folder", "resolve", "latest", "list_sessions", "StoreError"]
+__all__ = [
+    "FACILITATOR", "Reading", "SessionInUse", "StoreError", "Workshop", "create", "latest", "list_sessions",
+    "open_folder", "read_folder", "repair", "resolve",
+]

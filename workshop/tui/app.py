@@ -104,7 +104,7 @@ class WorkshopApp(App):
             return
         self.room.on_not_saved = self._phones_not_saved
         for warning in workshop.warnings:
-            self.notify(warning, severity="warning", timeout=15)
+            self.notify(warning, severity="warning", timeout=30)
         if self.room.notice:
             self.notify(self.room.notice, severity="warning", timeout=20)
         if self.demo is not None:

@@ -56,7 +56,12 @@ class HomeScreen(Screen):
         self.rows = sessions.list_sessions(self.app.sessions_dir)
         for row in self.rows:
             date = time.strftime("%Y-%m-%d %H:%M", time.localtime(row.created_at))
-            progress = f"cannot load: {row.problem[:40]}" if row.problem else f"{row.done}/{row.total} · {row.current}"
+            if row.open_by is not None:
+                progress = f"open elsewhere (pid {row.open_by.pid})" if row.open_by.pid else "open elsewhere"
+            elif row.problem:
+                progress = f"cannot load: {row.problem[:40]}"
+            else:
+                progress = f"{row.done}/{row.total} · {row.current}" + (" · damaged lines, will be set aside" if row.damaged else "")
             # Text, not str: DataTable parses strings as markup, and a title is the user's data.
             cells = (row.title, date, str(row.participants), progress)
             table.add_row(*(Text(cell) for cell in cells), key=str(row.folder))
@@ -73,6 +78,12 @@ class HomeScreen(Screen):
         self._open(event.row_key.value)
 
     def _open(self, folder: str) -> None:
+        row = next((r for r in self.rows if str(r.folder) == folder), None)
+        if row is not None and row.open_by is not None:
+            self.notify(
+                f"“{row.title}” is {row.open_by.describe()}. Close that one first.", severity="error", timeout=20
+            )
+            return
         try:
             workshop = sessions.open_folder(Path(folder))
         except (StoreError, ValueError) as err:
