@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
+from ..text import printable
 from .common import num
 from .document import Bars, Plot, SideKey
 
@@ -29,7 +30,7 @@ def colour(side: SideKey | int) -> str:
 
 def _text(x: float, y: float, text: str, *, size: int = 12, anchor: str = "start", weight: str = "normal", fill: str = INK, extra: str = "") -> str:
     bold = ' font-weight="bold"' if weight == "bold" else ""
-    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{fill}"{bold}{extra}>{escape(text)}</text>'
+    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{fill}"{bold}{extra}>{escape(printable(text))}</text>'
 
 
 def wrap(text: str, width: int, lines: int = 2) -> list[str]:
@@ -98,8 +99,8 @@ def stacked(chart: Bars) -> str:
         grid.append(_text(min(max(x, 6), width - 6), y + 13, num(tick, 0) + chart.unit, size=10, anchor="middle", fill="#5a6472"))
     height = y + 20
     return (
-        f'<svg class="chart" viewBox="0 0 {width} {height:.0f}" role="img" aria-label="{escape(chart.title)}" xmlns="http://www.w3.org/2000/svg">'
-        f"<title>{escape(chart.title)}</title>{legend}{''.join(grid)}{''.join(body)}</svg>"
+        f'<svg class="chart" viewBox="0 0 {width} {height:.0f}" role="img" aria-label="{escape(printable(chart.title))}" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>{escape(printable(chart.title))}</title>{legend}{''.join(grid)}{''.join(body)}</svg>"
     )
 
 
@@ -140,8 +141,8 @@ def bars(chart: Bars) -> str:
         grid.append(_text(x, grid_bottom + 13, num(tick, 0) + chart.unit, size=10, anchor="middle", fill="#5a6472"))
     height = grid_bottom + 20
     return (
-        f'<svg class="chart" viewBox="0 0 {width} {height:.0f}" role="img" aria-label="{escape(chart.title)}" xmlns="http://www.w3.org/2000/svg">'
-        f"<title>{escape(chart.title)}</title>{legend}{''.join(grid)}{''.join(body)}</svg>"
+        f'<svg class="chart" viewBox="0 0 {width} {height:.0f}" role="img" aria-label="{escape(printable(chart.title))}" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>{escape(printable(chart.title))}</title>{legend}{''.join(grid)}{''.join(body)}</svg>"
     )
 
 
@@ -195,6 +196,6 @@ def plot(chart: Plot) -> str:
     legend, _ = _legend(chart.sides, bottom + 58, left, [("Whole room (numbered)", INK, 1.0)])
     height = bottom + 68
     return (
-        f'<svg class="plot" viewBox="0 0 {right + 16:.0f} {height:.0f}" role="img" aria-label="{escape(chart.title)}" xmlns="http://www.w3.org/2000/svg">'
-        f"<title>{escape(chart.title)}</title>{''.join(parts)}{''.join(marks)}{''.join(dots)}{legend}</svg>"
+        f'<svg class="plot" viewBox="0 0 {right + 16:.0f} {height:.0f}" role="img" aria-label="{escape(printable(chart.title))}" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>{escape(printable(chart.title))}</title>{''.join(parts)}{''.join(marks)}{''.join(dots)}{legend}</svg>"
     )

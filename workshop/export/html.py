@@ -19,6 +19,7 @@ import base64
 import hashlib
 from html import escape
 
+from ..text import printable
 from . import charts
 from .document import Bars, Bullets, Document, Inline, Note, Paragraph, Part, Plot, Section, Span, Table
 
@@ -93,7 +94,8 @@ CSP = (
 
 
 def text(value: str) -> str:
-    return escape(value, quote=True)
+    """Any text as HTML text: no control character, markup escaped (quotes included)."""
+    return escape(printable(value), quote=True)
 
 
 def inline(content: Inline) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from ..text import printable
 from .document import Bars, Bullets, Document, Inline, Note, Paragraph, Part, Plot, Section, Table
 
 SPECIAL = frozenset("\\`*_[]<>#|~&$")
@@ -21,9 +22,9 @@ SPACES = re.compile(r"\s+")
 
 
 def escape(text: str) -> str:
-    """Text as literal inline Markdown: punctuation escaped, whitespace runs (line
-    breaks included) folded into one space."""
-    text = SPACES.sub(" ", text)
+    """Text as literal inline Markdown: no control character, punctuation escaped,
+    whitespace runs (line breaks included) folded into one space."""
+    text = SPACES.sub(" ", printable(text))
     return "".join("\\" + ch if ch in SPECIAL else ch for ch in text)
 
 
