@@ -9,6 +9,10 @@ Rules of this file:
   randomness (room code, participant tokens) comes in as arguments.
 - Each rule has one owner: rules common to all kinds (who may act, on which
   exercise, in which state) are here; a kind's own rules are in `activities/`.
+- What comes out are events (`events.py`), never the commands that went in: a
+  command accepted as it came is recorded through `events.recorded`, and the
+  fold matches on event classes only, so the phones' wire format can change
+  without touching a saved journal.
 
 The caller must make the returned events durable (see `store.py`) before telling
 anyone the command was accepted.
@@ -24,7 +28,10 @@ from . import commands as c
 from .activities import KINDS, Ctx, Refusal
 from .activities.brainstorm import add_seeds, visible_ideas
 from .activities.dotvote import ranking
-from .events import Closed, Created, Event, Joined, Opened
+from .events import (
+    Closed, Created, Event, Joined, Left, Opened, Published, Renamed, Revealed, TimerExtended, TimerPaused,
+    TimerStarted, recorded,
+)
 from .model import FACILITATOR, ExerciseState, Item, Participant, Session, Template
 
 NAME_LIMIT = 40
@@ -140,7 +147,7 @@ class Engine:
             case c.Back():
                 return self._move(session.current - 1)
             case c.Publish():
-                return [command]
+                return [recorded(command)]
         if actor != FACILITATOR:
             participant = session.participants.get(actor)
             if participant is None or participant.left:
@@ -148,7 +155,7 @@ class Engine:
             if isinstance(command, c.Rename):
                 return [self._renaming(command)]
             if isinstance(command, c.Leave):
-                return [command]
+                return [recorded(command)]
         cfg, state = self._exercise(command.exercise)
         match command:
             case c.Open():
@@ -160,7 +167,7 @@ class Engine:
                     raise Refusal("not_open", f"{cfg.title!r} is not open.")
                 return [Closed(exercise=cfg.id)]
             case c.Reveal():
-                return [command]
+                return [recorded(command)]
             case c.TimerStart() | c.TimerPause() | c.TimerExtend():
                 return [self._timer(command, cfg, state)]
         kind = KINDS[cfg.kind]
@@ -252,10 +259,10 @@ class Engine:
             raise Refusal("room_full", f"The room is full ({session.max_participants} people). Ask the facilitator.")
         return Participant(id=f"p{len(session.participants) + 1}", name=name, side=cmd.side, token=cmd.token, joined_at=now, joined_by=actor)
 
-    def _renaming(self, cmd: c.Rename) -> c.Rename:
+    def _renaming(self, cmd: c.Rename) -> Renamed:
         if cmd.side is not None and cmd.side not in {side.id for side in self.session.template.sides}:
             raise Refusal("unknown_side", "Pick one of the sides shown.")
-        return cmd.model_copy(update={"name": _clean_name(cmd.name)})
+        return recorded(cmd.model_copy(update={"name": _clean_name(cmd.name)}))
 
     def _timer(self, cmd, cfg, state: ExerciseState):
         match cmd:
@@ -270,7 +277,7 @@ class Engine:
             case c.TimerExtend():
                 if not 1 <= cmd.seconds <= MAX_EXTEND:
                     raise Refusal("out_of_range", f"Extend by 1 to {MAX_EXTEND} seconds.")
-        return cmd
+        return recorded(cmd)
 
     # ------------------------------------------------------------ the fold
 
@@ -284,26 +291,26 @@ class Engine:
         match body:
             case Joined():
                 session.participants[body.participant.id] = body.participant.model_copy()
-            case c.Rename():
+            case Renamed():
                 participant = session.participants[event.actor]
                 participant.name = body.name
                 if body.side is not None:
                     participant.side = body.side
-            case c.Leave():
+            case Left():
                 session.participants[event.actor].left = True
-            case c.Publish():
+            case Published():
                 session.published = body.published
             case Opened():
                 _open(session, body, at)
             case Closed():
                 _close(session.exercises[body.exercise], at)
-            case c.Reveal():
+            case Revealed():
                 session.exercises[body.exercise].revealed = body.revealed
-            case c.TimerStart():
+            case TimerStarted():
                 session.exercises[body.exercise].timer.started_at = at
-            case c.TimerPause():
+            case TimerPaused():
                 _pause(session.exercises[body.exercise], at)
-            case c.TimerExtend():
+            case TimerExtended():
                 session.exercises[body.exercise].timer.duration += body.seconds
             case _:
                 cfg = session.exercise(body.exercise)

@@ -1,26 +1,71 @@
 """Events: the facts the engine recorded. A session is the fold of its events.
 
-Most accepted commands are recorded as they came (a `Vote` is its own event); the
-few whose outcome holds something the engine decided — an id it issued, the items
-it resolved from an earlier exercise, the exercise it moved to — are recorded as
-the richer events below, so that replaying never has to decide anything again.
+Events are stored, one per line, in a session's journal, and a saved journal must
+load in every later version of Common Ground. That is why they have models of their
+own here, separate from the commands in `commands.py`: a command is the wire format
+a phone sends today (`protocol.py` parses phones' frames straight into it) and may
+change with the phones — a new field, a tighter limit — while an event is a fact
+that was already accepted and must stay readable whatever later versions allow. So
+stored fields use plain types with no length limits, and this module never imports
+`commands.py`.
 
-Events are append-only and never change shape incompatibly: a saved journal must
-load in every later version.
+Most accepted commands are recorded as they came, after the rules cleaned them up:
+`recorded(cmd)` turns one into its event (a `vote` command becomes a `Voted`,
+stored with the same `type` and fields). The few whose outcome holds something the
+engine decided — an id it issued, the items it resolved from an earlier exercise,
+the exercise it moved to — are recorded as the richer events `Created`, `Joined`,
+`Opened`, `Closed`, `IdeaAdded`, `ItemAdded`, `Grouped` and `InitiativeDrafted`,
+so that replaying never has to decide anything again.
+
+Versions: each stored line carries the journal schema `"v": SCHEMA` (`Event.to_json`);
+the first version wrote none, so a line without it is version 1. `Event.from_stored`
+reads a line of any version up to `SCHEMA`, upgrading it step by step through
+`UPGRADES`, and refuses a newer one with `NewerSchema`. To change a stored shape:
+
+1. bump `SCHEMA` (say to 2) and change the models here to the new shape;
+2. add `UPGRADES[1]`: a function that takes an event dict as version 1 stored it
+   (without its "v") and returns the same event as version 2 would store it
+   (it may change the dict it is given);
+3. keep a journal written by the old version as a test fixture, and check it loads.
+
+Upgrades are applied in order (1 → 2 → 3 …), so each one only knows its own step.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import copy
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from . import commands as c
 from .model import Idea, Initiative, Item, Participant, Template
+
+SCHEMA = 1
+"""The version of the stored event shape this code writes (and the newest it reads)."""
+
+UPGRADES: dict[int, Callable[[dict], dict]] = {}
+"""n → the function that turns an event dict stored as version n into version n + 1.
+Empty while every journal ever written is version 1; see the module docstring."""
+
+
+class NewerSchema(ValueError):
+    """A stored event written by a newer version of Common Ground than this one. The
+    message is for people; the caller adds the file name."""
+
+    def __init__(self, version: int):
+        super().__init__(
+            f"This session was saved by a newer version of Common Ground (journal schema {version}; "
+            f"this version reads up to {SCHEMA}). Update Common Ground to open it; nothing was changed."
+        )
+        self.version = version
 
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ------------------------------------------------------------ decided by the engine
 
 
 class Created(Body):
@@ -79,14 +124,212 @@ class InitiativeDrafted(Body):
     initiative: Initiative
 
 
+# ------------------------------------------------------------ recorded as they came
+# Each keeps the `type` and the fields of the command it records (see `recorded`).
+
+
+class Renamed(Body):
+    type: Literal["rename"] = "rename"
+    name: str = ""
+    side: str | None = None
+    """None: the side did not change."""
+
+
+class Left(Body):
+    type: Literal["leave"] = "leave"
+
+
+class IdeaEdited(Body):
+    type: Literal["edit_idea"] = "edit_idea"
+    exercise: str
+    idea: str
+    text: str
+
+
+class IdeaWithdrawn(Body):
+    type: Literal["withdraw_idea"] = "withdraw_idea"
+    exercise: str
+    idea: str
+
+
+class Voted(Body):
+    type: Literal["vote"] = "vote"
+    exercise: str
+    item: str
+
+
+class Unvoted(Body):
+    type: Literal["unvote"] = "unvote"
+    exercise: str
+    item: str
+
+
+class Rated(Body):
+    type: Literal["rate"] = "rate"
+    exercise: str
+    item: str
+    value: int
+
+
+class Picked(Body):
+    """The participant's whole answer; no options and no text cleared it."""
+
+    type: Literal["pick"] = "pick"
+    exercise: str
+    items: list[str] = []
+    other: str = ""
+
+
+class Allocated(Body):
+    type: Literal["allocate"] = "allocate"
+    exercise: str
+    points: dict[str, int]
+    """Item id → points, items given none left out."""
+
+
+class ItemPlaced(Body):
+    type: Literal["place"] = "place"
+    exercise: str
+    item: str
+    x: int
+    y: int
+
+
+class OwnerChosen(Body):
+    type: Literal["choose_owner"] = "choose_owner"
+    exercise: str
+    item: str
+    choice: int
+    """Index into the exercise's `choices`."""
+
+
+class Volunteered(Body):
+    type: Literal["volunteer"] = "volunteer"
+    exercise: str
+    target: str
+    """An initiative id, or a candidate item id."""
+    on: bool = True
+    """False: stepped back as a champion."""
+
+
+class Commented(Body):
+    type: Literal["comment"] = "comment"
+    exercise: str
+    target: str
+    text: str
+
+
+class Revealed(Body):
+    type: Literal["reveal"] = "reveal"
+    exercise: str
+    revealed: bool = True
+
+
+class TimerStarted(Body):
+    type: Literal["timer_start"] = "timer_start"
+    exercise: str
+
+
+class TimerPaused(Body):
+    type: Literal["timer_pause"] = "timer_pause"
+    exercise: str
+
+
+class TimerExtended(Body):
+    type: Literal["timer_extend"] = "timer_extend"
+    exercise: str
+    seconds: int = 60
+
+
+class IdeaHidden(Body):
+    type: Literal["hide_idea"] = "hide_idea"
+    exercise: str
+    idea: str
+    hidden: bool = True
+
+
+class IdeasMerged(Body):
+    type: Literal["merge_ideas"] = "merge_ideas"
+    exercise: str
+    idea: str
+    into: str
+
+
+class ThemeRenamed(Body):
+    type: Literal["rename_theme"] = "rename_theme"
+    exercise: str
+    theme: str
+    name: str
+
+
+class InitiativeUpdated(Body):
+    type: Literal["update_initiative"] = "update_initiative"
+    exercise: str
+    initiative: str
+    fields: dict[str, str]
+
+
+class InitiativeStatusSet(Body):
+    type: Literal["initiative_status"] = "initiative_status"
+    exercise: str
+    initiative: str
+    status: str
+    """One of `model.InitiativeStatus` ("draft", "agreed" or "parked") when it was recorded."""
+
+
+class Published(Body):
+    type: Literal["publish"] = "publish"
+    published: bool = True
+
+
 EventBody = Annotated[
     Created | Joined | Opened | Closed | IdeaAdded | ItemAdded | Grouped | InitiativeDrafted
-    | c.Rename | c.Leave | c.EditIdea | c.WithdrawIdea | c.Vote | c.Unvote | c.Rate | c.Pick
-    | c.Allocate | c.Place | c.ChooseOwner | c.Volunteer | c.Comment | c.Reveal | c.TimerStart
-    | c.TimerPause | c.TimerExtend | c.HideIdea | c.MergeIdeas | c.RenameTheme
-    | c.UpdateInitiative | c.SetInitiativeStatus | c.Publish,
+    | Renamed | Left | IdeaEdited | IdeaWithdrawn | Voted | Unvoted | Rated | Picked | Allocated
+    | ItemPlaced | OwnerChosen | Volunteered | Commented | Revealed | TimerStarted | TimerPaused
+    | TimerExtended | IdeaHidden | IdeasMerged | ThemeRenamed | InitiativeUpdated
+    | InitiativeStatusSet | Published,
     Field(discriminator="type"),
 ]
+
+BODIES: tuple[type[Body], ...] = get_args(get_args(EventBody)[0])
+"""Every event body class."""
+
+RECORDED: dict[str, type[Body]] = {
+    cls.model_fields["type"].default: cls
+    for cls in (
+        Renamed, Left, IdeaEdited, IdeaWithdrawn, Voted, Unvoted, Rated, Picked, Allocated,
+        ItemPlaced, OwnerChosen, Volunteered, Commented, Revealed, TimerStarted, TimerPaused,
+        TimerExtended, IdeaHidden, IdeasMerged, ThemeRenamed, InitiativeUpdated,
+        InitiativeStatusSet, Published,
+    )
+}
+"""Command type → the event that records such a command as it came."""
+
+
+def recorded(cmd: Any) -> Body:
+    """The event recording an accepted command as it stands (after the rules cleaned
+    it up): the event class of its `type`, validated from its fields."""
+    try:
+        cls = RECORDED[cmd.type]
+    except KeyError:
+        raise TypeError(f"a {cmd.type!r} command is not recorded as it came; its rule returns its own event") from None
+    return cls.model_validate(cmd.model_dump())
+
+
+def upgraded(data: dict) -> dict:
+    """A stored event dict as this version stores it, without its "v" (missing: 1).
+    NewerSchema if a newer version wrote it. The given dict is left as it was."""
+    data = dict(data)
+    version = data.pop("v", 1)
+    if type(version) is not int or version < 1:
+        raise ValueError(f"journal schema version must be a whole number from 1, not {version!r}")
+    if version > SCHEMA:
+        raise NewerSchema(version)
+    if version < SCHEMA:
+        data = copy.deepcopy(data)
+        for step in range(version, SCHEMA):
+            data = UPGRADES[step](data)
+    return data
 
 
 class Event(BaseModel):
@@ -101,4 +344,22 @@ class Event(BaseModel):
     body: EventBody
 
     def to_json(self) -> dict:
-        return self.model_dump(mode="json")
+        """The event as stored: its fields and the schema version `"v"`."""
+        return {"v": SCHEMA, **self.model_dump(mode="json")}
+
+    @classmethod
+    def from_stored(cls, data: dict) -> Event:
+        """An event from a stored dict of any schema version up to `SCHEMA` (a line
+        without "v" is version 1), upgraded through `UPGRADES`. NewerSchema when a newer
+        version of Common Ground wrote it; ValidationError when it is not an event."""
+        return cls.model_validate(upgraded(data))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _versioned(cls, data: Any) -> Any:
+        """`model_validate` takes the current shape (in-memory use, no "v"); given a
+        dict that carries its "v" (what `to_json` writes) it reads it as `from_stored`
+        does, so a caller holding stored dicts may use either."""
+        if isinstance(data, dict) and "v" in data:
+            return upgraded(data)
+        return data

@@ -5,6 +5,7 @@ previous one. The result is the mean share per item, overall and per side."""
 from __future__ import annotations
 
 from .. import commands as c
+from ..events import Allocated, recorded
 from .common import ALL, Ctx, Refusal, Result, gap, means, scored, split
 
 ACCEPTS = (c.Allocate,)
@@ -20,10 +21,10 @@ def decide(ctx: Ctx, cmd: c.Allocate):
     if total != budget:
         more = "add" if total < budget else "remove"
         raise Refusal("not_budget", f"Your points add up to {total}; they must total exactly {budget} ({more} {abs(budget - total)}).")
-    return [cmd.model_copy(update={"points": {k: v for k, v in cmd.points.items() if v}})]
+    return [recorded(cmd.model_copy(update={"points": {k: v for k, v in cmd.points.items() if v}}))]
 
 
-def apply(ctx: Ctx, body: c.Allocate) -> None:
+def apply(ctx: Ctx, body: Allocated) -> None:
     ctx.state.scores[ctx.actor] = dict(body.points)
 
 

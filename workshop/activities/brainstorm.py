@@ -6,7 +6,7 @@ duplicates, group into named themes, and add ideas that were spoken aloud."""
 from __future__ import annotations
 
 from .. import commands as c
-from ..events import Grouped, IdeaAdded
+from ..events import Grouped, IdeaAdded, IdeaEdited, IdeaHidden, IdeasMerged, IdeaWithdrawn, ThemeRenamed, recorded
 from ..model import FACILITATOR, Idea, Theme
 from .common import ALL, Ctx, Refusal, Result, clean_text, side_ids
 
@@ -57,19 +57,19 @@ def decide(ctx: Ctx, cmd):
             return [IdeaAdded(exercise=cmd.exercise, idea=idea)]
         case c.EditIdea():
             _own(ctx, cmd.idea)
-            return [cmd.model_copy(update={"text": _clean(ctx, cmd.text)})]
+            return [recorded(cmd.model_copy(update={"text": _clean(ctx, cmd.text)}))]
         case c.WithdrawIdea():
             _own(ctx, cmd.idea)
-            return [cmd]
+            return [recorded(cmd)]
         case c.HideIdea():
             _idea(ctx, cmd.idea)
-            return [cmd]
+            return [recorded(cmd)]
         case c.MergeIdeas():
             _idea(ctx, cmd.idea)
             target = _idea(ctx, cmd.into)
             if cmd.idea == cmd.into or target.merged_into:
                 raise Refusal("bad_merge", "Merge an idea into another idea that is still on the board.")
-            return [cmd]
+            return [recorded(cmd)]
         case c.GroupIdeas():
             for idea_id in cmd.ideas:
                 _idea(ctx, idea_id)
@@ -85,7 +85,7 @@ def decide(ctx: Ctx, cmd):
             name = " ".join(cmd.name.split())
             if not name:
                 raise Refusal("empty", "A theme needs a name.")
-            return [cmd.model_copy(update={"name": name})]
+            return [recorded(cmd.model_copy(update={"name": name}))]
     raise AssertionError(f"brainstorm cannot decide {cmd!r}")
 
 
@@ -103,9 +103,9 @@ def apply(ctx: Ctx, body) -> None:
         case IdeaAdded():
             state.counter += 1
             state.ideas[body.idea.id] = body.idea.model_copy()
-        case c.EditIdea():
+        case IdeaEdited():
             state.ideas[body.idea].text = body.text
-        case c.WithdrawIdea():
+        case IdeaWithdrawn():
             gone = state.ideas[body.idea]
             gone.withdrawn = True
             # Duplicates merged into it were other people's ideas: the first takes its place.
@@ -114,9 +114,9 @@ def apply(ctx: Ctx, body) -> None:
                 heirs[0].merged_into, heirs[0].theme = None, gone.theme
                 for other in heirs[1:]:
                     other.merged_into = heirs[0].id
-        case c.HideIdea():
+        case IdeaHidden():
             state.ideas[body.idea].hidden = body.hidden
-        case c.MergeIdeas():
+        case IdeasMerged():
             for idea in state.ideas.values():
                 if idea.merged_into == body.idea:
                     idea.merged_into = body.into
@@ -127,7 +127,7 @@ def apply(ctx: Ctx, body) -> None:
                 state.themes[body.theme] = Theme(id=body.theme, name=body.name)
             for idea_id in body.ideas:
                 state.ideas[idea_id].theme = body.theme
-        case c.RenameTheme():
+        case ThemeRenamed():
             state.themes[body.theme].name = body.name
 
 

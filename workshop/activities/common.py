@@ -5,8 +5,10 @@ Each kind module (`scale.py`, `dotvote.py`, …) exposes the same five names:
 
 - `ACCEPTS`: the participant command types it handles;
 - `decide(ctx, cmd) -> list[Body]`: check the kind's rules, return the events
-  (raise `Refusal` to say no; never mutate anything);
-- `apply(ctx, body)`: fold one of its events into `ctx.state`;
+  (`events.recorded(cmd)` for a command recorded as it came; raise `Refusal` to
+  say no; never mutate anything);
+- `apply(ctx, body)`: fold one of its events (`events.py` classes, never
+  commands) into `ctx.state`;
 - `result(session, cfg, state)`: the result model, split by side;
 - `participated(state, pid)`: whether that person has given an input.
 """

@@ -7,7 +7,7 @@ the gap between the two sides' shares of their own dots (flagged from 20 points)
 from __future__ import annotations
 
 from .. import commands as c
-from ..events import ItemAdded
+from ..events import ItemAdded, Unvoted, Voted, recorded
 from ..model import Item
 from .common import ALL, Ctx, Refusal, Result, clean_text, counts, scored, share_gap
 
@@ -28,12 +28,12 @@ def decide(ctx: Ctx, cmd):
                 raise Refusal("no_dots_left", f"You have used all {cfg.dots} dots. Take one back to move it.")
             if state.scores.get(ctx.actor, {}).get(cmd.item, 0) >= cfg.max_per_item:
                 raise Refusal("item_full", f"At most {cfg.max_per_item} dots on one item. Spread the rest.")
-            return [cmd]
+            return [recorded(cmd)]
         case c.Unvote():
             ctx.item(cmd.item)
             if not state.scores.get(ctx.actor, {}).get(cmd.item):
                 raise Refusal("no_dot_here", "You have no dot on that item to take back.")
-            return [cmd]
+            return [recorded(cmd)]
         case c.AddItem():
             if not cfg.allow_add:
                 raise Refusal("not_allowed", "Adding items is not open in this vote.")
@@ -50,10 +50,10 @@ def decide(ctx: Ctx, cmd):
 def apply(ctx: Ctx, body) -> None:
     state = ctx.state
     match body:
-        case c.Vote():
+        case Voted():
             mine = state.scores.setdefault(ctx.actor, {})
             mine[body.item] = mine.get(body.item, 0) + 1
-        case c.Unvote():
+        case Unvoted():
             mine = state.scores[ctx.actor]
             mine[body.item] -= 1
             if not mine[body.item]:

@@ -6,7 +6,7 @@ Participants volunteer as champions and comment, on a draft or on a candidate.""
 from __future__ import annotations
 
 from .. import commands as c
-from ..events import InitiativeDrafted
+from ..events import Commented, InitiativeDrafted, InitiativeStatusSet, InitiativeUpdated, Volunteered, recorded
 from ..model import INITIATIVE_FIELDS, INITIATIVE_LABELS, Comment, Initiative
 from .common import Ctx, Refusal, Result, clean_text, side_of
 
@@ -39,10 +39,10 @@ def decide(ctx: Ctx, cmd):
             already = ctx.actor in state.volunteers.get(cmd.target, [])
             if already == cmd.on:
                 raise Refusal("no_change", "You are already a champion of that." if cmd.on else "You are not a champion of that.")
-            return [cmd]
+            return [recorded(cmd)]
         case c.Comment():
             _target(ctx, cmd.target)
-            return [cmd.model_copy(update={"text": clean_text(cmd.text, 280, "Your comment")})]
+            return [recorded(cmd.model_copy(update={"text": clean_text(cmd.text, 280, "Your comment")}))]
         case c.DraftInitiative():
             if _in_play(state) >= cfg.max_initiatives:
                 raise Refusal("limit", f"There are already {cfg.max_initiatives} initiatives in play; park one first.")
@@ -62,34 +62,34 @@ def decide(ctx: Ctx, cmd):
                     raise Refusal("too_long", f"{INITIATIVE_LABELS[name]} is {len(value)} characters; the limit is {FIELD_LIMIT}.")
             if "title" in fields and not fields["title"]:
                 raise Refusal("empty", "An initiative needs a title.")
-            return [cmd.model_copy(update={"fields": fields})]
+            return [recorded(cmd.model_copy(update={"fields": fields}))]
         case c.SetInitiativeStatus():
             initiative = _initiative(ctx, cmd.initiative)
             if initiative.status == "parked" and cmd.status != "parked" and _in_play(state) >= cfg.max_initiatives:
                 raise Refusal("limit", f"There are already {cfg.max_initiatives} initiatives in play; park one first.")
-            return [cmd]
+            return [recorded(cmd)]
     raise AssertionError(f"initiatives cannot decide {cmd!r}")
 
 
 def apply(ctx: Ctx, body) -> None:
     state = ctx.state
     match body:
-        case c.Volunteer():
+        case Volunteered():
             names = state.volunteers.setdefault(body.target, [])
             if body.on:
                 names.append(ctx.actor)
             else:
                 names.remove(ctx.actor)
-        case c.Comment():
+        case Commented():
             state.comments.append(Comment(author=ctx.actor, target=body.target, text=body.text, at=ctx.now))
         case InitiativeDrafted():
             state.counter += 1
             state.initiatives[body.initiative.id] = body.initiative.model_copy()
-        case c.UpdateInitiative():
+        case InitiativeUpdated():
             initiative = state.initiatives[body.initiative]
             for name, value in body.fields.items():
                 setattr(initiative, name, value)
-        case c.SetInitiativeStatus():
+        case InitiativeStatusSet():
             state.initiatives[body.initiative].status = body.status
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 from .. import commands as c
+from ..events import ItemPlaced, recorded
 from .common import ALL, Ctx, Refusal, Result, pair, split
 
 ACCEPTS = (c.Place,)
@@ -25,10 +26,10 @@ def decide(ctx: Ctx, cmd: c.Place):
     top = ctx.cfg.max
     if not (1 <= cmd.x <= top and 1 <= cmd.y <= top):
         raise Refusal("out_of_range", f"Both positions run from 1 to {top}.")
-    return [cmd]
+    return [recorded(cmd)]
 
 
-def apply(ctx: Ctx, body: c.Place) -> None:
+def apply(ctx: Ctx, body: ItemPlaced) -> None:
     ctx.state.places.setdefault(ctx.actor, {})[body.item] = (body.x, body.y)
 
 

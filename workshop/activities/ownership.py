@@ -5,6 +5,7 @@ contested when no choice reaches the `consensus` share (60 % by default)."""
 from __future__ import annotations
 
 from .. import commands as c
+from ..events import OwnerChosen, recorded
 from .common import ALL, Ctx, Refusal, Result, scored, split
 
 ACCEPTS = (c.ChooseOwner,)
@@ -14,10 +15,10 @@ def decide(ctx: Ctx, cmd: c.ChooseOwner):
     ctx.item(cmd.item)
     if not 0 <= cmd.choice < len(ctx.cfg.choices):
         raise Refusal("unknown_choice", "Pick one of the choices shown.")
-    return [cmd]
+    return [recorded(cmd)]
 
 
-def apply(ctx: Ctx, body: c.ChooseOwner) -> None:
+def apply(ctx: Ctx, body: OwnerChosen) -> None:
     ctx.state.scores.setdefault(ctx.actor, {})[body.item] = body.choice
 
 

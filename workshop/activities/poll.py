@@ -6,6 +6,7 @@ respondents who picked it (flagged from 20 points), and the 'Other' answers."""
 from __future__ import annotations
 
 from .. import commands as c
+from ..events import Picked, recorded
 from .common import ALL, Ctx, Refusal, Result, clean_text, counts, share_gap, side_of
 
 ACCEPTS = (c.Pick,)
@@ -26,10 +27,10 @@ def decide(ctx: Ctx, cmd: c.Pick):
         other = clean_text(cmd.other, 280, "Your answer")
         if not cfg.multi and cmd.items:
             raise Refusal("one_only", "Pick one option or write your own, not both.")
-    return [cmd.model_copy(update={"other": other})]
+    return [recorded(cmd.model_copy(update={"other": other}))]
 
 
-def apply(ctx: Ctx, body: c.Pick) -> None:
+def apply(ctx: Ctx, body: Picked) -> None:
     state = ctx.state
     state.scores[ctx.actor] = {item_id: 1 for item_id in body.items}
     if body.other:

@@ -6,6 +6,7 @@ exercise `compare_with`s an earlier scale — the shift since then."""
 from __future__ import annotations
 
 from .. import commands as c
+from ..events import Rated, recorded
 from .common import Ctx, Refusal, Result, gap, means, scored, split
 
 ACCEPTS = (c.Rate,)
@@ -17,10 +18,10 @@ def decide(ctx: Ctx, cmd: c.Rate):
     ctx.item(cmd.item)
     if not 1 <= cmd.value <= ctx.cfg.max:
         raise Refusal("out_of_range", f"Pick a rating from 1 to {ctx.cfg.max}.")
-    return [cmd]
+    return [recorded(cmd)]
 
 
-def apply(ctx: Ctx, body: c.Rate) -> None:
+def apply(ctx: Ctx, body: Rated) -> None:
     ctx.state.scores.setdefault(ctx.actor, {})[body.item] = body.value
 
 
