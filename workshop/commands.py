@@ -13,16 +13,24 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from .model import InitiativeStatus
+from .text import clean
 
-Text = Annotated[str, Field(max_length=2000)]
-"""Upper bound for any free text before the kind's own, friendlier limit applies."""
+Text = Annotated[str, Field(max_length=2000), AfterValidator(clean)]
+"""Free text from a person: cleaned here, where it is parsed (no control, bidi or
+invisible character; see `text.clean`), with an upper bound before the kind's own,
+friendlier limit applies. Text with nothing visible arrives empty, and the rule that
+needs it says so."""
+Name = Annotated[str, Field(max_length=200), AfterValidator(clean)]
+"""A person's name or a short label, cleaned like `Text`."""
 
 
 class Cmd(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Strict: a number is a JSON number, never a string, a boolean or a float."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class OnExercise(Cmd):
@@ -34,7 +42,7 @@ class OnExercise(Cmd):
 
 class Join(Cmd):
     type: Literal["join"] = "join"
-    name: Annotated[str, Field(max_length=200)] = ""
+    name: Name = ""
     side: str
     token: str
     """Issued by the room server (random), never chosen by the phone."""
@@ -42,7 +50,7 @@ class Join(Cmd):
 
 class Rename(Cmd):
     type: Literal["rename"] = "rename"
-    name: Annotated[str, Field(max_length=200)] = ""
+    name: Name = ""
     side: str | None = None
 
 
@@ -187,18 +195,18 @@ class GroupIdeas(OnExercise):
 
     type: Literal["group_ideas"] = "group_ideas"
     ideas: Annotated[list[str], Field(min_length=1, max_length=200)]
-    theme: Annotated[str, Field(max_length=200)] = ""
+    theme: Name = ""
 
 
 class RenameTheme(OnExercise):
     type: Literal["rename_theme"] = "rename_theme"
     theme: str
-    name: Annotated[str, Field(max_length=200)]
+    name: Name
 
 
 class DraftInitiative(OnExercise):
     type: Literal["draft_initiative"] = "draft_initiative"
-    title: Annotated[str, Field(max_length=200)]
+    title: Name
     source_item: str | None = None
 
 

@@ -39,7 +39,7 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .model import Idea, Initiative, Item, Participant, Template
+from .model import Idea, Initiative, Item, Participant, PeopleText, Template
 
 SCHEMA = 1
 """The version of the stored event shape this code writes (and the newest it reads)."""
@@ -115,7 +115,7 @@ class Grouped(Body):
     ideas: list[str]
     theme: str | None
     """The theme id (new or existing), or None to ungroup."""
-    name: str = ""
+    name: PeopleText = ""
 
 
 class InitiativeDrafted(Body):
@@ -130,7 +130,7 @@ class InitiativeDrafted(Body):
 
 class Renamed(Body):
     type: Literal["rename"] = "rename"
-    name: str = ""
+    name: PeopleText = ""
     side: str | None = None
     """None: the side did not change."""
 
@@ -143,7 +143,7 @@ class IdeaEdited(Body):
     type: Literal["edit_idea"] = "edit_idea"
     exercise: str
     idea: str
-    text: str
+    text: PeopleText
 
 
 class IdeaWithdrawn(Body):
@@ -177,7 +177,7 @@ class Picked(Body):
     type: Literal["pick"] = "pick"
     exercise: str
     items: list[str] = []
-    other: str = ""
+    other: PeopleText = ""
 
 
 class Allocated(Body):
@@ -216,7 +216,7 @@ class Commented(Body):
     type: Literal["comment"] = "comment"
     exercise: str
     target: str
-    text: str
+    text: PeopleText
 
 
 class Revealed(Body):
@@ -259,14 +259,14 @@ class ThemeRenamed(Body):
     type: Literal["rename_theme"] = "rename_theme"
     exercise: str
     theme: str
-    name: str
+    name: PeopleText
 
 
 class InitiativeUpdated(Body):
     type: Literal["update_initiative"] = "update_initiative"
     exercise: str
     initiative: str
-    fields: dict[str, str]
+    fields: dict[str, PeopleText]
 
 
 class InitiativeStatusSet(Body):

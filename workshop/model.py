@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .text import clean
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -31,6 +33,10 @@ Section = Literal[
     "perception_gap",
     "concerns",
 ]
+PeopleText = Annotated[str, AfterValidator(clean)]
+"""Text a person typed, as it is kept: cleaned (see `text.clean`) whenever it is
+validated — from a phone, from the journal, from a snapshot — so a session never holds
+a control character, whatever version wrote it."""
 FACILITATOR = "facilitator"
 """The actor name of every command that comes from the laptop, never from a phone."""
 
@@ -228,7 +234,7 @@ class State(BaseModel):
 
 class Participant(State):
     id: str
-    name: str = ""
+    name: PeopleText = ""
     side: str
     token: str
     """Server-issued secret that lets a phone reconnect as the same person."""
@@ -243,14 +249,14 @@ class Item(State):
     """Something participants act on: a statement, an option, a row, a sourced idea."""
 
     id: str
-    text: str
+    text: PeopleText
     added_by: str | None = None
     """Participant id when a participant added it (dotvote `allow_add`)."""
 
 
 class Idea(State):
     id: str
-    text: str
+    text: PeopleText
     author: str
     """Participant id, or FACILITATOR for seeds and ideas spoken aloud in the room."""
     side: str | None = None
@@ -264,7 +270,7 @@ class Idea(State):
 
 class Theme(State):
     id: str
-    name: str
+    name: PeopleText
 
 
 class Timer(State):
@@ -288,7 +294,7 @@ class Comment(State):
     author: str
     target: str
     """An initiative id or candidate item id."""
-    text: str
+    text: PeopleText
     at: float
 
 
@@ -297,16 +303,16 @@ InitiativeStatus = Literal["draft", "agreed", "parked"]
 
 class Initiative(State):
     id: str
-    title: str
-    outcome: str = ""
+    title: PeopleText
+    outcome: PeopleText = ""
     """The customer outcome it serves."""
-    kpi: str = ""
-    target: str = ""
-    timeframe: str = ""
-    it_lead: str = ""
-    marketing_lead: str = ""
-    budget_share: str = ""
-    first_step: str = ""
+    kpi: PeopleText = ""
+    target: PeopleText = ""
+    timeframe: PeopleText = ""
+    it_lead: PeopleText = ""
+    marketing_lead: PeopleText = ""
+    budget_share: PeopleText = ""
+    first_step: PeopleText = ""
     status: InitiativeStatus = "draft"
     source_item: str | None = None
     """The candidate item it was drafted from, to find its quadrant and votes."""

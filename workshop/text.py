@@ -40,6 +40,8 @@ def clean(text: str) -> str:
     """People's text as it is stored: NFC, no control or invisible format character,
     whitespace runs folded into one space, no leading or trailing space; '' when
     nothing visible is left."""
+    if text.isascii() and text.isprintable() and text == text.strip() and "  " not in text:
+        return text if text else ""  # the common case, at no cost
     text = unicodedata.normalize("NFC", text)
     # Whitespace first, so that a line break between two words stays a space.
     text = " ".join("".join(ch if _kept(ch) or ch.isspace() else "" for ch in text).split())
