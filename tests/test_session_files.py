@@ -274,3 +274,16 @@ async def test_the_home_screen_shows_a_session_open_elsewhere_and_will_not_open_
             assert isinstance(app.screen, HomeScreen) and app.workshop is None
             [note] = [n.message for n in app._notifications]
             assert f"open in another workshop window (pid {window.pid}" in note and "Close that one first" in note
+
+
+def test_a_journal_line_with_a_newer_schema_version_is_refused_naming_the_file(tmp_path):
+    folder, _ = new_session(tmp_path)
+    journal = folder / "journal.jsonl"
+    event = json.loads(journal.read_bytes().splitlines()[0].split(b" ", 1)[1])
+    newer = {**event, "seq": 2, "cmd_id": "x2", "v": 7, "body": {"type": "publish", "published": True}}
+    journal.write_bytes(journal.read_bytes() + encode_event(newer))
+    with pytest.raises(sessions.StoreError) as caught:
+        sessions.read_folder(folder)
+    message = str(caught.value)
+    assert str(journal) in message and "newer version of Common Ground (journal schema 7" in message
+    assert "nothing was changed" in message

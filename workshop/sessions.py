@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .agenda import find_template
 from .engine import Accepted, Engine, Outcome
-from .events import Closed, Event, Opened
+from .events import Closed, Event, NewerSchema, Opened
 from .model import FACILITATOR, Session
 from pydantic import ValidationError
 
@@ -264,7 +264,9 @@ def _rebuild(loaded: Loaded, folder: Path) -> tuple[Engine, list[str]]:
         if touched:
             warnings.append("The lines set aside hold inputs to " + ", ".join(f"“{t}”" for t in touched) + ".")
     try:
-        events = [Event.model_validate(e) for e in loaded.journal]
+        events = [Event.from_stored(e) for e in loaded.journal]
+    except NewerSchema as err:
+        raise StoreError(f"{folder / 'journal.jsonl'}: {err}") from None
     except ValidationError as err:
         raise StoreError(
             f"{folder / 'journal.jsonl'} holds an event this version of Common Ground cannot read "
