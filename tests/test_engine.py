@@ -297,7 +297,7 @@ def test_a_full_room_refuses_one_more_person(make_room):
     room.join(token="tok-3")
 
 
-def test_rejoining_with_the_same_token_keeps_the_participant_and_their_votes(room):
+def test_rejoining_with_the_same_token_keeps_the_participant_their_votes_and_their_side(room):
     pid = room.join(side="it", name="Ana", token="secret")
     room.open("pulse")
     room.accepts(pid, c.Rate(exercise="pulse", item="i1", value=2))
@@ -305,7 +305,7 @@ def test_rejoining_with_the_same_token_keeps_the_participant_and_their_votes(roo
     assert again == pid
     assert list(room.session.participants) == [pid]
     person = room.session.participants[pid]
-    assert (person.name, person.side, person.left) == ("Ana S", "marketing", False)
+    assert (person.name, person.side, person.left) == ("Ana S", "it", False)  # answered: only the facilitator moves her
     assert room.state("pulse").scores == {pid: {"i1": 2}}
 
 
@@ -321,14 +321,18 @@ def test_a_person_who_left_cannot_act_until_they_rejoin(room):
     room.accepts(pid, c.Rate(exercise="pulse", item="i1", value=3))
 
 
-def test_renaming_changes_name_and_side_but_not_the_side_of_earlier_ideas(room):
+def test_renaming_changes_the_side_until_the_first_answer_and_the_name_always(room):
     pid = room.join(side="it", name="Ana")
+    room.accepts(pid, c.Rename(name=" Ana  S ", side="marketing"))  # a wrong tap, fixed before answering
+    assert (room.session.participants[pid].name, room.session.participants[pid].side) == ("Ana S", "marketing")
+    room.refuses(pid, c.Rename(name="Ana", side="finance"), "unknown_side")
     room.open("ideas")
     idea = room.accepts(pid, c.SubmitIdea(exercise="ideas", text="Faster launches")).events[0].body.idea.id
-    room.accepts(pid, c.Rename(name=" Ana  S ", side="marketing"))
-    assert (room.session.participants[pid].name, room.session.participants[pid].side) == ("Ana S", "marketing")
-    assert room.state("ideas").ideas[idea].side == "it"
-    room.refuses(pid, c.Rename(name="Ana", side="finance"), "unknown_side")
+    reason = room.refuses(pid, c.Rename(name="Ana", side="it"), "side_fixed")
+    assert "facilitator" in reason
+    room.accepts(pid, c.Rename(name="Ana Silva", side="marketing"))  # same side: only the name changes
+    assert (room.session.participants[pid].name, room.session.participants[pid].side) == ("Ana Silva", "marketing")
+    assert room.state("ideas").ideas[idea].side == "marketing"
 
 
 def test_publishing_shows_the_joint_agenda_and_can_be_undone(room):

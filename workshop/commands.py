@@ -224,6 +224,31 @@ class SetInitiativeStatus(OnExercise):
     status: InitiativeStatus
 
 
+class MoveParticipant(Cmd):
+    """Puts a participant on another side. What they answered before keeps the side it
+    was given under; only later answers count for the new side."""
+
+    type: Literal["move_participant"] = "move_participant"
+    participant: str
+    side: str
+
+
+class RemoveParticipant(Cmd):
+    """Takes a participant off the roster — their inputs no longer count in any result
+    or export, and their phone can no longer act — or, with `removed=False`, back on."""
+
+    type: Literal["remove_participant"] = "remove_participant"
+    participant: str
+    removed: bool = True
+
+
+class LockRoom(Cmd):
+    """Closes the room to newcomers (phones already in the session still get back in)."""
+
+    type: Literal["lock_room"] = "lock_room"
+    locked: bool = True
+
+
 class Publish(Cmd):
     """Shows (or hides again) the joint agenda on the phones."""
 
@@ -238,6 +263,7 @@ PARTICIPANT_COMMANDS = (
 FACILITATOR_COMMANDS = (
     Open, Close, Reveal, Next, Back, TimerStart, TimerPause, TimerExtend, HideIdea, MergeIdeas,
     GroupIdeas, RenameTheme, DraftInitiative, UpdateInitiative, SetInitiativeStatus, Publish,
+    MoveParticipant, RemoveParticipant, LockRoom,
     # The facilitator may also add and edit ideas (spoken aloud, typo fixes).
     SubmitIdea, EditIdea,
 )
@@ -246,6 +272,7 @@ Command = Annotated[
     Join | Rename | Leave | SubmitIdea | EditIdea | WithdrawIdea | AddItem | Vote | Unvote | Rate
     | Pick | Allocate | Place | ChooseOwner | Volunteer | Comment | Open | Close | Reveal | Next
     | Back | TimerStart | TimerPause | TimerExtend | HideIdea | MergeIdeas | GroupIdeas
-    | RenameTheme | DraftInitiative | UpdateInitiative | SetInitiativeStatus | Publish,
+    | RenameTheme | DraftInitiative | UpdateInitiative | SetInitiativeStatus | Publish
+    | MoveParticipant | RemoveParticipant | LockRoom,
     Field(discriminator="type"),
 ]

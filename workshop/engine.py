@@ -25,14 +25,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import commands as c
-from .activities import KINDS, Ctx, Refusal
+from .activities import KINDS, Ctx, Refusal, counted
 from .activities.brainstorm import add_seeds, visible_ideas
 from .activities.dotvote import ranking
 from .events import (
-    Closed, Created, Event, Joined, Left, Opened, Published, Renamed, Revealed, TimerExtended, TimerPaused,
-    TimerStarted, recorded,
+    Arrival, Closed, Created, Event, Joined, Left, Opened, ParticipantMoved, ParticipantRemoved, Published, Renamed,
+    Revealed, RoomLocked, TimerExtended, TimerPaused, TimerStarted, recorded,
 )
-from .model import FACILITATOR, ExerciseState, Item, Participant, Session, Template
+from .model import FACILITATOR, STATE_VERSION, ExerciseState, Item, Participant, Session, Template
 
 NAME_LIMIT = 40
 MAX_EXTEND = 3600
@@ -146,14 +146,18 @@ class Engine:
                 return self._move(session.current if self._pending_current() else session.current + 1)
             case c.Back():
                 return self._move(session.current - 1)
-            case c.Publish():
+            case c.Publish() | c.LockRoom():
                 return [recorded(command)]
+            case c.MoveParticipant() | c.RemoveParticipant():
+                return [self._roster(command)]
         if actor != FACILITATOR:
             participant = session.participants.get(actor)
             if participant is None or participant.left:
                 raise Refusal("not_joined", "You are not in the room any more. Join again to take part.")
+            if participant.removed:
+                raise Refusal("removed", "The facilitator took you off this session's roster. Ask them if that was a mistake.")
             if isinstance(command, c.Rename):
-                return [self._renaming(command)]
+                return [self._renaming(participant, command)]
             if isinstance(command, c.Leave):
                 return [recorded(command)]
         cfg, state = self._exercise(command.exercise)
@@ -233,6 +237,7 @@ class Engine:
         votes), or without `top` every item that got a vote (all, if none did). A
         source that was never opened offers what it would have had."""
         src_cfg, src_state = self._exercise(cfg.source)
+        src_state = counted(self.session, src_state)
         if src_cfg.kind == "brainstorm":
             ideas = visible_ideas(src_state)
             texts = [t.name for t in src_state.themes.values() if any(i.theme == t.id for i in ideas)]
@@ -247,22 +252,50 @@ class Engine:
             texts = [r.text for r in rows]
         return texts[: cfg.top] if cfg.top is not None else texts
 
-    def _joining(self, actor: str, cmd: c.Join, now: float) -> Participant:
+    def _joining(self, actor: str, cmd: c.Join, now: float) -> Arrival:
         session = self.session
         if cmd.side not in {side.id for side in session.template.sides}:
             raise Refusal("unknown_side", "Pick one of the sides shown.")
         name = _clean_name(cmd.name)
         for participant in session.participants.values():
             if participant.token == cmd.token:  # the same phone coming back
-                return participant.model_copy(update={"name": name, "side": cmd.side, "left": False, "joined_by": actor})
+                if participant.removed:
+                    raise Refusal("removed", "The facilitator took you off this session's roster. Ask them if that was a mistake.")
+                side = participant.side if participant.answered else cmd.side
+                kept = participant.model_dump(include=set(Arrival.model_fields))
+                return Arrival(**{**kept, "name": name, "side": side, "left": False, "joined_by": actor})
+        if session.locked:
+            raise Refusal("room_locked", "The room is closed to newcomers now. Ask the facilitator to let you in.")
         if len(session.active_participants()) >= session.max_participants:
             raise Refusal("room_full", f"The room is full ({session.max_participants} people). Ask the facilitator.")
-        return Participant(id=f"p{len(session.participants) + 1}", name=name, side=cmd.side, token=cmd.token, joined_at=now, joined_by=actor)
+        return Arrival(id=f"p{len(session.participants) + 1}", name=name, side=cmd.side, token=cmd.token, joined_at=now, joined_by=actor)
 
-    def _renaming(self, cmd: c.Rename) -> Renamed:
-        if cmd.side is not None and cmd.side not in {side.id for side in self.session.template.sides}:
-            raise Refusal("unknown_side", "Pick one of the sides shown.")
-        return recorded(cmd.model_copy(update={"name": _clean_name(cmd.name)}))
+    def _renaming(self, participant: Participant, cmd: c.Rename) -> Renamed:
+        """A new name, and a new side until the person first answers; after that only the
+        facilitator can move them, so nobody re-labels answers already given."""
+        side = cmd.side if cmd.side != participant.side else None
+        if side is not None:
+            if side not in {s.id for s in self.session.template.sides}:
+                raise Refusal("unknown_side", "Pick one of the sides shown.")
+            if participant.answered:
+                raise Refusal(
+                    "side_fixed", "You have answered already, so your side stays as it is. Ask the facilitator if it is wrong."
+                )
+        return recorded(cmd.model_copy(update={"name": _clean_name(cmd.name), "side": side}))
+
+    def _roster(self, cmd: c.MoveParticipant | c.RemoveParticipant):
+        participant = self.session.participants.get(cmd.participant)
+        if participant is None:
+            raise Refusal("unknown_participant", "That person is not in this session.")
+        if isinstance(cmd, c.MoveParticipant):
+            if cmd.side not in {s.id for s in self.session.template.sides}:
+                raise Refusal("unknown_side", "Pick one of the template's sides.")
+            if cmd.side == participant.side:
+                raise Refusal("same_side", f"{participant.name or participant.id} is on that side already.")
+        elif cmd.removed == participant.removed:
+            state = "off the roster" if participant.removed else "on the roster"
+            raise Refusal("unchanged", f"{participant.name or participant.id} is {state} already.")
+        return recorded(cmd)
 
     def _timer(self, cmd, cfg, state: ExerciseState):
         match cmd:
@@ -290,7 +323,12 @@ class Engine:
         session.handled.setdefault(f"{event.actor}/{event.cmd_id}", event.seq)
         match body:
             case Joined():
-                session.participants[body.participant.id] = body.participant.model_copy()
+                arrival = body.participant
+                known = session.participants.get(arrival.id)
+                if known is None:
+                    session.participants[arrival.id] = Participant(**arrival.model_dump())
+                else:
+                    known.name, known.side, known.left, known.joined_by = arrival.name, arrival.side, arrival.left, arrival.joined_by
             case Renamed():
                 participant = session.participants[event.actor]
                 participant.name = body.name
@@ -300,6 +338,12 @@ class Engine:
                 session.participants[event.actor].left = True
             case Published():
                 session.published = body.published
+            case RoomLocked():
+                session.locked = body.locked
+            case ParticipantMoved():
+                session.participants[body.participant].side = body.side
+            case ParticipantRemoved():
+                session.participants[body.participant].removed = body.removed
             case Opened():
                 _open(session, body, at)
             case Closed():
@@ -314,15 +358,24 @@ class Engine:
                 session.exercises[body.exercise].timer.duration += body.seconds
             case _:
                 cfg = session.exercise(body.exercise)
-                ctx = Ctx(session=session, cfg=cfg, state=session.exercises[cfg.id], actor=event.actor, now=at)
-                KINDS[cfg.kind].apply(ctx, body)
+                state = session.exercises[cfg.id]
+                KINDS[cfg.kind].apply(Ctx(session=session, cfg=cfg, state=state, actor=event.actor, now=at), body)
+                participant = session.participants.get(event.actor)
+                if participant is not None:  # an answer: it counts for the side it was given under
+                    participant.answered = True
+                    state.sides.setdefault(participant.id, participant.side)
 
     # ------------------------------------------------------------ reading
 
     def result(self, exercise_id: str):
-        """The result model of an exercise, split by side (see each kind's module)."""
+        """The result model of an exercise, split by side (see each kind's module),
+        over the inputs that count (see `counted`)."""
         cfg = self.session.exercise(exercise_id)
-        return KINDS[cfg.kind].result(self.session, cfg, self.session.exercises[exercise_id])
+        return KINDS[cfg.kind].result(self.session, cfg, self.counted(exercise_id))
+
+    def counted(self, exercise_id: str) -> ExerciseState:
+        """An exercise's state over the inputs that count (see `activities.counted`)."""
+        return counted(self.session, self.session.exercises[exercise_id])
 
     def nothing_to_act_on(self, exercise_id: str) -> str | None:
         """Why participants can do nothing in this exercise, if so: it acts on items
@@ -360,6 +413,7 @@ def _created(event: Event) -> Session:
     if not isinstance(body, Created):
         raise ValueError("a session's first event must be 'created'")
     session = Session(
+        state_version=STATE_VERSION,
         id=body.session_id,
         title=body.title,
         organisation=body.organisation,

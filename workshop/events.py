@@ -39,7 +39,7 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .model import Idea, Initiative, Item, Participant, PeopleText, Template
+from .model import Idea, Initiative, Item, PeopleText, Template
 
 SCHEMA = 1
 """The version of the stored event shape this code writes (and the newest it reads)."""
@@ -80,9 +80,27 @@ class Created(Body):
     max_participants: int = 120
 
 
+class Arrival(BaseModel):
+    """Who joined, as the join recorded them: the stored shape, kept apart from the
+    session's `model.Participant`, which holds more that happens later."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    name: PeopleText = ""
+    side: str
+    token: str
+    joined_at: float
+    left: bool = False
+    joined_by: str = ""
+
+
 class Joined(Body):
+    """A new participant, or a phone coming back with its token (the same id: its name,
+    side, `left` and `joined_by` are updated, nothing else)."""
+
     type: Literal["joined"] = "joined"
-    participant: Participant
+    participant: Arrival
 
 
 class Opened(Body):
@@ -282,12 +300,29 @@ class Published(Body):
     published: bool = True
 
 
+class ParticipantMoved(Body):
+    type: Literal["move_participant"] = "move_participant"
+    participant: str
+    side: str
+
+
+class ParticipantRemoved(Body):
+    type: Literal["remove_participant"] = "remove_participant"
+    participant: str
+    removed: bool = True
+
+
+class RoomLocked(Body):
+    type: Literal["lock_room"] = "lock_room"
+    locked: bool = True
+
+
 EventBody = Annotated[
     Created | Joined | Opened | Closed | IdeaAdded | ItemAdded | Grouped | InitiativeDrafted
     | Renamed | Left | IdeaEdited | IdeaWithdrawn | Voted | Unvoted | Rated | Picked | Allocated
     | ItemPlaced | OwnerChosen | Volunteered | Commented | Revealed | TimerStarted | TimerPaused
     | TimerExtended | IdeaHidden | IdeasMerged | ThemeRenamed | InitiativeUpdated
-    | InitiativeStatusSet | Published,
+    | InitiativeStatusSet | Published | ParticipantMoved | ParticipantRemoved | RoomLocked,
     Field(discriminator="type"),
 ]
 
@@ -300,7 +335,7 @@ RECORDED: dict[str, type[Body]] = {
         Renamed, Left, IdeaEdited, IdeaWithdrawn, Voted, Unvoted, Rated, Picked, Allocated,
         ItemPlaced, OwnerChosen, Volunteered, Commented, Revealed, TimerStarted, TimerPaused,
         TimerExtended, IdeaHidden, IdeasMerged, ThemeRenamed, InitiativeUpdated,
-        InitiativeStatusSet, Published,
+        InitiativeStatusSet, Published, ParticipantMoved, ParticipantRemoved, RoomLocked,
     )
 }
 """Command type → the event that records such a command as it came."""

@@ -240,6 +240,10 @@ class Participant(State):
     """Server-issued secret that lets a phone reconnect as the same person."""
     joined_at: float
     left: bool = False
+    removed: bool = False
+    """Taken off the roster by the facilitator: their inputs count nowhere (undoable)."""
+    answered: bool = False
+    """Has given an input: from then on only the facilitator can change their side."""
     joined_by: str = ""
     """The actor of the join that last let this phone in (`join:<message id>`): a
     join sent again after a crash finds the participant it already made."""
@@ -357,6 +361,9 @@ class ExerciseState(State):
     """initiative or item id → participant ids who volunteered as champion."""
     comments: list[Comment] = Field(default_factory=list)
     initiatives: dict[str, Initiative] = Field(default_factory=dict)
+    sides: dict[str, str] = Field(default_factory=dict)
+    """participant → the side they were on when they first answered here: their
+    answers count for that side, so moving someone later never changes this result."""
     counter: int = 0
     """Source of ids for ideas, themes, items and initiatives within the exercise."""
 
@@ -365,7 +372,15 @@ class ExerciseState(State):
         return f"{prefix}{self.counter}"
 
 
+STATE_VERSION = 2
+"""The shape of the session state this code derives from the journal. Bump it when the
+fold derives something new (2: the side each answer counts for, who has answered): a
+snapshot of another version is not used, and the journal is replayed instead."""
+
+
 class Session(State):
+    state_version: int = 0
+    """`STATE_VERSION` of the code that built this state; 0 in snapshots from before it was kept."""
     id: str
     title: str
     organisation: str = ""
@@ -383,6 +398,8 @@ class Session(State):
     """Sequence number of the last event folded into this state."""
     published: bool = False
     """The facilitator published the joint agenda to the phones."""
+    locked: bool = False
+    """No newcomers: only phones already in the session can (re)join."""
     handled: dict[str, int] = Field(default_factory=dict)
     """`actor/cmd_id` → seq of the first event it caused: a repeated command id is
     recognised, even after a restart, and changes nothing."""
@@ -405,4 +422,4 @@ class Session(State):
         return side_id or ""
 
     def active_participants(self) -> list[Participant]:
-        return [p for p in self.participants.values() if not p.left]
+        return [p for p in self.participants.values() if not p.left and not p.removed]

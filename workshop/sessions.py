@@ -26,7 +26,7 @@ from pathlib import Path
 from .agenda import find_template
 from .engine import Accepted, Engine, Outcome
 from .events import Closed, Event, NewerSchema, Opened
-from .model import FACILITATOR, Session
+from .model import FACILITATOR, STATE_VERSION, Session
 from pydantic import ValidationError
 
 from .lock import Holder, holder
@@ -287,6 +287,13 @@ def _rebuild(loaded: Loaded, folder: Path) -> tuple[Engine, list[str]]:
                 f"The snapshot in {folder} does not fit this version ({_first_error(err)}); the session "
                 "was rebuilt from its journal instead, so nothing is lost."
             )
+        else:
+            if snapshot.state_version != STATE_VERSION:
+                snapshot = None
+                warnings.append(
+                    f"The snapshot in {folder} was written by another version of Common Ground; the session "
+                    "was rebuilt from its journal, so nothing is lost."
+                )
     if snapshot is None:
         return Engine.replay(events), warnings
     return Engine.replay(events[loaded.snapshot_seq :], snapshot), warnings

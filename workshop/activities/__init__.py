@@ -2,7 +2,7 @@
 names every kind module exposes."""
 
 from . import allocate, brainstorm, dotvote, initiatives, matrix, ownership, poll, scale
-from .common import ALL, Ctx, Refusal, results_visible
+from .common import ALL, Ctx, Refusal, counted, results_visible
 
 KINDS = {
     "scale": scale,
@@ -15,4 +15,4 @@ KINDS = {
     "initiatives": initiatives,
 }
 
-__all__ = ["ALL", "KINDS", "Ctx", "Refusal", "results_visible"]
+__all__ = ["ALL", "KINDS", "Ctx", "Refusal", "counted", "results_visible"]

@@ -57,7 +57,7 @@ def result(session, cfg, state) -> AllocateResult:
     allocators = [pid for pid, s in state.scores.items() if s]
     rows = []
     for item in state.items:
-        groups = split(session, ((pid, state.scores[pid].get(item.id, 0)) for pid in allocators))
+        groups = split(session, state, ((pid, state.scores[pid].get(item.id, 0)) for pid in allocators))
         mean = means(groups)
         share = {k: (round(v * 100 / cfg.budget, 1) if v is not None else None) for k, v in mean.items()}
         apart = gap(session, share)

@@ -86,17 +86,38 @@ def side_ids(session: Session) -> list[str]:
     return [side.id for side in session.template.sides]
 
 
-def side_of(session: Session, pid: str) -> str | None:
+def side_of(session: Session, pid: str, state: ExerciseState | None = None) -> str | None:
+    """The side a person's answers in `state` count for: the one they were on when they
+    first answered there (moving them later changes nothing here), else their side now."""
+    if state is not None and pid in state.sides:
+        return state.sides[pid]
     participant = session.participants.get(pid)
     return participant.side if participant else None
 
 
-def split(session: Session, values: Iterable[tuple[str, Any]]) -> dict[str, list]:
-    """Group (participant, value) pairs by the participant's side, plus ALL."""
+def counted(session: Session, state: ExerciseState) -> ExerciseState:
+    """An exercise's state without the inputs of people the facilitator took off the
+    roster (their ideas count as hidden): what every result and export is built from.
+    The state itself when nobody was removed; otherwise a copy."""
+    removed = {pid for pid, p in session.participants.items() if p.removed}
+    if not removed:
+        return state
+    return state.model_copy(update={
+        "scores": {pid: s for pid, s in state.scores.items() if pid not in removed},
+        "places": {pid: p for pid, p in state.places.items() if pid not in removed},
+        "other": {pid: o for pid, o in state.other.items() if pid not in removed},
+        "volunteers": {t: [p for p in people if p not in removed] for t, people in state.volunteers.items()},
+        "comments": [m for m in state.comments if m.author not in removed],
+        "ideas": {k: i.model_copy(update={"hidden": True}) if i.author in removed else i for k, i in state.ideas.items()},
+    })
+
+
+def split(session: Session, state: ExerciseState, values: Iterable[tuple[str, Any]]) -> dict[str, list]:
+    """Group (participant, value) pairs by the side each answered under, plus ALL."""
     groups: dict[str, list] = {side: [] for side in side_ids(session)}
     groups[ALL] = []
     for pid, value in values:
-        side = side_of(session, pid)
+        side = side_of(session, pid, state)
         if side in groups:
             groups[side].append(value)
         groups[ALL].append(value)
@@ -153,14 +174,14 @@ def share_gap(session: Session, part: dict[str, int], whole: dict[str, int]) -> 
     )
 
 
-def counts(session: Session, pairs: Iterable[tuple[str, int]]) -> dict[str, int]:
-    """Sum integer values per side and for ALL."""
+def counts(session: Session, state: ExerciseState, pairs: Iterable[tuple[str, int]]) -> dict[str, int]:
+    """Sum integer values per side (the side each answered under) and for ALL."""
     totals: dict[str, int] = defaultdict(int)
     for side in side_ids(session):
         totals[side] = 0
     totals[ALL] = 0
     for pid, value in pairs:
-        side = side_of(session, pid)
+        side = side_of(session, pid, state)
         if side is not None:
             totals[side] += value
         totals[ALL] += value

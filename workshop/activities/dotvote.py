@@ -89,11 +89,11 @@ class DotvoteResult(Result):
 
 def ranking(session, state) -> list[Ranked]:
     """Items by total dots, highest first; ties keep the list order."""
-    spent = counts(session, ((pid, sum(s.values())) for pid, s in state.scores.items()))
+    spent = counts(session, state, ((pid, sum(s.values())) for pid, s in state.scores.items()))
     rows = []
     for item in state.items:
         pairs = [(pid, s[item.id]) for pid, s in state.scores.items() if s.get(item.id)]
-        totals = counts(session, pairs)
+        totals = counts(session, state, pairs)
         leaning = share_gap(session, totals, spent)
         rows.append(Ranked(
             item=item.id, text=item.text, total=totals.pop(ALL), by_side=totals, voters=len(pairs), **leaning._asdict(),

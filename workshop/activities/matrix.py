@@ -87,7 +87,7 @@ def result(session, cfg, state) -> MatrixResult:
     first, second = pair(session)
     rows = []
     for item in state.items:
-        groups = split(session, ((pid, p[item.id]) for pid, p in state.places.items() if item.id in p))
+        groups = split(session, state, ((pid, p[item.id]) for pid, p in state.places.items() if item.id in p))
         by_side = {}
         for key, points in groups.items():
             x, y = _mean([p[0] for p in points]), _mean([p[1] for p in points])

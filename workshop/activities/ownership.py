@@ -57,7 +57,7 @@ def _leader(tally: list[int], choices) -> str | None:
 def result(session, cfg, state) -> OwnershipResult:
     rows = []
     for item in state.items:
-        groups = split(session, ((pid, s[item.id]) for pid, s in state.scores.items() if item.id in s))
+        groups = split(session, state, ((pid, s[item.id]) for pid, s in state.scores.items() if item.id in s))
         tallies = {key: [picks.count(i) for i in range(len(cfg.choices))] for key, picks in groups.items()}
         everyone = tallies[ALL]
         n = sum(everyone)

@@ -71,11 +71,11 @@ class PollResult(Result):
 
 def result(session, cfg, state) -> PollResult:
     respondents = {pid for pid, s in state.scores.items() if s} | set(state.other)
-    answered = counts(session, ((pid, 1) for pid in respondents))
+    answered = counts(session, state, ((pid, 1) for pid in respondents))
     options = []
     for item in state.items:
-        totals = counts(session, ((pid, 1) for pid, s in state.scores.items() if item.id in s))
+        totals = counts(session, state, ((pid, 1) for pid, s in state.scores.items() if item.id in s))
         leaning = share_gap(session, totals, answered)
         options.append(OptionCount(item=item.id, text=item.text, total=totals.pop(ALL), by_side=totals, **leaning._asdict()))
-    others = [OtherAnswer(text=text, side=side_of(session, pid), author=pid) for pid, text in state.other.items()]
+    others = [OtherAnswer(text=text, side=side_of(session, pid, state), author=pid) for pid, text in state.other.items()]
     return PollResult(respondents=len(respondents), options=options, other=others)

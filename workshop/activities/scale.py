@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .. import commands as c
 from ..events import Rated, recorded
-from .common import Ctx, Refusal, Result, gap, means, scored, split
+from .common import Ctx, Refusal, Result, counted, gap, means, scored, split
 
 ACCEPTS = (c.Rate,)
 GAP_FLAG = 1.0
@@ -51,12 +51,12 @@ class ScaleResult(Result):
 
 
 def _statement_means(session, state, item_id):
-    groups = split(session, ((pid, s[item_id]) for pid, s in state.scores.items() if item_id in s))
+    groups = split(session, state, ((pid, s[item_id]) for pid, s in state.scores.items() if item_id in s))
     return groups, means(groups)
 
 
 def result(session, cfg, state) -> ScaleResult:
-    before_state = session.exercises.get(cfg.compare_with) if cfg.compare_with else None
+    before_state = counted(session, session.exercises[cfg.compare_with]) if cfg.compare_with in session.exercises else None
     statements = []
     for index, item in enumerate(state.items):
         groups, mean = _statement_means(session, state, item.id)

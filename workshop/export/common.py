@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone, tzinfo
 
-from ..activities import ALL
+from ..activities import ALL, counted
+from ..activities.common import side_of
 from ..engine import Engine
 from ..model import FACILITATOR, Session
 from .document import Span, SideKey
@@ -49,7 +50,8 @@ class View:
         return self._results[exercise_id]
 
     def state(self, exercise_id: str):
-        return self.session.exercises[exercise_id]
+        """The exercise's state over the inputs that count (see `activities.counted`)."""
+        return counted(self.session, self.session.exercises[exercise_id])
 
     def ran(self, cfg) -> bool:
         return self.state(cfg.id).opened_at is not None
@@ -91,9 +93,9 @@ class View:
 
     # ------------------------------------------------------------ people
 
-    def participant_side(self, pid: str) -> str | None:
-        participant = self.session.participants.get(pid)
-        return participant.side if participant else None
+    def participant_side(self, pid: str, cfg=None) -> str | None:
+        """A person's side — in an exercise, the side they answered it under."""
+        return side_of(self.session, pid, self.session.exercises[cfg.id] if cfg is not None else None)
 
     def name(self, pid: str) -> str:
         """A person's name as the document shows it where names are allowed."""
@@ -107,18 +109,20 @@ class View:
     def who(self, pid: str, cfg) -> str:
         """A person in an exercise: their name, or only their side when it is anonymous."""
         if cfg.anonymous and pid != FACILITATOR:
-            return f"{self.side_label(self.participant_side(pid))} participant"
+            return f"{self.side_label(self.participant_side(pid, cfg))} participant"
         return self.name(pid)
 
     def person(self, pid: str, cfg) -> str:
         """"Dana Whitfield (IT)", or "IT participant" in an anonymous exercise."""
         if cfg.anonymous or pid == FACILITATOR:
             return self.who(pid, cfg)
-        return f"{self.name(pid)} ({self.side_label(self.participant_side(pid))})"
+        return f"{self.name(pid)} ({self.side_label(self.participant_side(pid, cfg))})"
 
     def people(self) -> list:
-        """Everyone who joined, by side (template order), then in the order they joined."""
-        return sorted(self.session.participants.values(), key=lambda p: self.side_order(p.side))
+        """Everyone who joined and was not taken off the roster, by side (template
+        order), then in the order they joined."""
+        kept = (p for p in self.session.participants.values() if not p.removed)
+        return sorted(kept, key=lambda p: self.side_order(p.side))
 
     # ------------------------------------------------------------ dates
 

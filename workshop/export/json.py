@@ -96,7 +96,7 @@ def export(view: View) -> dict:
         },
         "sides": [{"id": s.id, "label": s.label} for s in template.sides],
         "participants": [
-            {"id": p.id, "name": p.name, "side": p.side, "left": p.left} for p in session.participants.values()
+            {"id": p.id, "name": p.name, "side": p.side, "left": p.left} for p in session.participants.values() if not p.removed
         ],
         "exercises": [_exercise(view, cfg) for cfg in template.exercises],
     }
@@ -134,7 +134,7 @@ def _exercise(view: View, cfg) -> dict:
     if cfg.anonymous:
         aliases = _aliases(view, cfg)
         inputs = _rename(inputs, aliases)
-        inputs["sides"] = {alias: view.participant_side(pid) for pid, alias in aliases.items()}
+        inputs["sides"] = {alias: view.participant_side(pid, cfg) for pid, alias in aliases.items()}
     return {
         "id": cfg.id,
         "kind": cfg.kind,

@@ -30,7 +30,7 @@ def _person_rows(view: View, cfg, pids, cells) -> tuple[tuple, ...]:
     """One row per person who gave an input: name (unless anonymous), side, cells."""
     rows = []
     for pid in pids:
-        side = view.participant_side(pid)
+        side = view.participant_side(pid, cfg)
         who = () if cfg.anonymous else (view.name(pid),)
         rows.append((view.side_order(side), (*who, view.side_label(side), *cells(pid))))
     if cfg.anonymous:
@@ -146,7 +146,7 @@ def ownership(view: View, cfg) -> list[Block]:
         for choice in range(len(cfg.choices)):
             chose = [pid for pid in pids if state.scores[pid].get(item.id) == choice]
             if cfg.anonymous:
-                per_side = [(s.label, sum(1 for pid in chose if view.participant_side(pid) == s.id)) for s in view.sides]
+                per_side = [(s.label, sum(1 for pid in chose if view.participant_side(pid, cfg) == s.id)) for s in view.sides]
                 cells.append(", ".join(f"{label} {n}" for label, n in per_side if n))
             else:
                 cells.append(", ".join(view.person(pid, cfg) for pid in chose))
@@ -174,8 +174,8 @@ def initiatives(view: View, cfg) -> list[Block]:
             columns=(Column("Comment on"), *(() if cfg.anonymous else (Column("Author"),)), Column("Side", short=True), Column("Comment")),
             rows=tuple(
                 (titles.get(m.target, m.target), *(() if cfg.anonymous else (view.who(m.author, cfg),)),
-                 view.side_label(view.participant_side(m.author)), m.text)
-                for m in (state.comments if not cfg.anonymous else sorted(state.comments, key=lambda m: (m.target, view.side_order(view.participant_side(m.author)), m.text)))
+                 view.side_label(view.participant_side(m.author, cfg)), m.text)
+                for m in (state.comments if not cfg.anonymous else sorted(state.comments, key=lambda m: (m.target, view.side_order(view.participant_side(m.author, cfg)), m.text)))
             ),
         ))
     return blocks

@@ -14,7 +14,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..activities import ALL, KINDS
+from ..activities import ALL, KINDS, counted
 from ..export.common import plural
 from ..model import FACILITATOR, Session
 
@@ -55,7 +55,7 @@ def render(session: Session, exercise_id: str, *, presentation: bool = False) ->
     """The live result of one exercise for the facilitator."""
     cfg = session.exercise(exercise_id)
     state = session.exercises[exercise_id]
-    result = KINDS[cfg.kind].result(session, cfg, state)
+    result = KINDS[cfg.kind].result(session, cfg, counted(session, state))
     names = {} if (presentation or cfg.anonymous) else {p.id: p.name or p.id for p in session.participants.values()}
     return RENDERERS[cfg.kind](session, cfg, result, names, presentation)
 
