@@ -11,9 +11,16 @@ A phone's screen is two parts:
 
 Names never appear for an anonymous exercise, and authors of ideas never appear on
 phones at all: ideas are tagged by side only.
+
+The room part has a size budget (`VIEW_BUDGET`): when what people wrote would make it
+larger, the long lists are summarised — the latest few comments per initiative, the
+latest "Other" answers, the newest ideas — with a count of the rest (`*_more`), so
+a view frame stays under the protocol's 16 KiB whatever anyone does.
 """
 
 from __future__ import annotations
+
+import json
 
 from .activities import KINDS, results_visible
 from .activities.brainstorm import live_ideas
@@ -32,6 +39,44 @@ CONFIG_FIELDS = {
     "initiatives": ("max_initiatives",),
 }
 """The parts of an exercise's definition a phone needs to draw its controls."""
+
+
+VIEW_BUDGET = 12 * 1024
+"""Bytes of JSON the room part may take; the frame around it and the person's own part
+fit in the rest of `protocol.MAX_FRAME`."""
+KEEP_LATEST = 3
+"""Comments per initiative, and "Other" answers, kept when a view is summarised."""
+
+
+def _size(data: dict) -> int:
+    return len(json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode())
+
+
+def fit(view: dict) -> dict:
+    """The room part within `VIEW_BUDGET`: long lists of what people wrote cut to the
+    latest entries, each with the count left out. Changes `view` in place; returns it."""
+    results = view["exercise"].get("results")
+    if not results or _size(view) <= VIEW_BUDGET:
+        return view
+    for target in results.get("initiatives", []) + results.get("candidates", []):
+        comments = target.get("comments", [])
+        if len(comments) > KEEP_LATEST:
+            target["comments_more"] = len(comments) - KEEP_LATEST
+            target["comments"] = comments[-KEEP_LATEST:]
+    other = results.get("other")
+    if isinstance(other, list) and len(other) > KEEP_LATEST:
+        results["other_more"] = len(other) - KEEP_LATEST
+        results["other"] = other[-KEEP_LATEST:]
+    ideas = results.get("ideas")
+    if isinstance(ideas, list):
+        excess = _size(view) - VIEW_BUDGET
+        kept = list(ideas)
+        while kept and excess > 0:  # the oldest go first: the newest are what the room talks about
+            excess -= _size(kept.pop(0)) + 1
+        if len(kept) < len(ideas):
+            results["ideas_more"] = len(ideas) - len(kept)
+            results["ideas"] = kept
+    return view
 
 
 def header(session: Session) -> dict:
@@ -75,14 +120,14 @@ def room_view(engine: Engine, now: float) -> dict:
             {**i.model_dump(mode="json", exclude={"source_item"}), "champions": len(state.volunteers.get(i.id, []))}
             for i in state.initiatives.values()
         ]
-    return {
+    return fit({
         **header(session),
         "published": session.published,
         "step": session.current + 1,
         "steps": len(session.template.exercises),
         "present": present,
         "exercise": exercise,
-    }
+    })
 
 
 def mine_view(session: Session, pid: str) -> dict:
@@ -120,7 +165,7 @@ def mine_view(session: Session, pid: str) -> dict:
 def _results(engine: Engine, cfg, state) -> dict:
     """The kind's result with participant ids removed or turned into names."""
     session = engine.session
-    data = KINDS[cfg.kind].result(session, cfg, state).model_dump(mode="json")
+    data = engine.result(cfg.id).model_dump(mode="json")
 
     def name(pid: str) -> str:
         if cfg.anonymous or pid == FACILITATOR or pid not in session.participants:

@@ -13,6 +13,11 @@ from .common import Ctx, Refusal, Result, clean_text, side_of
 ACCEPTS = (c.Volunteer, c.Comment)
 MODERATION = (c.DraftInitiative, c.UpdateInitiative, c.SetInitiativeStatus)
 FIELD_LIMIT = 400
+COMMENT_LIMIT = 280
+COMMENTS_PER_TARGET = 3
+COMMENTS_PER_PERSON = 12
+"""What one person may say: a few comments on each initiative or candidate, a dozen in
+all — enough for a real opinion, too few for one phone to flood every view."""
 
 
 def _target(ctx: Ctx, target: str) -> None:
@@ -42,7 +47,13 @@ def decide(ctx: Ctx, cmd):
             return [recorded(cmd)]
         case c.Comment():
             _target(ctx, cmd.target)
-            return [recorded(cmd.model_copy(update={"text": clean_text(cmd.text, 280, "Your comment")}))]
+            text = clean_text(cmd.text, COMMENT_LIMIT, "Your comment")
+            mine = [m for m in state.comments if m.author == ctx.actor]
+            if sum(1 for m in mine if m.target == cmd.target) >= COMMENTS_PER_TARGET:
+                raise Refusal("limit", f"You have left {COMMENTS_PER_TARGET} comments on this one; say the rest in the room.")
+            if len(mine) >= COMMENTS_PER_PERSON:
+                raise Refusal("limit", f"You have left {COMMENTS_PER_PERSON} comments, the most one person can; say the rest in the room.")
+            return [recorded(cmd.model_copy(update={"text": text}))]
         case c.DraftInitiative():
             if _in_play(state) >= cfg.max_initiatives:
                 raise Refusal("limit", f"There are already {cfg.max_initiatives} initiatives in play; park one first.")
@@ -134,8 +145,8 @@ def _target_view(session, state, target_id: str, title: str, initiative=None) ->
     return Target(
         id=target_id,
         title=title,
-        champions=[Champion(participant=p, side=side_of(session, p)) for p in people],
-        comments=[CommentView(author=m.author, side=side_of(session, m.author), text=m.text) for m in state.comments if m.target in targets],
+        champions=[Champion(participant=p, side=side_of(session, p, state)) for p in people],
+        comments=[CommentView(author=m.author, side=side_of(session, m.author, state), text=m.text) for m in state.comments if m.target in targets],
         initiative=initiative,
     )
 

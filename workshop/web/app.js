@@ -123,6 +123,11 @@
     return `${n} ${n === 1 ? one : many || one + "s"}`;
   }
 
+  /** "+ 4 earlier comments": what a summarised view left out (see views.fit). */
+  function more(n, one) {
+    return n ? h("p", { class: "muted small" }, `+ ${plural(n, one)} not shown`) : null;
+  }
+
   function fmt1(x) {
     return x === null || x === undefined ? "–" : (Math.round(x * 10) / 10).toFixed(1);
   }
@@ -1045,7 +1050,8 @@
         .filter((s) => res.by_side[s.id])
         .map((s) => `${s.label} ${res.by_side[s.id]}`)
         .join(" · ");
-      return [h("p", { class: "muted small", "data-key": "res:count" }, `${plural(res.ideas.length, "idea")} on the board${counts ? " · " + counts : ""}`)].concat(
+      const shown = res.ideas_more ? ` (the newest ${res.ideas.length} shown)` : "";
+      return [h("p", { class: "muted small", "data-key": "res:count" }, `${plural(res.ideas.length + (res.ideas_more || 0), "idea")} on the board${shown}${counts ? " · " + counts : ""}`)].concat(
         groups.length ? groups : [h("p", { class: "muted", "data-key": "res:empty" }, "No ideas yet.")],
       );
     },
@@ -1212,6 +1218,7 @@
               { class: "card", "data-key": "res:other" },
               h("p", { class: "q" }, "Other answers"),
               h("ul", { class: "board" }, res.other.map((a, i) => h("li", { class: "idea-card", "data-key": `other:${i}` }, h("span", { class: "idea-text" }, a.text), h("span", { class: "idea-meta" }, chip(a.side))))),
+              more(res.other_more, "earlier answer"),
             )
           : null,
       ];
@@ -1527,6 +1534,7 @@
           drafted.has(t.id) ? initiativeDetails(drafted.get(t.id)) : null,
           h("p", { class: "champions" }, plural(t.champions.length, "champion"), t.champions.length ? ": " : "", t.champions.map((c) => h("span", { class: `chip ${sideClass(c.side)}` }, c.name || sideLabel(c.side)))),
           t.comments.length ? h("ul", { class: "comments" }, t.comments.map((c, i) => h("li", { "data-key": `c:${i}` }, h("span", null, c.text), " ", h("span", { class: `chip ${sideClass(c.side)}` }, c.name || sideLabel(c.side))))) : null,
+          more(t.comments_more, "earlier comment"),
         );
       return [
         res.initiatives.length ? h("p", { class: "muted small", "data-key": "res:n" }, `${plural(res.initiatives.length, "initiative")}: ${res.agreed} agreed, ${res.parked} parked.`) : null,
