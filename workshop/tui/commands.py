@@ -17,6 +17,7 @@ ENTRIES = [
     ("Show or hide the facilitator notes", "notes"),
     ("Presentation mode", "presentation"),
     ("Lobby: QR code and roster", "lobby"),
+    ("People: move someone, remove or restore them, lock the room", "people"),
     ("Joint initiatives editor", "initiatives"),
     ("Export the joint agenda", "export"),
     ("Add an idea spoken in the room", "add_idea"),

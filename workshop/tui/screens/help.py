@@ -18,6 +18,7 @@ KEYS = [
         ("v", "show or hide your notes"),
         ("p", "presentation mode for a projector: no notes, no names"),
         ("l", "lobby: QR code, join URL and who is connected"),
+        ("w", "people: move someone to another side, remove or restore them (x), lock the room (k)"),
     ]),
     ("Ideas (in a brainstorm)", [
         ("a", "add an idea someone said aloud"),

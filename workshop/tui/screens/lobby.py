@@ -20,6 +20,7 @@ class LobbyScreen(Screen):
         Binding("enter,s", "start", "Start the agenda"),
         Binding("escape", "start", "Back to the agenda", show=False),
         Binding("f", "fullscreen", "Full-screen QR"),
+        Binding("w", "people", "People: move, remove, lock"),
         Binding("question_mark", "app.help", "Help"),
     ]
 
@@ -61,6 +62,11 @@ class LobbyScreen(Screen):
 
     def action_start(self) -> None:
         self.app.pop_screen()
+
+    def action_people(self) -> None:
+        from .people import PeopleScreen
+
+        self.app.push_screen(PeopleScreen())
 
     def action_fullscreen(self) -> None:
         self.app.push_screen(FullQR(self.app.room.join_url))

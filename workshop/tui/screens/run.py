@@ -50,6 +50,7 @@ class RunScreen(Screen):
         Binding("v", "notes", "Notes"),
         Binding("p", "presentation", "Present"),
         Binding("l", "lobby", "Lobby/QR"),
+        Binding("w", "people", "People", show=False),
         Binding("a", "add_idea", "Add idea", show=False),
         Binding("h", "hide_idea", "Hide idea", show=False),
         Binding("e", "edit_idea", "Edit idea", show=False),
@@ -186,6 +187,11 @@ class RunScreen(Screen):
         self.screen.add_class("presenting") if self.presentation else self.screen.remove_class("presenting")
         self.notify("Presentation mode: no notes, no names" if self.presentation else "Presentation mode off")
         self.refresh_view(force=True)
+
+    def action_people(self) -> None:
+        from .people import PeopleScreen
+
+        self.app.push_screen(PeopleScreen())
 
     def action_lobby(self) -> None:
         from .lobby import LobbyScreen

@@ -12,7 +12,8 @@ from ..results import side_style
 def roster_text(session: Session, connected: dict[str, int], *, names: bool = True) -> Text:
     people = session.active_participants()
     online = sum(1 for p in people if connected.get(p.id))
-    text = Text(f"{len(people)} joined · {online} connected\n\n", style="bold")
+    text = Text(f"{len(people)} joined · {online} connected", style="bold")
+    text.append("  · room locked\n\n" if session.locked else "\n\n", style="yellow")
     for side in session.template.sides:
         members = [p for p in people if p.side == side.id]
         text.append(f"{side.label} ({len(members)})\n", style=side_style(session, side.id))
