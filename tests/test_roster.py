@@ -116,8 +116,10 @@ async def test_the_facilitator_moves_removes_restores_and_locks_from_the_people_
         await pilot.press("down", "x")
         await wait_for(pilot, lambda: w.session.participants[bot].removed)
         await wait_for(pilot, lambda: str(table.get_row_at(1)[4]) == "removed")
+        assert "Bot 7 is off the roster" in list(app._notifications)[-1].message
         await pilot.press("x")
         await wait_for(pilot, lambda: not w.session.participants[bot].removed)
+        assert "Bot 7 is back on the roster" in list(app._notifications)[-1].message
         await pilot.press("up", "s")
         await wait_for(pilot, lambda: w.session.participants[ana].side == "marketing")
         await pilot.press("k")

@@ -90,9 +90,9 @@ class PeopleScreen(Screen):
         person = self._selected()
         if person is None:
             return
-        if await self.app.facilitate(c.RemoveParticipant(participant=person.id, removed=not person.removed)):
-            name = person.name or f"participant {person.id[1:]}"
-            self.notify(f"{name} is back on the roster." if person.removed else f"{name} is off the roster: their inputs no longer count.")
+        name, removing = person.name or f"participant {person.id[1:]}", not person.removed
+        if await self.app.facilitate(c.RemoveParticipant(participant=person.id, removed=removing)):
+            self.notify(f"{name} is off the roster: their inputs no longer count." if removing else f"{name} is back on the roster.")
         self.refresh_people()
 
     async def action_move(self) -> None:
