@@ -26,8 +26,6 @@ from dataclasses import dataclass
 
 from . import commands as c
 from .activities import KINDS, Ctx, Refusal, counted
-from .activities.brainstorm import add_seeds, visible_ideas
-from .activities.dotvote import ranking
 from .events import (
     Arrival, Closed, Created, Event, Joined, Left, Opened, ParticipantMoved, ParticipantRemoved, Published, Renamed,
     Revealed, RoomLocked, TimerExtended, TimerPaused, TimerStarted, recorded,
@@ -37,8 +35,8 @@ from .model import FACILITATOR, STATE_VERSION, ExerciseState, Item, Participant,
 NAME_LIMIT = 40
 MAX_EXTEND = 3600
 REFUSALS_REMEMBERED = 10_000
-ITEM_KINDS = frozenset({"dotvote", "poll", "allocate", "matrix"})
-"""Kinds whose participants can only act on items."""
+ITEM_KINDS = frozenset(name for name, kind in KINDS.items() if kind.items_only)
+"""Kinds whose participants can only act on items (derived from the kinds)."""
 
 
 @dataclass(frozen=True)
@@ -177,10 +175,10 @@ class Engine:
         kind = KINDS[cfg.kind]
         ctx = Ctx(session=session, cfg=cfg, state=state, actor=actor, now=now)
         if actor == FACILITATOR:
-            if not isinstance(command, getattr(kind, "MODERATION", ())):
+            if not isinstance(command, kind.moderation):
                 raise Refusal("wrong_kind", f"{command.type!r} does not apply to a {cfg.kind} exercise.")
             return kind.decide(ctx, command)
-        if not isinstance(command, kind.ACCEPTS):
+        if not isinstance(command, kind.accepts):
             raise Refusal("wrong_kind", f"{cfg.title!r} does not take that kind of answer.")
         if state.status != "open":
             when = "has not started yet" if state.status == "pending" else "is closed"
@@ -238,18 +236,16 @@ class Engine:
         source that was never opened offers what it would have had."""
         src_cfg, src_state = self._exercise(cfg.source)
         src_state = counted(self.session, src_state)
-        if src_cfg.kind == "brainstorm":
-            ideas = visible_ideas(src_state)
-            texts = [t.name for t in src_state.themes.values() if any(i.theme == t.id for i in ideas)]
-            texts += [i.text for i in ideas if i.theme is None]
-        elif src_state.opened_at is None:
+        offers = KINDS[src_cfg.kind].offers
+        assert offers is not None, "the template checked that a source can be one"
+        if src_state.opened_at is None and getattr(src_cfg, "source", None) is not None:
+            # A vote that never ran offers what it would have had: its own items and its source's.
             texts = [i.text for i in src_state.items]
-            texts += [t for t in (self._source_texts(src_cfg) if src_cfg.source else []) if t not in texts]
+            texts += [t for t in self._source_texts(src_cfg) if t not in texts]
+        elif src_state.opened_at is None and src_state.items:
+            texts = [i.text for i in src_state.items]
         else:
-            rows = ranking(self.session, src_state)
-            if cfg.top is None:
-                rows = [r for r in rows if r.total] or rows
-            texts = [r.text for r in rows]
+            texts = offers(self.session, src_cfg, src_state, cfg.top)
         return texts[: cfg.top] if cfg.top is not None else texts
 
     def _joining(self, actor: str, cmd: c.Join, now: float) -> Arrival:
@@ -382,7 +378,7 @@ class Engine:
         and has none (its source gave none), and participants may not add their own."""
         cfg = self.session.exercise(exercise_id)
         state = self.session.exercises[exercise_id]
-        if cfg.kind not in ITEM_KINDS or state.items or getattr(cfg, "allow_add", False):
+        if not KINDS[cfg.kind].items_only or state.items or getattr(cfg, "allow_add", False):
             return None
         source = getattr(cfg, "source", None)
         if source is None:
@@ -428,23 +424,12 @@ def _created(event: Event) -> Session:
     )
     for cfg in body.template.exercises:
         state = ExerciseState()
-        for text in _fixed_items(cfg):
+        kind = KINDS[cfg.kind]
+        for text in kind.fixed_items(cfg):
             state.items.append(Item(id=state.next_id("i"), text=text))
-        if cfg.kind == "brainstorm":
-            add_seeds(state, cfg, event.at)
+        kind.seed(state, cfg, event.at)
         session.exercises[cfg.id] = state
     return session
-
-
-def _fixed_items(cfg) -> list[str]:
-    match cfg.kind:
-        case "scale":
-            return list(cfg.statements)
-        case "ownership":
-            return list(cfg.rows)
-        case "brainstorm":
-            return []
-    return list(cfg.options)
 
 
 def _open(session: Session, body: Opened, at: float) -> None:

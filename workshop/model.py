@@ -10,17 +10,17 @@ typo in a template is caught instead of silently ignored.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator, BaseModel, ConfigDict, Field, SerializeAsAny, WrapValidator, field_validator, model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from .text import clean
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 
-Kind = Literal[
-    "scale", "brainstorm", "dotvote", "poll", "allocate", "matrix", "ownership", "initiatives"
-]
 Reveal = Literal["live", "on_close", "manual"]
 Section = Literal[
     "objectives",
@@ -64,6 +64,9 @@ DEFAULT_SIDES = (
 
 
 class ExerciseBase(Strict):
+    """What every exercise has; each kind's model adds `kind` and its own fields
+    (`activities/<kind>.py`), after these, so that stored templates keep their order."""
+
     id: str = Field(pattern=SLUG, max_length=40)
     """Unique within the template; other exercises refer to it (`source`, `compare_with`)."""
     title: str = Field(min_length=1, max_length=80)
@@ -99,86 +102,28 @@ class Sourced(Strict):
         return self
 
 
-class ScaleExercise(ExerciseBase):
-    kind: Literal["scale"]
-    statements: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
-        min_length=1, max_length=10
-    )
-    max: int = Field(default=5, ge=2, le=10)
-    """Ratings run from 1 to `max`."""
-    labels: list[str] = Field(default=["Strongly disagree", "Strongly agree"], min_length=2, max_length=2)
-    compare_with: str | None = Field(default=None, pattern=SLUG)
-    """An earlier scale with as many statements: its results become the 'before'."""
+def _exercise_of_its_kind(value: Any, handler: Any) -> Any:
+    """An exercise table validated by its kind's own model (see `activities/kind.py`):
+    the kinds own their template fields, so the registry is asked here, when a
+    template is read, rather than when this module is imported."""
+    if isinstance(value, ExerciseBase):
+        return value
+    if isinstance(value, dict):
+        from .activities import KINDS  # noqa: PLC0415 - the kinds import this module
+
+        kind = KINDS.get(value.get("kind"))  # type: ignore[arg-type]
+        if kind is None:
+            raise PydanticCustomError(
+                "union_tag_invalid",
+                "unknown kind {kind!r}; expected one of {expected}",
+                {"kind": value.get("kind"), "expected": ", ".join(KINDS)},
+            )
+        return kind.config.model_validate(value)
+    return handler(value)
 
 
-class BrainstormExercise(ExerciseBase):
-    kind: Literal["brainstorm"]
-    max_per_person: int = Field(default=5, ge=1, le=50)
-    max_length: int = Field(default=280, ge=10, le=280)
-    seed: list[Annotated[str, Field(min_length=1, max_length=280)]] = []
-    """Ideas on the board from the start, added in the facilitator's name."""
-    per_minute: int = Field(default=6, ge=1, le=60)
-    """Rate limit: at most this many ideas per person in any 60 seconds."""
-
-
-class DotvoteExercise(ExerciseBase, Sourced):
-    kind: Literal["dotvote"]
-    dots: int = Field(default=5, ge=1, le=50)
-    max_per_item: int = Field(default=3, ge=1, le=50)
-    allow_add: bool = False
-    """Participants may add an item while the vote is open."""
-
-
-class PollExercise(ExerciseBase):
-    kind: Literal["poll"]
-    options: list[Annotated[str, Field(min_length=1, max_length=120)]] = Field(
-        min_length=2, max_length=12
-    )
-    multi: bool = False
-    other: bool = False
-    """Offer an 'Other' answer with free text."""
-
-
-class AllocateExercise(ExerciseBase, Sourced):
-    kind: Literal["allocate"]
-    budget: int = Field(default=100, ge=2, le=10_000)
-
-
-class MatrixExercise(ExerciseBase, Sourced):
-    kind: Literal["matrix"]
-    axes: list[str] = Field(default=["Impact", "Effort"], min_length=2, max_length=2)
-    """x then y. Quadrants read the first as a gain and the second as a cost."""
-    max: int = Field(default=5, ge=2, le=10)
-
-
-class OwnershipExercise(ExerciseBase):
-    kind: Literal["ownership"]
-    rows: list[Annotated[str, Field(min_length=1, max_length=120)]] = Field(
-        min_length=1, max_length=20
-    )
-    choices: list[str] = Field(default=["CIO leads", "CMO leads", "Joint"], min_length=2, max_length=6)
-    consensus: float = Field(default=0.6, gt=0, le=1)
-    """A row is contested when no choice reaches this share."""
-
-
-class InitiativesExercise(ExerciseBase, Sourced):
-    kind: Literal["initiatives"]
-    max_initiatives: int = Field(default=5, ge=1, le=12)
-
-
-Exercise = Annotated[
-    ScaleExercise
-    | BrainstormExercise
-    | DotvoteExercise
-    | PollExercise
-    | AllocateExercise
-    | MatrixExercise
-    | OwnershipExercise
-    | InitiativesExercise,
-    Field(discriminator="kind"),
-]
-
-SOURCE_KINDS = {"brainstorm", "dotvote"}
+Exercise = Annotated[SerializeAsAny[ExerciseBase], WrapValidator(_exercise_of_its_kind)]
+"""Any exercise, as the model of its kind (`ScaleExercise`, …)."""
 
 
 class Template(Strict):
@@ -206,20 +151,28 @@ class Template(Strict):
             if source is not None:
                 if source not in seen:
                     raise ValueError(f"exercise {ex.id!r}: source {source!r} must be the id of an earlier exercise")
-                if seen[source].kind not in SOURCE_KINDS:
-                    raise ValueError(f"exercise {ex.id!r}: source {source!r} is a {seen[source].kind}; expected a brainstorm or dotvote")
-            if isinstance(ex, ScaleExercise) and ex.compare_with is not None:
-                before = seen.get(ex.compare_with)
-                if not isinstance(before, ScaleExercise):
-                    raise ValueError(f"exercise {ex.id!r}: compare_with {ex.compare_with!r} must be the id of an earlier scale exercise")
-                if len(before.statements) != len(ex.statements):
-                    raise ValueError(f"exercise {ex.id!r}: compare_with {ex.compare_with!r} has {len(before.statements)} statements, this one has {len(ex.statements)}; they must match")
+                if not _is_source(seen[source].kind):  # type: ignore[attr-defined]
+                    raise ValueError(f"exercise {ex.id!r}: source {source!r} is a {seen[source].kind}; expected a brainstorm or dotvote")  # type: ignore[attr-defined]
+            compare_with = getattr(ex, "compare_with", None)
+            if compare_with is not None:
+                before = seen.get(compare_with)
+                if before is None or before.kind != ex.kind:  # type: ignore[attr-defined]
+                    raise ValueError(f"exercise {ex.id!r}: compare_with {compare_with!r} must be the id of an earlier {ex.kind} exercise")
+                if len(before.statements) != len(ex.statements):  # type: ignore[attr-defined]
+                    raise ValueError(f"exercise {ex.id!r}: compare_with {compare_with!r} has {len(before.statements)} statements, this one has {len(ex.statements)}; they must match")  # type: ignore[attr-defined]
             seen[ex.id] = ex
         return self
 
     @property
     def minutes(self) -> int:
         return sum(ex.minutes for ex in self.exercises)
+
+
+def _is_source(kind: str) -> bool:
+    """Whether an exercise of this kind can be a later one's `source`."""
+    from .activities import KINDS  # noqa: PLC0415 - the kinds import this module
+
+    return KINDS[kind].offers is not None
 
 
 # --------------------------------------------------------------------------- sessions

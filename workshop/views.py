@@ -23,22 +23,9 @@ from __future__ import annotations
 import json
 
 from .activities import KINDS, results_visible
-from .activities.brainstorm import live_ideas
-from .activities.dotvote import dots_used
 from .engine import Engine
 from .model import FACILITATOR, Session
 
-CONFIG_FIELDS = {
-    "scale": ("max", "labels", "compare_with"),
-    "brainstorm": ("max_per_person", "max_length"),
-    "dotvote": ("dots", "max_per_item", "allow_add"),
-    "poll": ("multi", "other"),
-    "allocate": ("budget",),
-    "matrix": ("axes", "max"),
-    "ownership": ("choices",),
-    "initiatives": ("max_initiatives",),
-}
-"""The parts of an exercise's definition a phone needs to draw its controls."""
 
 
 VIEW_BUDGET = 12 * 1024
@@ -105,7 +92,7 @@ def room_view(engine: Engine, now: float) -> dict:
         "prompt": cfg.prompt,
         "status": state.status,
         "anonymous": cfg.anonymous,
-        "config": {name: getattr(cfg, name) for name in CONFIG_FIELDS[cfg.kind]},
+        "config": {name: getattr(cfg, name) for name in KINDS[cfg.kind].phone_config},
         "items": [{"id": i.id, "text": i.text} for i in state.items],
         "timer": {
             "remaining": round(max(state.timer.remaining(now), 0.0), 1),
@@ -134,32 +121,7 @@ def mine_view(session: Session, pid: str) -> dict:
     """One person's own inputs in the current exercise."""
     cfg = session.current_exercise
     state = session.exercises[cfg.id]
-    scores = state.scores.get(pid, {})
-    mine: dict = {"exercise": cfg.id, "me": me(session, pid)}
-    match cfg.kind:
-        case "scale":
-            mine["ratings"] = scores
-        case "brainstorm":
-            ideas = live_ideas(state, pid)
-            mine["ideas"] = [{"id": i.id, "text": i.text, "hidden": i.hidden, "merged": bool(i.merged_into)} for i in ideas]
-            mine["left"] = max(cfg.max_per_person - len(ideas), 0)
-        case "dotvote":
-            mine["dots"] = scores
-            mine["left"] = cfg.dots - dots_used(state, pid)
-            mine["added"] = sum(1 for i in state.items if i.added_by == pid)
-        case "poll":
-            mine["picked"] = list(scores)
-            mine["other"] = state.other.get(pid, "")
-        case "allocate":
-            mine["points"] = scores
-        case "matrix":
-            mine["places"] = {item: list(xy) for item, xy in state.places.get(pid, {}).items()}
-        case "ownership":
-            mine["choices"] = scores
-        case "initiatives":
-            mine["volunteered"] = sorted(t for t, people in state.volunteers.items() if pid in people)
-            mine["comments"] = [{"target": m.target, "text": m.text} for m in state.comments if m.author == pid]
-    return mine
+    return {"exercise": cfg.id, "me": me(session, pid), **KINDS[cfg.kind].mine(session, cfg, state, pid)}
 
 
 def _results(engine: Engine, cfg, state) -> dict:
@@ -172,20 +134,4 @@ def _results(engine: Engine, cfg, state) -> dict:
             return ""
         return session.participants[pid].name
 
-    match cfg.kind:
-        case "brainstorm":
-            data.pop("hidden")
-            for idea in data["ideas"]:
-                idea.pop("author")
-                idea.pop("hidden")
-        case "poll":
-            for answer in data["other"]:
-                answer.pop("author")
-        case "initiatives":
-            for target in data["initiatives"] + data["candidates"]:
-                target.pop("initiative", None)
-                for champion in target["champions"]:
-                    champion["name"] = name(champion.pop("participant"))
-                for comment in target["comments"]:
-                    comment["name"] = name(comment.pop("author"))
-    return data
+    return KINDS[cfg.kind].for_phone(data, name)

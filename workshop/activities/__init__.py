@@ -1,18 +1,34 @@
-"""One module per activity kind: its rules and its result. See `common.py` for the
-names every kind module exposes."""
+"""The activity kinds: one module each, found by themselves.
 
-from . import allocate, brainstorm, dotvote, initiatives, matrix, ownership, poll, scale
+Every module in this package except the shared ones (`common`, `kind`) is a kind and
+exports `KIND`, an object satisfying `kind.ActivityKind`. `KINDS` maps each kind's
+name to it, in the order the README presents them (a new kind comes after them).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
 from .common import ALL, Ctx, Refusal, counted, results_visible
+from .kind import ActivityKind, check
 
-KINDS = {
-    "scale": scale,
-    "brainstorm": brainstorm,
-    "dotvote": dotvote,
-    "poll": poll,
-    "allocate": allocate,
-    "matrix": matrix,
-    "ownership": ownership,
-    "initiatives": initiatives,
-}
+SHARED = frozenset({"common", "kind"})
+ORDER = ("scale", "brainstorm", "dotvote", "poll", "allocate", "matrix", "ownership", "initiatives")
+"""How the kinds are listed; any other kind module follows, by name."""
 
-__all__ = ["ALL", "KINDS", "Ctx", "Refusal", "counted", "results_visible"]
+
+def _discover() -> dict[str, ActivityKind]:
+    names = sorted((m.name for m in pkgutil.iter_modules(__path__) if m.name not in SHARED), key=lambda n: (n not in ORDER, ORDER.index(n) if n in ORDER else 0, n))
+    kinds: dict[str, ActivityKind] = {}
+    for name in names:
+        kind = check(importlib.import_module(f"{__name__}.{name}").KIND)
+        if kind.name != name:
+            raise TypeError(f"activities/{name}.py exports the kind {kind.name!r}; a kind's module is named after it")
+        kinds[name] = kind
+    return kinds
+
+
+KINDS: dict[str, ActivityKind] = _discover()
+
+__all__ = ["ALL", "KINDS", "ActivityKind", "Ctx", "Refusal", "counted", "results_visible"]

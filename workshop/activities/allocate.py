@@ -4,9 +4,21 @@ previous one. The result is the mean share per item, overall and per side."""
 
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import Field
+
 from .. import commands as c
+from ..model import ExerciseBase, Sourced
 from ..events import Allocated, recorded
+from .kind import Kind
 from .common import ALL, Ctx, Refusal, Result, gap, means, scored, split
+
+
+class AllocateExercise(ExerciseBase, Sourced):
+    kind: Literal["allocate"]
+    budget: int = Field(default=100, ge=2, le=10_000)
+
 
 ACCEPTS = (c.Allocate,)
 
@@ -65,3 +77,26 @@ def result(session, cfg, state) -> AllocateResult:
         rows.append(Share(item=item.id, text=item.text, mean=mean, share=share, gap=gap(session, mean), flagged=flagged))
     rows.sort(key=lambda row: -(row.mean[ALL] or 0))
     return AllocateResult(budget=cfg.budget, respondents=len(allocators), items=rows)
+
+
+def mine(session, cfg, state, pid: str) -> dict:
+    return {"points": state.scores.get(pid, {})}
+
+
+KIND = Kind(
+    name="allocate",
+    label="Allocate 100 points",
+    action_word="allocated",
+    noun="budget allocation",
+    config=AllocateExercise,
+    result_model=AllocateResult,
+    accepts=ACCEPTS,
+    items_only=True,
+    phone_config=("budget",),
+    fixed_items=lambda cfg: list(cfg.options),
+    decide=decide,
+    apply=apply,
+    result=result,
+    participated=participated,
+    mine=mine,
+)

@@ -5,10 +5,26 @@ duplicates, group into named themes, and add ideas that were spoken aloud."""
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
+from pydantic import Field
+
 from .. import commands as c
 from ..events import Grouped, IdeaAdded, IdeaEdited, IdeaHidden, IdeasMerged, IdeaWithdrawn, ThemeRenamed, recorded
-from ..model import FACILITATOR, Idea, Theme
+from ..model import ExerciseBase, FACILITATOR, Idea, Theme
+from .kind import Kind
 from .common import ALL, Ctx, Refusal, Result, clean_text, side_ids
+
+
+class BrainstormExercise(ExerciseBase):
+    kind: Literal["brainstorm"]
+    max_per_person: int = Field(default=5, ge=1, le=50)
+    max_length: int = Field(default=280, ge=10, le=280)
+    seed: list[Annotated[str, Field(min_length=1, max_length=280)]] = []
+    """Ideas on the board from the start, added in the facilitator's name."""
+    per_minute: int = Field(default=6, ge=1, le=60)
+    """Rate limit: at most this many ideas per person in any 60 seconds."""
+
 
 ACCEPTS = (c.SubmitIdea, c.EditIdea, c.WithdrawIdea)
 MODERATION = (c.SubmitIdea, c.EditIdea, c.HideIdea, c.MergeIdeas, c.GroupIdeas, c.RenameTheme)
@@ -195,3 +211,48 @@ def result(session, cfg, state) -> BrainstormResult:
         by_side=by_side,
         contributors=len(authors),
     )
+
+
+def mine(session, cfg, state, pid: str) -> dict:
+    ideas = live_ideas(state, pid)
+    return {
+        "ideas": [{"id": i.id, "text": i.text, "hidden": i.hidden, "merged": bool(i.merged_into)} for i in ideas],
+        "left": max(cfg.max_per_person - len(ideas), 0),
+    }
+
+
+def for_phone(data: dict, name) -> dict:
+    """Phones see ideas tagged by side only: never who wrote one, nor what was hidden."""
+    data.pop("hidden")
+    for idea in data["ideas"]:
+        idea.pop("author")
+        idea.pop("hidden")
+    return data
+
+
+def offers(session, cfg, state, top: int | None) -> list[str]:
+    """Its themes (those with a visible idea), then the ideas in no theme."""
+    ideas = visible_ideas(state)
+    texts = [t.name for t in state.themes.values() if any(i.theme == t.id for i in ideas)]
+    return texts + [i.text for i in ideas if i.theme is None]
+
+
+KIND = Kind(
+    name="brainstorm",
+    label="Brainstorm",
+    action_word="added ideas",
+    noun="brainstorm",
+    config=BrainstormExercise,
+    result_model=BrainstormResult,
+    accepts=ACCEPTS,
+    moderation=MODERATION,
+    seed=add_seeds,
+    for_phone=for_phone,
+    offers=offers,
+    phone_config=("max_per_person", "max_length"),
+    decide=decide,
+    apply=apply,
+    result=result,
+    participated=participated,
+    mine=mine,
+)

@@ -6,10 +6,24 @@ the gap between the two sides' shares of their own dots (flagged from 20 points)
 
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import Field
+
 from .. import commands as c
 from ..events import ItemAdded, Unvoted, Voted, recorded
-from ..model import Item
+from ..model import ExerciseBase, Item, Sourced
+from .kind import Kind
 from .common import ALL, Ctx, Refusal, Result, clean_text, counts, scored, share_gap
+
+
+class DotvoteExercise(ExerciseBase, Sourced):
+    kind: Literal["dotvote"]
+    dots: int = Field(default=5, ge=1, le=50)
+    max_per_item: int = Field(default=3, ge=1, le=50)
+    allow_add: bool = False
+    """Participants may add an item while the vote is open."""
+
 
 ACCEPTS = (c.Vote, c.Unvote, c.AddItem)
 MAX_ADDED_PER_PERSON = 3
@@ -107,3 +121,40 @@ def result(session, cfg, state) -> DotvoteResult:
         voters=sum(1 for s in state.scores.values() if s),
         dots_used=sum(sum(s.values()) for s in state.scores.values()),
     )
+
+
+def mine(session, cfg, state, pid: str) -> dict:
+    return {
+        "dots": state.scores.get(pid, {}),
+        "left": cfg.dots - dots_used(state, pid),
+        "added": sum(1 for i in state.items if i.added_by == pid),
+    }
+
+
+def offers(session, cfg, state, top: int | None) -> list[str]:
+    """Its ranking: the top N (filled from unvoted items when fewer got votes), or
+    without `top` every item that got a vote (all of them, if none did)."""
+    rows = ranking(session, state)
+    if top is None:
+        rows = [r for r in rows if r.total] or rows
+    return [r.text for r in rows]
+
+
+KIND = Kind(
+    name="dotvote",
+    label="Dot vote",
+    action_word="voted",
+    noun="dot vote",
+    config=DotvoteExercise,
+    result_model=DotvoteResult,
+    accepts=ACCEPTS,
+    items_only=True,
+    offers=offers,
+    phone_config=("dots", "max_per_item", "allow_add"),
+    fixed_items=lambda cfg: list(cfg.options),
+    decide=decide,
+    apply=apply,
+    result=result,
+    participated=participated,
+    mine=mine,
+)

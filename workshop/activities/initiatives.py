@@ -5,10 +5,22 @@ Participants volunteer as champions and comment, on a draft or on a candidate.""
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
+from pydantic import Field
+
 from .. import commands as c
 from ..events import Commented, InitiativeDrafted, InitiativeStatusSet, InitiativeUpdated, Volunteered, recorded
-from ..model import INITIATIVE_FIELDS, INITIATIVE_LABELS, Comment, Initiative
+from ..model import Comment, ExerciseBase, INITIATIVE_FIELDS, INITIATIVE_LABELS, Initiative, Sourced
+from .kind import Kind
 from .common import Ctx, Refusal, Result, clean_text, side_of
+
+
+class InitiativesExercise(ExerciseBase, Sourced):
+    kind: Literal["initiatives"]
+    max_initiatives: int = Field(default=5, ge=1, le=12)
+
+
 
 ACCEPTS = (c.Volunteer, c.Comment)
 MODERATION = (c.DraftInitiative, c.UpdateInitiative, c.SetInitiativeStatus)
@@ -161,3 +173,41 @@ def result(session, cfg, state) -> InitiativesResult:
         agreed=statuses.count("agreed"),
         parked=statuses.count("parked"),
     )
+
+
+def mine(session, cfg, state, pid: str) -> dict:
+    return {
+        "volunteered": sorted(t for t, people in state.volunteers.items() if pid in people),
+        "comments": [{"target": m.target, "text": m.text} for m in state.comments if m.author == pid],
+    }
+
+
+def for_phone(data: dict, name) -> dict:
+    """Champions and commenters by name where the exercise allows names, never by id."""
+    for target in data["initiatives"] + data["candidates"]:
+        target.pop("initiative", None)
+        for champion in target["champions"]:
+            champion["name"] = name(champion.pop("participant"))
+        for comment in target["comments"]:
+            comment["name"] = name(comment.pop("author"))
+    return data
+
+
+KIND = Kind(
+    name="initiatives",
+    label="Joint initiatives",
+    action_word="joined in",
+    noun="initiatives",
+    config=InitiativesExercise,
+    result_model=InitiativesResult,
+    accepts=ACCEPTS,
+    moderation=MODERATION,
+    for_phone=for_phone,
+    phone_config=("max_initiatives",),
+    fixed_items=lambda cfg: list(cfg.options),
+    decide=decide,
+    apply=apply,
+    result=result,
+    participated=participated,
+    mine=mine,
+)

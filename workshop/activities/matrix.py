@@ -5,11 +5,25 @@ put it in different quadrants (flagged), with how far apart their means are."""
 
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import Field
+
 import math
 
 from .. import commands as c
+from ..model import ExerciseBase, Sourced
 from ..events import ItemPlaced, recorded
+from .kind import Kind
 from .common import ALL, Ctx, Refusal, Result, pair, split
+
+
+class MatrixExercise(ExerciseBase, Sourced):
+    kind: Literal["matrix"]
+    axes: list[str] = Field(default=["Impact", "Effort"], min_length=2, max_length=2)
+    """x then y. Quadrants read the first as a gain and the second as a cost."""
+    max: int = Field(default=5, ge=2, le=10)
+
 
 ACCEPTS = (c.Place,)
 QUADRANTS = {
@@ -108,3 +122,26 @@ def quadrant_of(result: MatrixResult, item_text: str) -> str | None:
         if row.text.casefold() == item_text.casefold():
             return row.by_side[ALL].quadrant
     return None
+
+
+def mine(session, cfg, state, pid: str) -> dict:
+    return {"places": {item: list(xy) for item, xy in state.places.get(pid, {}).items()}}
+
+
+KIND = Kind(
+    name="matrix",
+    label="Impact × effort",
+    action_word="placed items",
+    noun="impact/effort matrix",
+    config=MatrixExercise,
+    result_model=MatrixResult,
+    accepts=ACCEPTS,
+    items_only=True,
+    phone_config=("axes", "max"),
+    fixed_items=lambda cfg: list(cfg.options),
+    decide=decide,
+    apply=apply,
+    result=result,
+    participated=participated,
+    mine=mine,
+)

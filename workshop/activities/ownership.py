@@ -4,9 +4,26 @@ contested when no choice reaches the `consensus` share (60 % by default)."""
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
+from pydantic import Field
+
 from .. import commands as c
+from ..model import ExerciseBase
 from ..events import OwnerChosen, recorded
+from .kind import Kind
 from .common import ALL, Ctx, Refusal, Result, scored, split
+
+
+class OwnershipExercise(ExerciseBase):
+    kind: Literal["ownership"]
+    rows: list[Annotated[str, Field(min_length=1, max_length=120)]] = Field(
+        min_length=1, max_length=20
+    )
+    choices: list[str] = Field(default=["CIO leads", "CMO leads", "Joint"], min_length=2, max_length=6)
+    consensus: float = Field(default=0.6, gt=0, le=1)
+    """A row is contested when no choice reaches this share."""
+
 
 ACCEPTS = (c.ChooseOwner,)
 
@@ -80,3 +97,25 @@ def result(session, cfg, state) -> OwnershipResult:
         rows=rows,
         contested=sum(1 for r in rows if r.contested),
     )
+
+
+def mine(session, cfg, state, pid: str) -> dict:
+    return {"choices": state.scores.get(pid, {})}
+
+
+KIND = Kind(
+    name="ownership",
+    label="Who leads what",
+    action_word="answered",
+    noun="ownership vote",
+    config=OwnershipExercise,
+    result_model=OwnershipResult,
+    accepts=ACCEPTS,
+    phone_config=("choices",),
+    fixed_items=lambda cfg: list(cfg.rows),
+    decide=decide,
+    apply=apply,
+    result=result,
+    participated=participated,
+    mine=mine,
+)

@@ -5,9 +5,26 @@ respondents who picked it (flagged from 20 points), and the 'Other' answers."""
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
+from pydantic import Field
+
 from .. import commands as c
+from ..model import ExerciseBase
 from ..events import Picked, recorded
+from .kind import Kind
 from .common import ALL, Ctx, Refusal, Result, clean_text, counts, share_gap, side_of
+
+
+class PollExercise(ExerciseBase):
+    kind: Literal["poll"]
+    options: list[Annotated[str, Field(min_length=1, max_length=120)]] = Field(
+        min_length=2, max_length=12
+    )
+    multi: bool = False
+    other: bool = False
+    """Offer an 'Other' answer with free text."""
+
 
 ACCEPTS = (c.Pick,)
 
@@ -79,3 +96,34 @@ def result(session, cfg, state) -> PollResult:
         options.append(OptionCount(item=item.id, text=item.text, total=totals.pop(ALL), by_side=totals, **leaning._asdict()))
     others = [OtherAnswer(text=text, side=side_of(session, pid, state), author=pid) for pid, text in state.other.items()]
     return PollResult(respondents=len(respondents), options=options, other=others)
+
+
+def mine(session, cfg, state, pid: str) -> dict:
+    return {"picked": list(state.scores.get(pid, {})), "other": state.other.get(pid, "")}
+
+
+def for_phone(data: dict, name) -> dict:
+    """Phones see 'Other' answers tagged by side only."""
+    for answer in data["other"]:
+        answer.pop("author")
+    return data
+
+
+KIND = Kind(
+    name="poll",
+    label="Poll",
+    action_word="answered",
+    noun="poll",
+    config=PollExercise,
+    result_model=PollResult,
+    accepts=ACCEPTS,
+    items_only=True,
+    for_phone=for_phone,
+    phone_config=("multi", "other"),
+    fixed_items=lambda cfg: list(cfg.options),
+    decide=decide,
+    apply=apply,
+    result=result,
+    participated=participated,
+    mine=mine,
+)

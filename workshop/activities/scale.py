@@ -5,9 +5,28 @@ exercise `compare_with`s an earlier scale — the shift since then."""
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
+from pydantic import Field
+
 from .. import commands as c
+from ..model import SLUG, ExerciseBase
 from ..events import Rated, recorded
+from .kind import Kind
 from .common import Ctx, Refusal, Result, counted, gap, means, scored, split
+
+
+class ScaleExercise(ExerciseBase):
+    kind: Literal["scale"]
+    statements: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        min_length=1, max_length=10
+    )
+    max: int = Field(default=5, ge=2, le=10)
+    """Ratings run from 1 to `max`."""
+    labels: list[str] = Field(default=["Strongly disagree", "Strongly agree"], min_length=2, max_length=2)
+    compare_with: str | None = Field(default=None, pattern=SLUG)
+    """An earlier scale with as many statements: its results become the 'before'."""
+
 
 ACCEPTS = (c.Rate,)
 GAP_FLAG = 1.0
@@ -84,3 +103,23 @@ def result(session, cfg, state) -> ScaleResult:
     return ScaleResult(respondents=sum(1 for s in state.scores.values() if s), statements=statements)
 
 
+def mine(session, cfg, state, pid: str) -> dict:
+    return {"ratings": state.scores.get(pid, {})}
+
+
+KIND = Kind(
+    name="scale",
+    label="Scale",
+    action_word="answered",
+    noun="rating scale",
+    config=ScaleExercise,
+    result_model=ScaleResult,
+    accepts=ACCEPTS,
+    phone_config=("max", "labels", "compare_with"),
+    fixed_items=lambda cfg: list(cfg.statements),
+    decide=decide,
+    apply=apply,
+    result=result,
+    participated=participated,
+    mine=mine,
+)

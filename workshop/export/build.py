@@ -10,6 +10,7 @@ the same outline.
 
 from __future__ import annotations
 
+from ..activities import KINDS
 from .common import FLAG, NO_VALUE, View, plural
 from .document import Block, Bullets, Document, Note, Paragraph, Part, Section, Span, Table
 from . import kinds, raw
@@ -26,11 +27,6 @@ SECTIONS = (
     ("concerns", "Concerns raised and parked items", "What worries each side, tagged by side only, and the initiatives set aside for later."),
 )
 EMPTY = "No exercise of this agenda fed this section."
-KIND_NAMES = {
-    "scale": "rating scale", "brainstorm": "brainstorm", "dotvote": "dot vote", "poll": "poll",
-    "allocate": "budget allocation", "matrix": "impact/effort matrix", "ownership": "ownership vote",
-    "initiatives": "initiatives",
-}
 
 
 def build(view: View) -> Document:
@@ -227,7 +223,7 @@ def _appendix(view: View, pulled) -> Section:
     section_titles = {key: title for key, title, _ in SECTIONS}
     for number, cfg in enumerate(view.exercises, 1):
         state = view.state(cfg.id)
-        facts = [KIND_NAMES[cfg.kind].capitalize()]
+        facts = [KINDS[cfg.kind].noun.capitalize()]
         if cfg.anonymous:
             facts.append("anonymous")
         if state.opened_at is None:

@@ -15,21 +15,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from ... import commands as c
-from ...activities import results_visible
+from ...activities import KINDS, results_visible
 from ..results import render
 from ..widgets.rail import AgendaRail
 from .dialogs import Field, FormDialog
 
 REFRESH_HZ = 4
-KIND_NAMES = {
-    "scale": "Scale", "brainstorm": "Brainstorm", "dotvote": "Dot vote", "poll": "Poll",
-    "allocate": "Allocate 100 points", "matrix": "Impact × effort", "ownership": "Who leads what",
-    "initiatives": "Joint initiatives",
-}
-ACTION_WORDS = {
-    "scale": "answered", "brainstorm": "added ideas", "dotvote": "voted", "poll": "answered",
-    "allocate": "allocated", "matrix": "placed items", "ownership": "answered", "initiatives": "joined in",
-}
 
 
 def clock_text(seconds: float) -> str:
@@ -113,7 +104,7 @@ class RunScreen(Screen):
 
     def _draw_head(self, session, cfg, state) -> None:
         head = Text(f"Step {session.current + 1} of {len(session.template.exercises)} · ", style="dim")
-        head.append(KIND_NAMES[cfg.kind], style="dim")
+        head.append(KINDS[cfg.kind].label, style="dim")
         if cfg.anonymous:
             head.append(" · anonymous", style="bold magenta")
         head.append("\n")
@@ -130,7 +121,7 @@ class RunScreen(Screen):
         timer.append("" if state.timer.running else ("  paused" if state.status == "open" else ""), style="dim")
         self.query_one("#timer", Static).update(timer)
         done, present = self.workshop.engine.participation(cfg.id)
-        self.query_one("#participation", Static).update(Text(f"{done} of {present} have {ACTION_WORDS[cfg.kind]}"))
+        self.query_one("#participation", Static).update(Text(f"{done} of {present} have {KINDS[cfg.kind].action_word}"))
         visible = results_visible(cfg, state)
         shown = Text("phones see results" if visible else f"results hidden from phones ({cfg.reveal.replace('_', ' ')})")
         shown.stylize("green" if visible else "dim")

@@ -1,0 +1,112 @@
+"""What an activity kind is: the one object each kind module exports as `KIND`.
+
+A kind owns everything about itself that is not presentation: its template fields
+(`config`), the participant commands it accepts and the facilitator's moderation
+commands, its rules (`decide`) and its fold (`apply`), its result model (every derived
+figure the surfaces show, computed once), what a phone needs to draw it and what one
+person sees of their own inputs, what a phone may see of its result, its labels, and
+what it offers a later exercise that draws on it (`source`). The engine, the views,
+the TUI and the export ask the kind; none keeps a table of kinds of its own.
+
+How each surface draws a kind's result sits beside the other surfaces' drawings, in
+`workshop/present/<kind>.py` and `workshop/web/kinds/<kind>.js`; a test fails when a
+kind lacks any of them. Adding a kind is its module here, its presentation module and
+its phone module: the registry (`activities/__init__.py`) finds the module by itself.
+
+Rules of a kind module, as for the engine: `decide` never mutates and raises
+`Refusal` to say no; `apply` trusts the event; nothing reads a clock, draws a random
+number or does I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:  # pragma: no cover - for the type checker only
+    from ..model import ExerciseBase, ExerciseState, Session
+    from .common import Ctx, Result
+
+
+class ActivityKind(Protocol):
+    """The contract every `KIND` satisfies (see the module docstring)."""
+
+    name: str
+    """The template's `kind = "…"`."""
+    label: str
+    """What the facilitator reads: "Dot vote"."""
+    action_word: str
+    """How the room took part: "23 of 31 have voted"."""
+    noun: str
+    """What the document calls one: "a dot vote" without the article."""
+    config: type[ExerciseBase]
+    """The template fields of an exercise of this kind."""
+    accepts: tuple[type, ...]
+    """The participant commands it decides."""
+    moderation: tuple[type, ...]
+    """The facilitator's commands it decides (besides open, close, reveal, timer)."""
+    items_only: bool
+    """Participants can only act on items: with none (an empty source), nothing to do."""
+    phone_config: tuple[str, ...]
+    """The config fields a phone needs to draw its controls."""
+    result_model: type[Result]
+
+    def fixed_items(self, cfg: Any) -> list[str]: ...
+    def seed(self, state: ExerciseState, cfg: Any, at: float) -> None: ...
+    def decide(self, ctx: Ctx, cmd: Any) -> list[Any]: ...
+    def apply(self, ctx: Ctx, body: Any) -> None: ...
+    def result(self, session: Session, cfg: Any, state: ExerciseState) -> Result: ...
+    def participated(self, state: ExerciseState, pid: str) -> bool: ...
+    def mine(self, session: Session, cfg: Any, state: ExerciseState, pid: str) -> dict[str, Any]: ...
+    def for_phone(self, data: dict[str, Any], name: Callable[[str], str]) -> dict[str, Any]: ...
+    offers: Callable[[Session, Any, ExerciseState, int | None], list[str]] | None
+
+
+def _no_items(cfg: Any) -> list[str]:
+    return []
+
+
+def _no_seed(state: Any, cfg: Any, at: float) -> None:
+    return None
+
+
+def _as_is(data: dict[str, Any], name: Callable[[str], str]) -> dict[str, Any]:
+    return data
+
+
+@dataclass(frozen=True)
+class Kind:
+    """The usual way to satisfy `ActivityKind`: the kind module's functions, named."""
+
+    name: str
+    label: str
+    action_word: str
+    noun: str
+    config: type[Any]
+    result_model: type[Any]
+    decide: Callable[..., list[Any]]
+    apply: Callable[..., None]
+    result: Callable[..., Any]
+    participated: Callable[..., bool]
+    mine: Callable[..., dict[str, Any]]
+    accepts: tuple[type, ...]
+    moderation: tuple[type, ...] = ()
+    items_only: bool = False
+    phone_config: tuple[str, ...] = ()
+    fixed_items: Callable[[Any], list[str]] = _no_items
+    seed: Callable[..., None] = _no_seed
+    for_phone: Callable[[dict[str, Any], Callable[[str], str]], dict[str, Any]] = _as_is
+    """Takes the result as JSON and a pid → name function (names only where allowed);
+    removes what phones must not see (authors, ids), or turns ids into names."""
+    offers: Callable[..., list[str] | None] | None = None
+    """As a `source`: the texts a later exercise takes as its items, the top N when
+    asked; None when this kind cannot be a source."""
+
+
+def check(kind: ActivityKind) -> ActivityKind:
+    """The kind, after checking it names itself consistently (a registry-time guard)."""
+    declared = kind.config.model_fields["kind"].annotation
+    if getattr(declared, "__args__", (None,))[0] != kind.name:
+        raise TypeError(f"kind {kind.name!r}: its config's `kind` field must be Literal[{kind.name!r}]")
+    return kind
