@@ -152,7 +152,7 @@ class Template(Strict):
                 if source not in seen:
                     raise ValueError(f"exercise {ex.id!r}: source {source!r} must be the id of an earlier exercise")
                 if not _is_source(seen[source].kind):  # type: ignore[attr-defined]
-                    raise ValueError(f"exercise {ex.id!r}: source {source!r} is a {seen[source].kind}; expected a brainstorm or dotvote")  # type: ignore[attr-defined]
+                    raise ValueError(f"exercise {ex.id!r}: source {source!r} is a {seen[source].kind}; expected one of {_source_kinds()}")  # type: ignore[attr-defined]
             compare_with = getattr(ex, "compare_with", None)
             if compare_with is not None:
                 before = seen.get(compare_with)
@@ -173,6 +173,12 @@ def _is_source(kind: str) -> bool:
     from .activities import KINDS  # noqa: PLC0415 - the kinds import this module
 
     return KINDS[kind].offers is not None
+
+
+def _source_kinds() -> str:
+    from .activities import KINDS  # noqa: PLC0415
+
+    return ", ".join(name for name, kind in KINDS.items() if kind.offers is not None)
 
 
 # --------------------------------------------------------------------------- sessions
