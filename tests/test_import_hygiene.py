@@ -11,6 +11,8 @@ CORE = [
     "workshop.commands",
     "workshop.events",
     "workshop.engine",
+    "workshop.lifecycle",
+    "workshop.text",
     "workshop.activities",
     "workshop.agenda",
     "workshop.views",

@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     position = _subcommand_position(argv)
     if position is not None and argv[position] == "loadtest":  # it parses its own options
-        from .loadtest import main as loadtest  # noqa: PLC0415
+        from .bench.loadtest import main as loadtest  # noqa: PLC0415
 
         try:
             return loadtest(argv[position + 1 :])

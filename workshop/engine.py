@@ -8,7 +8,8 @@ Rules of this file:
   event loop. Time comes in with each command (`now`) and is stored in its event;
   randomness (room code, participant tokens) comes in as arguments.
 - Each rule has one owner: rules common to all kinds (who may act, on which
-  exercise, in which state) are here; a kind's own rules are in `activities/`.
+  exercise, in which phase — the one table in `lifecycle.py`) are here; a kind's own
+  rules are in `activities/`.
 - What comes out are events (`events.py`), never the commands that went in: a
   command accepted as it came is recorded through `events.recorded`, and the
   fold matches on event classes only, so the phones' wire format can change
@@ -25,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import commands as c
+from . import lifecycle
 from .activities import KINDS, Ctx, Refusal, counted
 from .events import (
     Arrival, Closed, Created, Event, Joined, Left, Opened, ParticipantMoved, ParticipantRemoved, Published, Renamed,
@@ -161,14 +163,13 @@ class Engine:
         cfg, state = self._exercise(command.exercise)
         match command:
             case c.Open():
-                if state.status == "open":
-                    raise Refusal("already_open", f"{cfg.title!r} is already open.")
+                _allowed(state, "open", cfg.title)
                 return self._move(session.template.exercises.index(cfg))
             case c.Close():
-                if state.status != "open":
-                    raise Refusal("not_open", f"{cfg.title!r} is not open.")
+                _allowed(state, "close", cfg.title)
                 return [Closed(exercise=cfg.id)]
             case c.Reveal():
+                _allowed(state, "reveal" if command.revealed else "hide", cfg.title)
                 return [recorded(command)]
             case c.TimerStart() | c.TimerPause() | c.TimerExtend():
                 return [self._timer(command, cfg, state)]
@@ -180,9 +181,7 @@ class Engine:
             return kind.decide(ctx, command)
         if not isinstance(command, kind.accepts):
             raise Refusal("wrong_kind", f"{cfg.title!r} does not take that kind of answer.")
-        if state.status != "open":
-            when = "has not started yet" if state.status == "pending" else "is closed"
-            raise Refusal("not_open", f"{cfg.title!r} {when}. Your answer was not counted.")
+        _allowed(state, "answer", cfg.title)
         return kind.decide(ctx, command)
 
     # ------------------------------------------------------------ common rules
@@ -296,14 +295,11 @@ class Engine:
     def _timer(self, cmd, cfg, state: ExerciseState):
         match cmd:
             case c.TimerStart():
-                if state.status != "open":
-                    raise Refusal("not_open", f"Open {cfg.title!r} before starting its timer.")
-                if state.timer.running:
-                    raise Refusal("running", "The timer is already running.")
+                _allowed(state, "timer_start", cfg.title)
             case c.TimerPause():
-                if not state.timer.running:
-                    raise Refusal("not_running", "The timer is not running.")
+                _allowed(state, "timer_pause", cfg.title)
             case c.TimerExtend():
+                _allowed(state, "timer_extend", cfg.title)
                 if not 1 <= cmd.seconds <= MAX_EXTEND:
                     raise Refusal("out_of_range", f"Extend by 1 to {MAX_EXTEND} seconds.")
         return recorded(cmd)
@@ -395,6 +391,14 @@ class Engine:
         present = self.session.active_participants()
         done = sum(1 for p in present if KINDS[cfg.kind].participated(state, p.id))
         return done, len(present)
+
+
+def _allowed(state: ExerciseState, action: lifecycle.Action, title: str) -> None:
+    """Refuse, changing nothing, what the lifecycle table does not allow (`lifecycle.py`)."""
+    try:
+        lifecycle.step(lifecycle.phase(state), action, title)
+    except lifecycle.Illegal as illegal:
+        raise Refusal(illegal.code, illegal.reason) from None
 
 
 def _clean_name(name: str) -> str:

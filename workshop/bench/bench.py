@@ -4,10 +4,11 @@ websockets broadcast server, under the same storm, on loopback.
     python -m workshop.bench [--phones 200,500,1000] [--rate 100] [--duration 10]
 
 For each crowd size it starts the server in a process of its own, runs the
-simulated phones (`loadtest.storm`) in another, and prints: connect time, vote →
-acknowledgement p50/p99, vote → updated view on every phone p50/p99, votes lost,
-server RSS, the TUI's CPU share, persistence p99 and the longest event-loop
-block — then the same for the floor, and the ratio of the product's p99 to it.
+simulated phones (`loadtest.storm`, beside this module) in another, and prints:
+connect time, vote → acknowledgement p50/p99, vote → updated view on every phone
+p50/p99, votes lost, server RSS, the TUI's CPU share, persistence p99 and the
+longest event-loop block — then the same for the floor, and the ratio of the
+product's p99 to it.
 It sends traffic to 127.0.0.1 only, and every loop is bounded.
 """
 
@@ -74,7 +75,7 @@ async def baseline_server(port: int) -> None:
                 state["sent"] = state["seq"]
                 broadcast(clients, f'{{"v":1,"type":"view","seq":{state["seq"]},"room":{{}}}}')
 
-    from .headless import LoopWatch
+    from ..headless import LoopWatch
 
     async with serve(handler, "127.0.0.1", port, compression=None) as server:
         task = asyncio.create_task(ticker())
@@ -126,7 +127,7 @@ def _stop(process: subprocess.Popen) -> dict:
 
 def _storm(port: int, room: str, phones: int, rate: float, duration: float) -> dict:
     code = (
-        "import asyncio, json, sys; from workshop.loadtest import storm; "
+        "import asyncio, json, sys; from workshop.bench.loadtest import storm; "
         f"print(json.dumps(asyncio.run(storm('ws://127.0.0.1:{port}/ws?room={room}', '{room}', phones={phones}, "
         f"exercise='storm', items={ITEMS!r}, rate={rate}, duration={duration}))))"
     )
@@ -137,7 +138,7 @@ def _storm(port: int, room: str, phones: int, rate: float, duration: float) -> d
 
 
 def run_product(phones: int, rate: float, duration: float, workdir: Path) -> dict:
-    from . import sessions
+    from .. import sessions
 
     template = workdir / "bench.toml"
     template.write_text(TEMPLATE)
@@ -163,7 +164,7 @@ def run_product(phones: int, rate: float, duration: float, workdir: Path) -> dic
 
 def _lost(folder: Path, expected: dict) -> int:
     """Acknowledged votes missing from the saved session (reloaded from disk)."""
-    from . import sessions
+    from .. import sessions
 
     workshop = sessions.open_folder(folder)
     scores = workshop.session.exercises["storm"].scores

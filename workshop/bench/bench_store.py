@@ -1,4 +1,4 @@
-"""Persistence benchmark: ``python -m workshop.bench_store [--events 10000] [--dir PATH]``.
+"""Persistence benchmark: ``python -m workshop.bench.bench_store [--events 10000] [--dir PATH]``.
 
 Measures, in a temporary folder (under PATH if given, so a real disk can be tested):
 
@@ -168,7 +168,7 @@ def report(figures: dict, where: Path) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m workshop.bench_store",
+        prog="python -m workshop.bench.bench_store",
         description="How fast the session store saves events, and how long it ever blocks the event loop.",
     )
     parser.add_argument("--events", type=int, default=10_000, help="events for the throughput run")

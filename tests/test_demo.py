@@ -1,0 +1,68 @@
+"""The demo's simulated participants (`workshop.demo`): they join a real room and
+take part in whatever the facilitator opens."""
+
+import asyncio
+
+from tests.roomkit import running_room, until
+from workshop import commands as c
+from workshop.demo import run_phones
+
+
+def test_the_old_import_path_of_the_demo_phones_still_works():
+    # workshop/tui/app.py imports run_phones from workshop.loadtest until it is switched.
+    from workshop import demo, loadtest
+
+    assert loadtest.run_phones is demo.run_phones
+
+
+async def test_demo_phones_join_and_act_in_the_open_exercise(tmp_path):
+    async with running_room(tmp_path) as room:
+        code = room.workshop.session.room_code
+        stop = asyncio.Event()
+        phones = await run_phones(f"ws://127.0.0.1:{room.port}/ws?room={code}", code, 6, pace=0, stop=stop)
+        try:
+            session = room.workshop.session
+            for _ in range(100):
+                if len(session.participants) == 6:
+                    break
+                await asyncio.sleep(0.05)
+            await room.facilitate(c.Open(exercise="check-in"))
+            for _ in range(100):
+                if room.workshop.engine.participation("check-in")[0] == 6:
+                    break
+                await asyncio.sleep(0.05)
+            result = room.workshop.engine.result("check-in")
+            assert result.respondents == 6
+            sides = {p.side for p in session.participants.values()}
+            assert {"it", "marketing"} <= sides
+        finally:
+            stop.set()
+            for phone in phones:
+                phone.task.cancel()
+            await asyncio.gather(*(p.task for p in phones), return_exceptions=True)
+
+
+LATE = "the simulated phones did not get there in time"
+
+
+async def test_demo_phones_vote_once_a_skipped_brainstorm_has_given_the_vote_its_items(tmp_path):
+    async with running_room(tmp_path) as room:
+        code = room.workshop.session.room_code
+        stop = asyncio.Event()
+        phones = await run_phones(f"ws://127.0.0.1:{room.port}/ws?room={code}", code, 4, pace=0, stop=stop)
+        engine = lambda: room.workshop.engine  # noqa: E731
+        try:
+            await until(lambda: len(room.workshop.session.participants) == 4, 10, LATE)
+            await room.facilitate(c.Open(exercise="shared-objectives"))  # skipped ahead: nothing to vote on
+            room.broadcast_soon()
+            await asyncio.sleep(0.5)
+            await room.facilitate(c.Open(exercise="customer-first"))
+            await until(lambda: engine().participation("customer-first")[0] == 4, 10, LATE)
+            await room.facilitate(c.Open(exercise="shared-objectives"))
+            await until(lambda: engine().participation("shared-objectives")[0] == 4, 10, LATE)
+            assert sum(row.total for row in engine().result("shared-objectives").ranking) > 0
+        finally:
+            stop.set()
+            for phone in phones:
+                phone.task.cancel()
+            await asyncio.gather(*(p.task for p in phones), return_exceptions=True)
