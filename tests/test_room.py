@@ -43,11 +43,11 @@ async def test_the_page_is_served_with_a_strict_content_security_policy(tmp_path
         assert status == 200 and b"<html" in body.lower()
         assert "script-src 'self'" in headers["Content-Security-Policy"]
         assert headers["X-Content-Type-Options"] == "nosniff"
-        status, headers, _ = await asyncio.to_thread(get, room, "/app.js")
+        status, headers, _ = await asyncio.to_thread(get, room, "/core.js")
         assert status == 200 and headers["Content-Type"].startswith("text/javascript")
 
 
-@pytest.mark.parametrize("path", ["/etc/passwd", "/../pyproject.toml", "/web/app.js", "/favicon.ico", "/ws/../app.js"])
+@pytest.mark.parametrize("path", ["/etc/passwd", "/../pyproject.toml", "/web/core.js", "/favicon.ico", "/ws/../core.js"])
 async def test_nothing_but_the_known_assets_is_served(tmp_path, path):
     async with running_room(tmp_path) as room:
         status, _, body = await asyncio.to_thread(get, room, path)

@@ -77,10 +77,12 @@ DOOR_PATH = "/door"
 """Answers whether a room code may come in, and if not why, as JSON."""
 AGENDA_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 ASSET_TYPES = {
-    "index.html": "text/html; charset=utf-8",
-    "app.js": "text/javascript; charset=utf-8",
-    "style.css": "text/css; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
 }
+"""The phone page's files by suffix, with the type each is served as; no other file is served."""
 
 
 class RoomError(Exception):
@@ -110,9 +112,19 @@ class Phone:
 
 
 def load_assets() -> dict[str, tuple[bytes, str]]:
-    """The phone page's files, read once from package data: path → (body, type)."""
+    """The phone page's files, read once from package data: URL path → (body, type).
+
+    Every file under web/, in folders too (`/kinds/scale.js`), whose suffix is in
+    `ASSET_TYPES`, and `/` for index.html. A request is answered from this dict
+    only, so no request path ever reaches the disk."""
     web = Path(__file__).resolve().parent / "web"
-    assets = {f"/{name}": ((web / name).read_bytes(), kind) for name, kind in ASSET_TYPES.items()}
+    paths = (p.relative_to(web) for p in web.rglob("*") if p.is_file())
+    assets = {
+        f"/{rel.as_posix()}": ((web / rel).read_bytes(), ASSET_TYPES[rel.suffix])
+        for rel in sorted(paths)
+        # Hidden files (an editor's, macOS's `._core.js`) are not the page's.
+        if rel.suffix in ASSET_TYPES and not any(part.startswith(".") for part in rel.parts)
+    }
     assets["/"] = assets["/index.html"]
     return assets
 

@@ -1,0 +1,103 @@
+/* allocate: each person splits exactly `budget` points over the items (slider
+ * or steps) and sends the split at once; the result shows each side's mean share
+ * per item. */
+
+import { h } from "../dom.js";
+import { plural } from "../i18n.js";
+import { act } from "../net.js";
+import { resultKeys, shareGapLine, sideRow } from "../sides.js";
+import { busy, localFor } from "../state.js";
+import { slot, withBusy } from "../ui.js";
+
+export const name = "allocate";
+export const labels = { done: "allocated" };
+
+/** The split being put together here: what was sent, until this person changes it. */
+function state(ex, mine) {
+  const local = localFor("allocate", ex.id);
+  if (!local.dirty) local.points = Object.assign({}, mine.points || {});
+  return local;
+}
+
+export function input(ex, mine) {
+  const budget = ex.config.budget;
+  const local = state(ex, mine);
+  const key = `alloc:${ex.id}`;
+  const total = ex.items.reduce((sum, item) => sum + (local.points[item.id] || 0), 0);
+  const exact = total === budget;
+  const saved = !local.dirty && mine.points && Object.keys(mine.points).length > 0;
+  const step = budget >= 50 ? 5 : 1;
+  const rows = ex.items.map((item, index) => {
+    const v = local.points[item.id] || 0;
+    const id = `alloc-${index}`;
+    return h(
+      "li",
+      { class: "card alloc-row", "data-key": `alloc:${item.id}` },
+      h("div", { class: "alloc-head" }, h("label", { for: id, class: "q" }, item.text), h("output", { class: "alloc-v", for: id }, String(v))),
+      h(
+        "div",
+        { class: "stepper wide" },
+        h("button", { type: "button", class: "round", "data-act": "alloc-step", "data-item": item.id, "data-delta": -step, disabled: v <= 0, "aria-label": `${step} fewer points for: ${item.text}` }, "−"),
+        h("input", { id, type: "range", min: "0", max: String(budget), step: "1", value: v, "data-alloc": item.id, "data-exercise": ex.id, "aria-valuetext": `${v} points` }),
+        h("button", { type: "button", class: "round", "data-act": "alloc-step", "data-item": item.id, "data-delta": step, disabled: v >= budget, "aria-label": `${step} more points for: ${item.text}` }, "+"),
+      ),
+    );
+  });
+  const hint = exact ? (saved ? "Saved. You can change it while this is open." : "Ready to send.") : total < budget ? `${budget - total} points left to place` : `${total - budget} points too many`;
+  return [
+    h("ul", { class: "list", "data-key": "rows" }, rows),
+    h(
+      "div",
+      { class: "total-bar" + (exact ? " exact" : ""), "data-key": "total" },
+      h("p", { class: "total-line", role: "status" }, h("strong", { class: "total-n" }, `${total} / ${budget}`), h("span", { class: "small" }, hint)),
+      h("button", withBusy({ type: "button", class: "primary", "data-act": "alloc-submit", disabled: !exact || !local.dirty || busy(key) }, key), saved ? "Sent" : "Send"),
+    ),
+    slot(key),
+  ];
+}
+
+export function results(res) {
+  const keys = resultKeys((k) => res.items.some((row) => row.share[k] !== null && row.share[k] !== undefined));
+  return [
+    h("p", { class: "muted small", "data-key": "res:n" }, `Mean share of ${res.budget} points; ${plural(res.respondents, "person", "people")} allocated.`),
+    res.items.map((row) =>
+      h(
+        "div",
+        { class: "card", "data-key": `res:${row.item}` },
+        h("p", { class: "q" }, row.text),
+        keys.map((k) => sideRow(k, (row.share[k] || 0) / 100, row.share[k] === null || row.share[k] === undefined ? "–" : `${Math.round(row.share[k])} %`)),
+        shareGapLine(row, (a, pa, b, pb) => `${a} gives it ${pa} of the budget, ${b} ${pb}`),
+      ),
+    ),
+  ];
+}
+
+export const actions = {
+  "alloc-step"(el, ex) {
+    const local = localFor("allocate", ex.id);
+    const item = el.dataset.item;
+    const budget = ex.config.budget;
+    const v = Math.max(0, Math.min(budget, (local.points[item] || 0) + Number(el.dataset.delta)));
+    local.points[item] = v;
+    local.dirty = true;
+  },
+  "alloc-submit"(el, ex) {
+    const local = localFor("allocate", ex.id);
+    const points = {};
+    for (const item of ex.items) points[item.id] = local.points[item.id] || 0;
+    act({ type: "allocate", exercise: ex.id, points }, `alloc:${ex.id}`, {
+      onAck() {
+        local.dirty = false;
+      },
+    });
+  },
+};
+
+/** A slider moved: its item's points change here, sent only with "Send". */
+export function onInput(el) {
+  if (!el.dataset.alloc) return false;
+  const local = localFor("allocate", el.dataset.exercise);
+  local.points[el.dataset.alloc] = Number(el.value);
+  local.dirty = true;
+  return true;
+}

@@ -1,0 +1,108 @@
+/* dotvote: each person spends `dots` on the items, at most `max_per_item` on
+ * one, and may add an item when `allow_add`; the result ranks the items, each
+ * with its dots per side. */
+
+import { h } from "../dom.js";
+import { plural } from "../i18n.js";
+import { act } from "../net.js";
+import { shareGapLine, stacked } from "../sides.js";
+import { S } from "../state.js";
+import { clearDraft, range, slot, textForm, withBusy } from "../ui.js";
+
+export const name = "dotvote";
+export const labels = { done: "voted" };
+
+export function input(ex, mine) {
+  const cfg = ex.config;
+  const dots = mine.dots || {};
+  const left = typeof mine.left === "number" ? mine.left : cfg.dots;
+  const out = [
+    h(
+      "div",
+      { class: "dots-left", "data-key": "left", role: "status" },
+      h("strong", null, String(left)),
+      left === 1 ? " dot left" : " dots left",
+      h("span", { class: "muted small" }, ` of ${cfg.dots} · at most ${cfg.max_per_item} on one item`),
+    ),
+  ];
+  if (!ex.items.length) out.push(h("p", { class: "muted", "data-key": "empty" }, "Nothing to vote on yet."));
+  out.push(
+    h(
+      "ul",
+      { class: "list", "data-key": "items" },
+      ex.items.map((item) => {
+        const n = dots[item.id] || 0;
+        const key = `dot:${item.id}`;
+        return h(
+          "li",
+          { class: "card vote-row" + (n ? " has" : ""), "data-key": key },
+          h("p", { class: "q" }, item.text),
+          h(
+            "div",
+            { class: "stepper" },
+            h("button", withBusy({ type: "button", class: "round", "data-act": "unvote", "data-item": item.id, disabled: !n, "aria-label": `Take a dot back from: ${item.text}` }, key + ":-"), "−"),
+            h(
+              "span",
+              { class: "pips", "aria-label": `${plural(n, "dot")} from you`, role: "img" },
+              range(1, cfg.max_per_item).map((i) => h("span", { class: "pip" + (i <= n ? " on" : "") })),
+              h("span", { class: "pip-n" }, String(n)),
+            ),
+            h("button", withBusy({ type: "button", class: "round primary", "data-act": "vote", "data-item": item.id, "aria-label": `Give a dot to: ${item.text}` }, key + ":+"), "+"),
+          ),
+          slot(key),
+        );
+      }),
+    ),
+  );
+  if (cfg.allow_add) {
+    out.push(textForm({ key: `additem:${ex.id}`, label: "Add an item", placeholder: "Something missing from the list?", max: 120, submit: "additem", button: "Add" }));
+  }
+  return out;
+}
+
+export function results(res) {
+  const top = Math.max(1, ...res.ranking.map((r) => r.total));
+  const voted = res.ranking.filter((r) => r.total > 0);
+  const unvoted = res.ranking.filter((r) => r.total === 0);
+  return [
+    h("p", { class: "muted small", "data-key": "res:n" }, `${plural(res.voters, "person", "people")} spent ${plural(res.dots_used, "dot")}.`),
+    h(
+      "ol",
+      { class: "ranking", "data-key": "res:ranking" },
+      voted.map((r, i) =>
+        h(
+          "li",
+          { class: "card rank-row", "data-key": `rank:${r.item}` },
+          h("p", { class: "q split" }, h("span", null, h("span", { class: "rank" }, `${i + 1}.`), ` ${r.text}`), h("span", { class: "total" }, plural(r.total, "dot"))),
+          stacked(r.by_side, top),
+          shareGapLine(r, (a, pa, b, pb) => `${a} gave it ${pa} of its dots, ${b} ${pb}`),
+        ),
+      ),
+    ),
+    unvoted.length
+      ? h("div", { class: "card", "data-key": "res:unvoted" }, h("p", { class: "q" }, "No dots yet"), h("ul", { class: "plain" }, unvoted.map((r) => h("li", { "data-key": `zero:${r.item}` }, r.text))))
+      : null,
+  ];
+}
+
+export const actions = {
+  vote(el, ex) {
+    act({ type: "vote", exercise: ex.id, item: el.dataset.item }, `dot:${el.dataset.item}`, { mark: `dot:${el.dataset.item}:+` });
+  },
+  unvote(el, ex) {
+    act({ type: "unvote", exercise: ex.id, item: el.dataset.item }, `dot:${el.dataset.item}`, { mark: `dot:${el.dataset.item}:-` });
+  },
+};
+
+export const submits = {
+  additem(form, ex) {
+    const key = `additem:${ex.id}`;
+    const text = (S.drafts.get(key) || "").trim();
+    if (!text) return;
+    act({ type: "add_item", exercise: ex.id, text }, key, {
+      onAck() {
+        clearDraft(key);
+      },
+    });
+  },
+};

@@ -1,0 +1,59 @@
+/* Every activity kind the phone page can show, by the name the server gives it
+ * (the keys of `workshop.activities.KINDS`).
+ *
+ * A kind is one module beside this one, `kinds/<name>.js`, which exports:
+ *
+ *   name               the kind, as the server names it
+ *   labels             its words for the core: `done` completes "3 of 8 have …"
+ *   input(ex, mine)    the controls while the exercise is open
+ *   results(res, ex)   the room's result, whenever the server sends one
+ *
+ * and, when it has them:
+ *
+ *   actions            {"<data-act>": (button, ex) => …} for its buttons
+ *   submits            {"<data-submit>": (form, ex) => …} for its forms
+ *   onInput(el)        an input event in its controls; true when it changed something
+ *   resultsWhileOpen   false when `input` already shows the live result
+ *
+ * Renderers return nodes built with `h` (participant text as text nodes only);
+ * handlers change the page's state or send a command with `act`, and the core
+ * redraws after each. Handlers are looked up in the kind of the exercise on screen,
+ * so two kinds may use the same action names.
+ *
+ * Adding a kind: write `kinds/<name>.js` and import it below. The page checks the
+ * shape when it loads (a missing surface is a console error, which fails the
+ * browser tests), and tests/test_kind_surfaces.py fails while any server kind has
+ * no module here or a module is not imported.
+ */
+
+import * as allocate from "./allocate.js";
+import * as brainstorm from "./brainstorm.js";
+import * as dotvote from "./dotvote.js";
+import * as initiatives from "./initiatives.js";
+import * as matrix from "./matrix.js";
+import * as ownership from "./ownership.js";
+import * as poll from "./poll.js";
+import * as scale from "./scale.js";
+
+const SURFACES = { name: "string", labels: "object", input: "function", results: "function" };
+const OPTIONAL = { actions: "object", submits: "object", onInput: "function", resultsWhileOpen: "boolean" };
+
+function register(modules) {
+  const kinds = {};
+  for (const kind of modules) {
+    const where = `kinds/${kind.name}.js`;
+    for (const [surface, type] of Object.entries(SURFACES)) {
+      if (typeof kind[surface] !== type) console.error(`${where} exports no ${surface} (${type})`);
+    }
+    for (const [surface, type] of Object.entries(OPTIONAL)) {
+      if (kind[surface] !== undefined && typeof kind[surface] !== type) console.error(`${where}: ${surface} should be a ${type}`);
+    }
+    if (!kind.labels || typeof kind.labels.done !== "string") console.error(`${where} has no labels.done`);
+    if (kind.name in kinds) console.error(`${where}: two modules name the kind ${kind.name}`);
+    kinds[kind.name] = kind;
+  }
+  return Object.freeze(kinds);
+}
+
+/** The kinds by name; each value is that kind's module. */
+export const KINDS = register([scale, brainstorm, dotvote, poll, allocate, matrix, ownership, initiatives]);

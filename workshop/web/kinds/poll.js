@@ -1,0 +1,136 @@
+/* poll: each person picks one option (or several when `multi`), maybe with an
+ * answer of their own when `other`, and sends the whole answer at once; the
+ * result counts each option per side and lists the other answers. */
+
+import { h } from "../dom.js";
+import { plural } from "../i18n.js";
+import { act } from "../net.js";
+import { chip, shareGapLine, stacked } from "../sides.js";
+import { S, busy, localFor } from "../state.js";
+import { choiceButton, more, slot, withBusy } from "../ui.js";
+
+export const name = "poll";
+export const labels = { done: "answered" };
+
+/** The answer being put together here: what was sent, until this person changes it. */
+function state(ex, mine) {
+  const local = localFor("poll", ex.id);
+  if (!local.dirty) {
+    local.items = (mine.picked || []).slice();
+    local.otherOn = Boolean(mine.other);
+    S.drafts.set(`other:${ex.id}`, mine.other || "");
+  }
+  return local;
+}
+
+/** A toggle in a multiple-choice poll, a radio in a single-choice one. */
+function option(cfg, label, on, attrs) {
+  const button = choiceButton(label, on, Object.assign({ class: "pick option" + (on ? " on" : "") }, attrs));
+  if (!cfg.multi) {
+    button.removeAttribute("aria-pressed");
+    button.setAttribute("role", "radio");
+    button.setAttribute("aria-checked", on ? "true" : "false");
+  }
+  return button;
+}
+
+export function input(ex, mine) {
+  const cfg = ex.config;
+  const local = state(ex, mine);
+  const key = `poll:${ex.id}`;
+  const answered = (mine.picked && mine.picked.length) || mine.other;
+  const out = [
+    h("p", { class: "muted", "data-key": "how", id: "poll-how" }, cfg.multi ? "Pick all that apply, then send." : "Pick one, then send."),
+    h(
+      "div",
+      { class: "options" + (cfg.multi ? "" : " single"), role: cfg.multi ? "group" : "radiogroup", "aria-labelledby": "poll-how", "data-key": "options" },
+      ex.items.map((item) => option(cfg, item.text, local.items.includes(item.id), { "data-act": "poll-toggle", "data-item": item.id, "data-key": `opt:${item.id}` })),
+      cfg.other ? option(cfg, "Other (write your own)", local.otherOn, { "data-act": "poll-other", "data-key": "opt:other" }) : null,
+    ),
+  ];
+  if (cfg.other && local.otherOn) {
+    const okey = `other:${ex.id}`;
+    out.push(
+      h(
+        "div",
+        { class: "text-form", "data-key": "other" },
+        h("label", { for: "f-other", class: "field-label" }, "Your own answer"),
+        h("input", { id: "f-other", type: "text", maxlength: "280", "data-draft": okey, "data-poll": ex.id, value: S.drafts.get(okey) || "" }),
+      ),
+    );
+  }
+  const saved = answered && !local.dirty;
+  out.push(
+    h(
+      "div",
+      { class: "submit-row", "data-key": "submit" },
+      h("span", { class: "muted small" }, saved ? "Your answer is in. You can change it while the poll is open." : local.dirty ? "Not sent yet." : ""),
+      h("button", withBusy({ type: "button", class: "primary", "data-act": "poll-submit", disabled: !local.dirty || busy(key) }, key), saved ? "Sent" : "Send"),
+    ),
+    slot(key),
+  );
+  return out;
+}
+
+export function results(res) {
+  const top = Math.max(1, ...res.options.map((o) => o.total));
+  return [
+    h("p", { class: "muted small", "data-key": "res:n" }, `${plural(res.respondents, "person", "people")} answered.`),
+    res.options.map((o) =>
+      h(
+        "div",
+        { class: "card", "data-key": `res:${o.item}` },
+        h("p", { class: "q split" }, h("span", null, o.text), h("span", { class: "total" }, String(o.total))),
+        stacked(o.by_side, top, "Nobody picked this"),
+        shareGapLine(o, (a, pa, b, pb) => `Picked by ${pa} of ${a}, ${pb} of ${b}`),
+      ),
+    ),
+    res.other.length
+      ? h(
+          "div",
+          { class: "card", "data-key": "res:other" },
+          h("p", { class: "q" }, "Other answers"),
+          h("ul", { class: "board" }, res.other.map((a, i) => h("li", { class: "idea-card", "data-key": `other:${i}` }, h("span", { class: "idea-text" }, a.text), h("span", { class: "idea-meta" }, chip(a.side))))),
+          more(res.other_more, "earlier answer"),
+        )
+      : null,
+  ];
+}
+
+export const actions = {
+  "poll-toggle"(el, ex) {
+    const local = localFor("poll", ex.id);
+    const item = el.dataset.item;
+    const on = local.items.includes(item);
+    if (ex.config.multi) {
+      local.items = on ? local.items.filter((i) => i !== item) : local.items.concat([item]);
+    } else {
+      local.items = on ? [] : [item];
+      if (!on) local.otherOn = false;
+    }
+    local.dirty = true;
+  },
+  "poll-other"(el, ex) {
+    const local = localFor("poll", ex.id);
+    local.otherOn = !local.otherOn;
+    if (local.otherOn && !ex.config.multi) local.items = [];
+    if (local.otherOn) S.focusNext = `other:${ex.id}`;
+    local.dirty = true;
+  },
+  "poll-submit"(el, ex) {
+    const local = localFor("poll", ex.id);
+    const other = local.otherOn ? (S.drafts.get(`other:${ex.id}`) || "").trim() : "";
+    act({ type: "pick", exercise: ex.id, items: local.items.slice(), other }, `poll:${ex.id}`, {
+      onAck() {
+        local.dirty = false;
+      },
+    });
+  },
+};
+
+/** Typing an answer of one's own changes the answer (the core keeps the text). */
+export function onInput(el) {
+  if (!el.dataset.poll) return false;
+  localFor("poll", el.dataset.poll).dirty = true;
+  return true;
+}

@@ -1,0 +1,83 @@
+/* scale: each person rates every statement from 1 to `max`; the result compares
+ * the sides' means, flags a gap the server found, and shows the change since the
+ * check-in. */
+
+import { h } from "../dom.js";
+import { fmt1, plural, signed } from "../i18n.js";
+import { act } from "../net.js";
+import { resultKeys, sideLabel, sideRow, sides } from "../sides.js";
+import { ALL } from "../state.js";
+import { choiceButton, range, slot, withBusy } from "../ui.js";
+
+export const name = "scale";
+export const labels = { done: "rated" };
+
+export function input(ex, mine) {
+  const max = ex.config.max;
+  const [low, high] = ex.config.labels;
+  const ratings = mine.ratings || {};
+  return ex.items.map((item, index) => {
+    const key = `rate:${item.id}`;
+    const chosen = ratings[item.id];
+    const qid = `q-${index}`;
+    return h(
+      "div",
+      { class: "card", "data-key": key, role: "group", "aria-labelledby": qid },
+      h("p", { class: "q", id: qid }, item.text),
+      h(
+        "div",
+        { class: "scale" },
+        range(1, max).map((v) =>
+          choiceButton(
+            String(v),
+            chosen === v,
+            withBusy({ "data-act": "rate", "data-item": item.id, "data-value": v, "aria-label": `${v} of ${max}${v === 1 ? `, ${low}` : v === max ? `, ${high}` : ""}` }, `${key}:${v}`),
+          ),
+        ),
+      ),
+      h("div", { class: "ends", "aria-hidden": "true" }, h("span", null, low), h("span", null, high)),
+      slot(key),
+    );
+  });
+}
+
+export function results(res, ex) {
+  const max = ex.config.max || 5;
+  const pair = sides().slice(0, 2).map((s) => s.id);
+  return res.statements.map((st) => {
+    const keys = resultKeys((k) => st.n[k] > 0);
+    if (!st.n[ALL]) {
+      return h("div", { class: "card", "data-key": `res:${st.item}` }, h("p", { class: "q" }, st.text), h("p", { class: "muted" }, "No ratings yet."));
+    }
+    return h(
+      "div",
+      { class: "card", "data-key": `res:${st.item}` },
+      h("p", { class: "q" }, st.text),
+      keys.map((k) => sideRow(k, st.mean[k] ? st.mean[k] / max : 0, st.n[k] ? `${fmt1(st.mean[k])}` : "–")),
+      gapLine(st.gap, st.flagged, pair),
+      shiftLine(st.shift, keys),
+    );
+  }).concat([h("p", { class: "muted small", "data-key": "res:n" }, `Means from 1 to ${max}; ${plural(res.respondents, "person", "people")} answered.`)]);
+}
+
+export const actions = {
+  rate(el, ex) {
+    const item = el.dataset.item;
+    const value = Number(el.dataset.value);
+    act({ type: "rate", exercise: ex.id, item, value }, `rate:${item}`, { mark: `rate:${item}:${value}` });
+  },
+};
+
+function gapLine(gap, flagged, pair) {
+  if (gap === null || gap === undefined || pair.length < 2) return null;
+  const size = Math.abs(Math.round(gap * 10) / 10);
+  const [higher, lower] = gap >= 0 ? pair : [pair[1], pair[0]];
+  const text = size === 0 ? `${sideLabel(pair[0])} and ${sideLabel(pair[1])} agree` : `${sideLabel(higher)} rates it ${size.toFixed(1)} points higher than ${sideLabel(lower)}`;
+  return h("p", { class: "gap" + (flagged ? " flagged" : "") }, flagged ? h("span", { class: "badge warn" }, "Gap") : null, text);
+}
+
+function shiftLine(shift, keys) {
+  const moved = shift ? keys.filter((k) => shift[k] !== null && shift[k] !== undefined) : [];
+  if (!moved.length) return null;
+  return h("p", { class: "muted small" }, "Change since the check-in: " + moved.map((k) => `${sideLabel(k)} ${signed(shift[k])}`).join(" · "));
+}
