@@ -102,7 +102,7 @@ async def test_in_the_browser_every_kind_is_registered_with_every_surface(tmp_pa
             page.on("console", lambda m: m.type == "error" and errors.append(m.text))
             page.on("pageerror", lambda e: errors.append(str(e)))
             await page.goto(f"http://127.0.0.1:{room.port}/")  # no room code: the page draws, connects nowhere
-            await page.wait_for_function("document.querySelector('h1') !== null")
+            await page.locator("h1").wait_for()
             surfaces = await page.evaluate(SURFACES)
         finally:
             await browser.close()
