@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from workshop.agenda import TemplateError, find_template, list_templates, load_template
+from workshop.agenda import BUILTIN, TemplateError, builtin_dir, find_template, list_templates, load_template
 
 EXERCISES = Path(__file__).resolve().parent.parent / "exercises"
 
@@ -17,6 +17,13 @@ title = "Pulse"
 prompt = "How are we doing?"
 statements = ["We work well together"]
 """
+
+
+@pytest.fixture(autouse=True)
+def no_user_folder(monkeypatch):
+    """Each test starts with the built-in templates only, whatever the shell set."""
+    monkeypatch.delenv("WORKSHOP_TEMPLATES_DIR", raising=False)
+    monkeypatch.delenv("WORKSHOP_EXERCISES_DIR", raising=False)
 
 
 def write(tmp_path, text, name="mine.toml"):
@@ -148,3 +155,86 @@ def test_find_template_by_name_lists_the_available_ones_when_unknown():
     assert find_template("quick-alignment").template.title
     with pytest.raises(TemplateError, match="Available: .*cio-cmo-alignment"):
         find_template("no-such-agenda")
+
+
+# ------------------------------------------------------------ where templates come from
+
+QUICK_TITLE = "Quick CIO–CMO alignment"
+
+
+def test_the_built_in_templates_are_the_package_data_made_of_the_exercises_folder():
+    shipped = sorted(p.name for p in builtin_dir().iterdir() if p.name.endswith(".toml"))
+    assert shipped == sorted(p.name for p in EXERCISES.glob("*.toml"))
+    found, errors = list_templates()
+    assert errors == []
+    assert {t.name: t.origin for t in found} == {"cio-cmo-alignment": BUILTIN, "quick-alignment": BUILTIN}
+
+
+def test_a_user_folder_adds_its_templates_beside_the_built_in_ones(tmp_path, monkeypatch):
+    write(tmp_path, GOOD_EXERCISE, name="ours.toml")
+    monkeypatch.setenv("WORKSHOP_TEMPLATES_DIR", str(tmp_path))
+    found, errors = list_templates()
+    assert errors == []
+    assert {t.name: t.origin for t in found} == {
+        "cio-cmo-alignment": BUILTIN, "quick-alignment": BUILTIN, "ours": str(tmp_path),
+    }
+    assert find_template("ours").template.title == "Mine"
+    assert find_template("quick-alignment").origin == BUILTIN
+
+
+def test_a_user_template_with_a_built_in_name_replaces_it(tmp_path, monkeypatch):
+    write(tmp_path, GOOD_EXERCISE, name="quick-alignment.toml")
+    monkeypatch.setenv("WORKSHOP_TEMPLATES_DIR", str(tmp_path))
+    found = find_template("quick-alignment")
+    assert found.template.title == "Mine" and found.origin == str(tmp_path) and found.replaces_builtin
+    listed = [t for t in list_templates()[0] if t.name == "quick-alignment"]
+    assert len(listed) == 1 and listed[0].template.title == "Mine" and listed[0].replaces_builtin
+
+
+def test_a_broken_user_template_with_a_built_in_name_is_not_replaced_by_the_built_in_one(tmp_path, monkeypatch):
+    write(tmp_path, GOOD_EXERCISE + 'minutes = "ten"\n', name="quick-alignment.toml")
+    monkeypatch.setenv("WORKSHOP_TEMPLATES_DIR", str(tmp_path))
+    found, errors = list_templates()
+    assert "quick-alignment" not in {t.name for t in found}
+    assert len(errors) == 1 and "field 'minutes'" in errors[0]
+    assert "built-in template 'quick-alignment', which is not used" in errors[0]
+    with pytest.raises(TemplateError, match="field 'minutes'"):
+        find_template("quick-alignment")
+
+
+def test_the_older_variable_still_names_the_user_folder_and_the_new_one_wins(tmp_path, monkeypatch):
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir(), new.mkdir()
+    write(old, GOOD_EXERCISE, name="from-old.toml")
+    write(new, GOOD_EXERCISE, name="from-new.toml")
+    monkeypatch.setenv("WORKSHOP_EXERCISES_DIR", str(old))
+    assert find_template("from-old").origin == str(old)
+    monkeypatch.setenv("WORKSHOP_TEMPLATES_DIR", str(new))
+    assert find_template("from-new").origin == str(new)
+    with pytest.raises(TemplateError, match="No template named 'from-old'"):
+        find_template("from-old")
+
+
+def test_a_user_folder_that_does_not_exist_is_named_with_its_variable(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_TEMPLATES_DIR", str(tmp_path / "nowhere"))
+    with pytest.raises(TemplateError, match="WORKSHOP_TEMPLATES_DIR is set to .*nowhere, which does not exist"):
+        find_template("quick-alignment")
+    found, errors = list_templates()  # the TUI's list still offers the built-in ones
+    assert {t.name for t in found} == {"cio-cmo-alignment", "quick-alignment"}
+    assert len(errors) == 1 and "unset it" in errors[0]
+
+
+def test_an_unknown_name_says_where_it_was_looked_for(tmp_path, monkeypatch):
+    write(tmp_path, GOOD_EXERCISE, name="ours.toml")
+    monkeypatch.setenv("WORKSHOP_TEMPLATES_DIR", str(tmp_path))
+    with pytest.raises(TemplateError) as caught:
+        find_template("nope")
+    message = str(caught.value)
+    assert f"among the built-in templates or in {tmp_path}" in message
+    assert "Available: cio-cmo-alignment, ours, quick-alignment." in message
+
+
+def test_hidden_files_in_a_user_folder_are_not_templates(tmp_path, monkeypatch):
+    write(tmp_path, "this is not toml", name=".#ours.toml")  # an editor's lock file
+    monkeypatch.setenv("WORKSHOP_TEMPLATES_DIR", str(tmp_path))
+    assert list_templates()[1] == []

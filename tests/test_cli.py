@@ -9,10 +9,14 @@ from pathlib import Path
 EXERCISES = Path(__file__).resolve().parent.parent / "exercises"
 
 
-def workshop(*args, sessions=None, check=True):
+def workshop(*args, sessions=None, templates=None, check=True):
     env = dict(os.environ)
+    env.pop("WORKSHOP_EXERCISES_DIR", None)
+    env.pop("WORKSHOP_TEMPLATES_DIR", None)
     if sessions is not None:
         env["WORKSHOP_SESSIONS_DIR"] = str(sessions)
+    if templates is not None:
+        env["WORKSHOP_TEMPLATES_DIR"] = str(templates)
     result = subprocess.run(
         [sys.executable, "-m", "workshop", *map(str, args)], capture_output=True, text=True, env=env, timeout=60
     )
@@ -23,7 +27,7 @@ def workshop(*args, sessions=None, check=True):
 
 def test_help_lists_the_commands():
     out = workshop("--help").stdout
-    for command in ("new", "list", "resume", "status", "demo", "check"):
+    for command in ("new", "list", "resume", "status", "demo", "check", "templates", "--templates DIR", "--version"):
         assert command in out
 
 
@@ -122,3 +126,101 @@ def test_the_resume_hint_names_a_sessions_dir_that_was_given(tmp_path):
 def test_the_resume_hint_is_plain_without_a_sessions_dir_option(tmp_path):
     out = workshop("new", "--title", "One", sessions=tmp_path).stdout
     assert "Resume it with: workshop resume " in out and "--sessions-dir" not in out
+
+
+# ------------------------------------------------------------ version and templates
+
+OURS = """title = "Our own agenda"
+
+[[exercises]]
+id = "pulse"
+kind = "scale"
+title = "Our pulse"
+prompt = "How are we doing?"
+minutes = 7
+statements = ["We work well together"]
+"""
+
+
+def user_folder(tmp_path, **files):
+    folder = tmp_path / "my templates"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / f"{name}.toml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_version_is_the_package_version():
+    from importlib.metadata import version
+
+    import workshop as package
+
+    out = workshop("--version").stdout
+    assert out == f"workshop (common-ground) {package.__version__}\n"
+    assert version("common-ground") == package.__version__
+
+
+def test_templates_lists_the_built_in_ones_and_how_to_add_yours():
+    result = workshop("templates")
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["NAME", "TITLE", "EXERCISES", "MINUTES", "FROM"]
+    quick = next(line for line in lines if line.startswith("quick-alignment "))
+    assert "Quick CIO–CMO alignment" in quick and quick.split()[-4:] == ["6", "60", "built", "in"]
+    assert "--templates DIR" in result.stdout and result.stderr == ""
+
+
+def test_templates_option_before_or_after_the_command_adds_a_user_folder(tmp_path):
+    folder = user_folder(tmp_path, ours=OURS)
+    for args in (("--templates", folder, "templates"), ("templates", "--templates", folder)):
+        out = workshop(*args).stdout
+        ours = next(line for line in out.splitlines() if line.startswith("ours "))
+        assert "Our own agenda" in ours and ours.endswith(str(folder)) and ours.split()[-4:-2] == ["1", "7"]
+        assert "cio-cmo-alignment" in out and "Add your own" not in out
+
+
+def test_the_environment_variable_names_the_user_folder_too(tmp_path):
+    folder = user_folder(tmp_path, ours=OURS)
+    assert "Our own agenda" in workshop("templates", templates=folder).stdout
+
+
+def test_a_session_starts_from_a_template_in_the_user_folder(tmp_path):
+    folder = user_folder(tmp_path, ours=OURS)
+    out = workshop("new", "--templates", folder, "--title", "Ours", "--template", "ours", sessions=tmp_path / "s").stdout
+    assert "template:  ours (1 exercises, 7 min)" in out
+    assert "Our pulse" in workshop("status", sessions=tmp_path / "s").stdout
+
+
+def test_a_user_template_with_a_built_in_name_wins(tmp_path):
+    folder = user_folder(tmp_path, **{"cio-cmo-alignment": OURS})
+    listing = workshop("--templates", folder, "templates").stdout
+    rows = [line for line in listing.splitlines() if line.startswith("cio-cmo-alignment ")]
+    assert len(rows) == 1 and "Our own agenda" in rows[0] and rows[0].endswith("(replaces the built-in one)")
+    out = workshop("--templates", folder, "new", "--title", "Default", sessions=tmp_path / "s").stdout
+    assert "template:  cio-cmo-alignment (1 exercises, 7 min)" in out
+
+
+def test_templates_option_pointing_nowhere_is_refused_before_anything_happens(tmp_path):
+    result = workshop("--templates", tmp_path / "nowhere", "new", "--title", "X", sessions=tmp_path / "s", check=False)
+    assert result.returncode == 2
+    assert "argument --templates:" in result.stderr and "nowhere does not exist" in result.stderr
+    assert not (tmp_path / "s").exists()
+
+
+def test_templates_option_pointing_at_a_file_says_to_use_template_for_one_file(tmp_path):
+    folder = user_folder(tmp_path, ours=OURS)
+    result = workshop("templates", "--templates", folder / "ours.toml", check=False)
+    assert result.returncode == 2
+    assert "ours.toml is a file, not a folder" in result.stderr and "--template" in result.stderr
+
+
+def test_templates_lists_the_good_ones_and_the_errors_of_the_broken_ones(tmp_path):
+    folder = user_folder(tmp_path, ours=OURS, broken=OURS.replace("minutes = 7", 'minutes = "seven"'))
+    result = workshop("templates", "--templates", folder, check=False)
+    assert result.returncode == 1
+    assert "Our own agenda" in result.stdout and "broken " not in result.stdout
+    assert "Not usable:" in result.stderr and "broken.toml" in result.stderr and "field 'minutes'" in result.stderr
+
+
+def test_loadtest_answers_its_help_from_the_bench_package():
+    out = workshop("loadtest", "--help").stdout
+    assert out.startswith("usage: workshop loadtest") and "--phones" in out

@@ -1,4 +1,16 @@
-"""Agenda templates: TOML files in `exercises/`, validated by the models in `model.py`.
+"""Agenda templates: TOML files, validated by the models in `model.py`.
+
+Templates come from two places, and a name is looked up in this order:
+
+1. the user's folder, when one is given: `workshop --templates DIR`, which the CLI
+   passes on as `$WORKSHOP_TEMPLATES_DIR` (`$WORKSHOP_EXERCISES_DIR` is its older
+   name and still works);
+2. the built-in ones, shipped inside the package as `workshop.exercises`: the
+   repository's `exercises/` folder, mapped into the package by pyproject.toml, so
+   a wheel carries them and an editable install reads the folder itself.
+
+A user template with the name of a built-in one replaces it, even when it is broken:
+a name never quietly falls back to another agenda than the one the user wrote.
 
 A template is data, so a facilitator can write their own. When one is wrong the
 error names the file, the exercise (number and id) and the field, and says what was
@@ -12,14 +24,21 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from .model import Template
 
-ENV_DIR = "WORKSHOP_EXERCISES_DIR"
+ENV_DIR = "WORKSHOP_TEMPLATES_DIR"
+OLD_ENV_DIR = "WORKSHOP_EXERCISES_DIR"
+"""The older name of `ENV_DIR`, read when `ENV_DIR` is not set."""
+BUILTIN_PACKAGE = "workshop.exercises"
+BUILTIN = "built in"
+"""The `origin` of a template that ships with the package."""
 DEFAULT_TEMPLATE = "cio-cmo-alignment"
 
 
@@ -31,22 +50,45 @@ class TemplateError(Exception):
 class TemplateFile:
     name: str
     """The file name without `.toml`: what `workshop new --template` takes."""
-    path: Path
+    path: Path | Traversable
+    """Where it was read; a plain path except for a package installed as a zip."""
     template: Template
+    origin: str = ""
+    """`BUILTIN`, or the user's folder it came from ('' for a file named directly)."""
+    replaces_builtin: bool = False
+    """A user template with the name of a built-in one, which it hides."""
 
 
-def templates_dir() -> Path:
-    """`$WORKSHOP_EXERCISES_DIR`, else the `exercises/` folder beside the package
-    (a checkout or editable install), else `./exercises`."""
-    if os.environ.get(ENV_DIR):
-        return Path(os.environ[ENV_DIR])
-    beside = Path(__file__).resolve().parent.parent / "exercises"
-    return beside if beside.is_dir() else Path.cwd() / "exercises"
+def builtin_dir() -> Traversable:
+    """The built-in templates: the package data `workshop.exercises`. Run from a
+    source checkout that was never installed, that package does not exist (it is
+    mapped from `exercises/` only at install time): then the checkout's `exercises/`."""
+    try:
+        return resources.files(BUILTIN_PACKAGE)
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "exercises"
 
 
-def load_template(path: Path) -> Template:
+def user_dir() -> Path | None:
+    """The user's folder of templates from the environment (see the module
+    docstring), or None. TemplateError when it names no folder, saying which
+    variable to fix."""
+    for variable in (ENV_DIR, OLD_ENV_DIR):
+        if os.environ.get(variable):
+            folder = Path(os.environ[variable])
+            if not folder.is_dir():
+                what = "is not a folder" if folder.exists() else "does not exist"
+                raise TemplateError(
+                    f"{variable} is set to {folder}, which {what}. Set it to a folder of .toml templates, "
+                    "or unset it to use the built-in ones."
+                )
+            return folder
+    return None
+
+
+def load_template(path: Path | Traversable | str) -> Template:
     """Parse and validate one template file; TemplateError says what is wrong."""
-    path = Path(path)
+    path = Path(path) if isinstance(path, str) else path
     try:
         raw = path.read_bytes()
     except OSError as err:
@@ -65,29 +107,69 @@ def load_template(path: Path) -> Template:
         raise TemplateError(f"{path}: {len(problems)} problem(s):\n{lines}") from None
 
 
-def list_templates(folder: Path | None = None) -> tuple[list[TemplateFile], list[str]]:
-    """The usable templates in a folder, by name, and the errors of those that are not."""
-    folder = folder or templates_dir()
-    found, errors = [], []
-    for path in sorted(folder.glob("*.toml")):
+def list_templates(folder: Path | Traversable | None = None) -> tuple[list[TemplateFile], list[str]]:
+    """The usable templates, by name, and the errors of the files that are not.
+
+    With `folder`, that folder's alone. Without, what `find_template` can find: the
+    built-in ones and the user's folder together, a user template replacing a
+    built-in one of the same name — a broken one too, whose error then says that
+    the built-in one is not used."""
+    if folder is not None:
+        found, broken = _read_folder(folder, str(folder))
+        return found, [error for _, error in broken]
+    found, broken = _read_folder(builtin_dir(), BUILTIN)
+    errors = [error for _, error in broken]
+    try:
+        user = user_dir()
+    except TemplateError as err:
+        return found, [*errors, str(err)]
+    if user is None:
+        return found, errors
+    by_name = {t.name: t for t in found}
+    mine, mine_broken = _read_folder(user, str(user))
+    for t in mine:
+        by_name[t.name] = replace(t, replaces_builtin=t.name in by_name)
+    for name, error in mine_broken:
+        if by_name.pop(name, None) is not None:
+            error += f"\n  It has the name of the built-in template {name!r}, which is not used while this file is there."
+        errors.append(error)
+    return sorted(by_name.values(), key=lambda t: t.name), errors
+
+
+def _read_folder(folder: Path | Traversable, origin: str) -> tuple[list[TemplateFile], list[tuple[str, str]]]:
+    """Every `*.toml` file of a folder (not hidden ones, such as an editor's lock
+    files): the usable templates, and (name, error) for the others."""
+    found, broken = [], []
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".toml") and not f.name.startswith(".")), key=lambda f: f.name)
+    for path in files:
+        name = path.name.removesuffix(".toml")
         try:
-            found.append(TemplateFile(path.stem, path, load_template(path)))
+            found.append(TemplateFile(name, path, load_template(path), origin))
         except TemplateError as err:
-            errors.append(str(err))
-    return found, errors
+            broken.append((name, str(err)))
+    return found, broken
 
 
 def find_template(name: str) -> TemplateFile:
-    """A template by name (from the templates folder) or by path to a `.toml` file."""
+    """A template by name — from the user's folder, else the built-in ones — or by
+    path to a `.toml` file. TemplateError when there is none, listing those there are."""
     path = Path(name)
-    if path.suffix == ".toml" or path.exists():
+    if path.suffix == ".toml" or path.is_file():
         return TemplateFile(path.stem, path, load_template(path))
-    candidate = templates_dir() / f"{name}.toml"
-    if not candidate.exists():
-        found, _ = list_templates()
-        names = ", ".join(t.name for t in found) or "none"
-        raise TemplateError(f"No template named {name!r} in {templates_dir()}. Available: {names}.")
-    return TemplateFile(name, candidate, load_template(candidate))
+    user = user_dir()
+    builtin = builtin_dir() / f"{name}.toml"
+    if user is not None and (user / f"{name}.toml").is_file():
+        mine = user / f"{name}.toml"
+        return TemplateFile(name, mine, load_template(mine), str(user), replaces_builtin=builtin.is_file())
+    if builtin.is_file():
+        return TemplateFile(name, builtin, load_template(builtin), BUILTIN)
+    found, _ = list_templates()
+    names = ", ".join(t.name for t in found) or "none"
+    where = "among the built-in templates" + (f" or in {user}" if user else "")
+    raise TemplateError(
+        f"No template named {name!r} {where}. Available: {names}. "
+        "`workshop templates` lists them; a path to a .toml file works too."
+    )
 
 
 def _describe(error: dict, data: dict) -> str:

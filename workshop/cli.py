@@ -17,9 +17,11 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workshop",
         description="Common Ground: run a CIO–CMO alignment workshop from this laptop; participants join from their phones.",
-        epilog="--sessions-dir and the room options may also follow the command, e.g. `workshop resume --port 9000`.",
+        epilog="--sessions-dir, --templates and the room options may also follow the command, e.g. `workshop resume --port 9000`.",
     )
+    parser.add_argument("--version", action=_Version)
     _sessions_option(parser, None)
+    _templates_option(parser, None)
     _room_options(parser, None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -27,8 +29,9 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--title", required=True, help="e.g. 'Acme CIO–CMO offsite'")
     new.add_argument("--organisation", default="", help="the organisation's name, shown in the document")
     new.add_argument("--facilitator", default="", help="your name, shown in the document")
-    new.add_argument("--template", default="cio-cmo-alignment", help="template name in exercises/ or a path to a .toml file")
+    new.add_argument("--template", default="cio-cmo-alignment", help="a template's name (see `workshop templates`) or a path to a .toml file")
     _sessions_option(new, argparse.SUPPRESS)
+    _templates_option(new, argparse.SUPPRESS)
 
     listing = sub.add_parser("list", help="list saved sessions: title, date, participants, progress")
     _sessions_option(listing, argparse.SUPPRESS)
@@ -44,9 +47,10 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="a live demo: a new session with simulated phones joining on this laptop")
     demo.add_argument("--participants", type=int, default=12, help="how many simulated phones (default 12)")
-    demo.add_argument("--template", default="cio-cmo-alignment", help="agenda template (default cio-cmo-alignment)")
+    demo.add_argument("--template", default="cio-cmo-alignment", help="agenda template's name or a .toml file (default cio-cmo-alignment)")
     demo.add_argument("--pace", type=float, default=1.0, help="think-time multiplier for the phones; 0.2 is brisk")
     _sessions_option(demo, argparse.SUPPRESS)
+    _templates_option(demo, argparse.SUPPRESS)
     _room_options(demo, argparse.SUPPRESS)
 
     export = sub.add_parser("export", help="write the joint agenda as Markdown, HTML and/or JSON")
@@ -69,7 +73,38 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="validate agenda template files")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
+
+    templates = sub.add_parser(
+        "templates",
+        help="list the agenda templates: built in and from your folder (--templates); exits 1 if a file is broken",
+    )
+    _templates_option(templates, argparse.SUPPRESS)
     return parser
+
+
+class _Version(argparse.Action):
+    """`--version`: the version is looked up only when asked, so `--help` stays fast."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help="print the version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"workshop (common-ground) {version()}")
+        parser.exit()
+
+
+def version() -> str:
+    """The installed distribution's version; `workshop.__version__` when there is no
+    metadata (a checkout run without being installed). pyproject.toml reads the
+    version from `__version__`, so the two agree."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("common-ground")
+    except metadata.PackageNotFoundError:
+        from . import __version__
+
+        return __version__
 
 
 def _sessions_option(parser: argparse.ArgumentParser, default) -> None:
@@ -85,6 +120,19 @@ def _sessions_option(parser: argparse.ArgumentParser, default) -> None:
     )
 
 
+def _templates_option(parser: argparse.ArgumentParser, default) -> None:
+    """--templates, accepted before the subcommand and after those that use
+    templates; `default` as for `_sessions_option`."""
+    parser.add_argument(
+        "--templates",
+        type=Path,
+        default=default,
+        metavar="DIR",
+        help="a folder of your own agenda templates, beside the built-in ones; yours win on a name "
+        "(default: $WORKSHOP_TEMPLATES_DIR)",
+    )
+
+
 def _room_options(parser: argparse.ArgumentParser, default) -> None:
     """--host/--port/--public-url, accepted before the subcommand and after those that
     open the room; `default` as for `_sessions_option`."""
@@ -94,7 +142,7 @@ def _room_options(parser: argparse.ArgumentParser, default) -> None:
     group.add_argument("--public-url", default=default, metavar="URL", help="base URL phones should use, e.g. http://192.168.1.20:8765")
 
 
-GLOBAL_OPTIONS_WITH_VALUES = {"--sessions-dir", "--host", "--port", "--public-url"}
+GLOBAL_OPTIONS_WITH_VALUES = {"--sessions-dir", "--templates", "--host", "--port", "--public-url"}
 
 
 def _subcommand_position(argv: list[str]) -> int | None:
@@ -121,6 +169,17 @@ def _sessions_dir_hint(given: Path | None) -> str:
     return f" --sessions-dir {shlex.quote(str(given.resolve()))}"
 
 
+def _not_a_folder(path: Path) -> str:
+    """Why --templates PATH is refused, and what to give instead."""
+    if path.is_file():
+        return (
+            f"{path} is a file, not a folder. Give the folder that holds your .toml templates; "
+            f"a single template file goes to --template (workshop new --template {shlex.quote(str(path))})."
+        )
+    what = "is not a folder" if path.exists() else "does not exist"
+    return f"{path} {what}. Give a folder of .toml agenda templates (`workshop templates` lists the built-in ones)."
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     argv = sys.argv[1:] if argv is None else argv
@@ -138,7 +197,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.sessions_dir is not None:
         os.environ["WORKSHOP_SESSIONS_DIR"] = str(args.sessions_dir)
     from .store import StoreError  # noqa: PLC0415 - lazy on purpose, see the module docstring
-    from .agenda import TemplateError  # noqa: PLC0415
+    from .agenda import ENV_DIR, TemplateError  # noqa: PLC0415
+
+    if args.templates is not None:
+        if not args.templates.is_dir():
+            parser.error(f"argument --templates: {_not_a_folder(args.templates)}")
+        os.environ[ENV_DIR] = str(args.templates)  # agenda reads it, here and in the TUI
 
     try:
         return COMMANDS[args.command or "tui"](args)
@@ -289,6 +353,31 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_templates(args) -> int:
+    from .agenda import TemplateError, list_templates, user_dir
+
+    found, errors = list_templates()
+    rows = [("NAME", "TITLE", "EXERCISES", "MINUTES", "FROM")]
+    for t in found:
+        origin = t.origin + (" (replaces the built-in one)" if t.replaces_builtin else "")
+        rows.append((t.name, t.template.title, str(len(t.template.exercises)), str(t.template.minutes), origin))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for name, title, exercises, minutes, origin in rows:
+        print(f"{name:<{widths[0]}}  {title:<{widths[1]}}  {exercises:>{widths[2]}}  {minutes:>{widths[3]}}  {origin}")
+    try:
+        has_folder = user_dir() is not None
+    except TemplateError:
+        has_folder = True  # set, but wrong: its error is printed below
+    if not has_folder:
+        print(
+            "\nAdd your own: a folder of .toml files given with --templates DIR (or $WORKSHOP_TEMPLATES_DIR); "
+            "`workshop check FILE` validates one."
+        )
+    for error in errors:
+        print(f"\nNot usable: {error}", file=sys.stderr)
+    return 1 if errors else 0
+
+
 def cmd_check(args) -> int:
     from .agenda import TemplateError, load_template
 
@@ -314,6 +403,7 @@ COMMANDS = {
     "export": cmd_export,
     "repair": cmd_repair,
     "check": cmd_check,
+    "templates": cmd_templates,
 }
 
 
