@@ -11,7 +11,8 @@ the same outline.
 from __future__ import annotations
 
 from ..activities import KINDS
-from .common import FLAG, NO_VALUE, View, plural
+from ..present import dotvote, initiatives, ownership, scale
+from .common import FLAG, NO_VALUE, View, plural, share
 from .document import Block, Bullets, Document, Note, Paragraph, Part, Section, Span, Table
 from . import kinds, raw
 
@@ -90,7 +91,7 @@ def _top_objectives(view: View) -> Part:
     title = "Top objectives"
     if cfg is None or not view.ran(cfg):
         return Part("summary-objectives", title, (Note("No objectives vote was run."),))
-    rows = kinds.top_items(view, cfg)
+    rows = dotvote.top_items(view, cfg)
     if not rows:
         return Part("summary-objectives", title, (Note("No dots were spent on the objectives."),))
     items = tuple(
@@ -132,7 +133,7 @@ def _pulse_shift(view: View) -> Part:
     first, second = view.pair
     return Part(
         "summary-pulse", title,
-        (Table(columns=kinds.shift_columns(view), rows=kinds.shift_rows(view, cfg)),
+        (Table(columns=scale.shift_columns(view), rows=scale.shift_rows(view, cfg)),
          Note(
              f"Mean rating from 1 to {cfg.max}, “{earlier.title}” → “{cfg.title}”. The gap is the mean of {first.label} minus "
              f"the mean of {second.label}; {FLAG} marks a gap of a point or more."
@@ -151,13 +152,13 @@ def _roles_contested(view: View) -> Part:
         return Part("summary-roles", title, (Paragraph(f"All {len(result.rows)} accountabilities have an agreed owner."),))
     first, second = view.pair
     items = tuple(
-        (Span(row.text, "strong"), f" — {first.label} says {kinds.leader_text(row, first.id)}, {second.label} says {kinds.leader_text(row, second.id)}; "
-         f"the most chosen answer has {kinds.share(row.consensus)} of the room")
+        (Span(row.text, "strong"), f" — {first.label} says {ownership.leader_text(row, first.id)}, {second.label} says {ownership.leader_text(row, second.id)}; "
+         f"the most chosen answer has {share(row.consensus)} of the room")
         for row in contested
     )
     return Part(
         "summary-roles", title,
-        (Paragraph(f"{len(contested)} of {len(result.rows)} accountabilities are still contested (no choice reached {kinds.share(cfg.consensus)} of the room):"),
+        (Paragraph(f"{len(contested)} of {len(result.rows)} accountabilities are still contested (no choice reached {share(cfg.consensus)} of the room):"),
          Bullets(items)),
     )
 
@@ -169,7 +170,7 @@ def _pulled_matrix(view: View):
     """The section-less matrix shown beside the joint initiatives, if any."""
     for cfg in view.exercises:
         if cfg.kind == "initiatives" and cfg.section == "initiatives":
-            matrix = kinds.quadrant_matrix(view, cfg)
+            matrix = initiatives.quadrant_matrix(view, cfg)
             if matrix is not None and matrix.section is None:
                 return matrix
     return None
@@ -206,7 +207,7 @@ def _parked(view: View) -> Part | None:
     if not exercises:
         return None
     lines = tuple(
-        kinds.parked_line(view, cfg, initiative)
+        initiatives.parked_line(view, cfg, initiative)
         for cfg in exercises
         for initiative in view.state(cfg.id).initiatives.values()
         if initiative.status == "parked"

@@ -27,7 +27,7 @@ Top-level shape (keys are sorted in the file; `…` marks kind-specific content)
                              "it_lead", "marketing_lead", "budget_share", "first_step",
                              "status", "source_item"}]
          },
-         "result": {…},                           # the kind's result model (`activities/*.py`)
+         "result": {…},                           # the kind's result model (`KINDS[kind].result_model`)
          "redacted": {"hidden_ideas": n, "anonymised": bool}}
       ]
     }
@@ -48,26 +48,15 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from ..activities import KINDS, allocate, brainstorm, dotvote, initiatives, matrix, ownership, poll, scale
+from ..activities import KINDS
 from ..model import FACILITATOR
 from .common import View
 
 FORMAT = "common-ground/joint-agenda"
 VERSION = 1
 COMMON_FIELDS = {"id", "kind", "title", "prompt", "notes", "minutes", "anonymous", "reveal", "section"}
-RESULT_MODELS = {
-    "scale": scale.ScaleResult,
-    "brainstorm": brainstorm.BrainstormResult,
-    "dotvote": dotvote.DotvoteResult,
-    "poll": poll.PollResult,
-    "allocate": allocate.AllocateResult,
-    "matrix": matrix.MatrixResult,
-    "ownership": ownership.OwnershipResult,
-    "initiatives": initiatives.InitiativesResult,
-}
 PERSON_KEYS = ("author", "participant", "added_by")
 """Keys under which results and inputs hold a participant id."""
-assert set(RESULT_MODELS) == set(KINDS), "every activity kind needs its result model here"
 
 
 def render(view: View) -> str:
@@ -198,4 +187,4 @@ def results_from_json(text: str) -> dict[str, object]:
     data = json.loads(text)
     if data.get("format") != FORMAT or data.get("version") != VERSION:
         raise ValueError(f"Not a joint agenda export (format {FORMAT!r} version {VERSION}).")
-    return {ex["id"]: RESULT_MODELS[ex["kind"]].model_validate(ex["result"]) for ex in data["exercises"]}
+    return {ex["id"]: KINDS[ex["kind"]].result_model.model_validate(ex["result"]) for ex in data["exercises"]}

@@ -1,0 +1,95 @@
+"""How an ownership grid reads: who the room would have lead each responsibility, how
+strongly, the rows no choice carries (contested), and where the pair of sides name
+different owners."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from ..activities import ALL
+from ..export.common import FLAG, NO_VALUE, View, plural, share
+from ..export.document import Block, Bullets, Column, Paragraph, Span, Table
+from ..export.raw import respondents
+from ..tui.results import fmt, side_line
+
+
+def tui(session, cfg, result, names, presentation) -> RenderableType:
+    table = RichTable(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
+    table.add_column("Responsibility", ratio=3)
+    for choice in result.choices:
+        table.add_column(choice, justify="right", ratio=1)
+    table.add_column("Top share", justify="right", ratio=1)
+    table.add_column("Verdict", ratio=3)
+    for row in result.rows:
+        verdict = Text("CONTESTED", style="bold black on yellow") if row.contested else Text(f"→ {row.agreed}", style="bold green")
+        leaders = [(label, row.leader[s]) for s, label in side_line(session)[:2]]
+        if leaders[0][1] and leaders[1][1] and leaders[0][1] != leaders[1][1]:
+            verdict.append("\n" + ", ".join(f"{label}: {leader}" for label, leader in leaders), style="yellow")
+        consensus = fmt(row.consensus * 100 if row.consensus is not None else None, 0)
+        table.add_row(Text(row.text), *(str(n) for n in row.counts[ALL]), f"{consensus}%", verdict)
+    footer = Text(f"{result.contested} of {len(result.rows)} rows contested (no choice reaches {cfg.consensus:.0%})", style="dim")
+    footer.append(f" · {result.respondents} answered", style="dim")
+    return Group(table, footer)
+
+
+def leader_text(row, key: str) -> str:
+    """What one side (or the room) says of a row: its leading choice, "Split" on a tie
+    (also the executive summary's contested roles, `export/build.py`)."""
+    if not sum(row.counts.get(key, [])):
+        return NO_VALUE
+    return row.leader.get(key) or "Split"
+
+
+def document(view: View, cfg) -> list[Block]:
+    result = view.result(cfg.id)
+    first, second = view.pair
+    rows = []
+    for row in result.rows:
+        agreed = row.agreed if not row.contested else (Span(f"{FLAG} Contested", "flag"),)
+        rows.append((row.text, agreed, share(row.consensus), *(leader_text(row, s.id) for s in view.sides)))
+    contested = [row.text for row in result.rows if row.contested]
+    differ = [
+        row for row in result.rows
+        if row.leader.get(first.id) and row.leader.get(second.id) and row.leader[first.id] != row.leader[second.id]
+    ]
+    blocks: list[Block] = [
+        Paragraph(
+            f"{plural(result.respondents, 'person', 'people')} chose who should lead each responsibility. "
+            f"{len(contested)} of {len(result.rows)} {'is' if len(contested) == 1 else 'are'} contested: no choice reached {share(cfg.consensus)} of the room."
+        ),
+        Table(
+            columns=(
+                Column("Responsibility"), Column("Agreed owner", short=True), Column("Consensus", True),
+                *(Column(f"{s.label} says", short=True) for s in view.sides),
+            ),
+            rows=tuple(rows),
+        ),
+    ]
+    if differ:
+        blocks.append(Paragraph((Span(f"Where {first.label} and {second.label} see it differently", "strong"),)))
+        blocks.append(Bullets(tuple(
+            (row.text, f": {first.label} says {row.leader[first.id]}, {second.label} says {row.leader[second.id]}") for row in differ
+        )))
+    return blocks
+
+
+def raw(view: View, cfg) -> list[Block]:
+    state = view.state(cfg.id)
+    pids = respondents(view, state.scores)
+    if not pids:
+        return []
+    rows = []
+    for item in state.items:
+        cells = []
+        for choice in range(len(cfg.choices)):
+            chose = [pid for pid in pids if state.scores[pid].get(item.id) == choice]
+            if cfg.anonymous:
+                per_side = [(s.label, sum(1 for pid in chose if view.participant_side(pid, cfg) == s.id)) for s in view.sides]
+                cells.append(", ".join(f"{label} {n}" for label, n in per_side if n))
+            else:
+                cells.append(", ".join(view.person(pid, cfg) for pid in chose))
+        rows.append((item.text, *cells))
+    return [Table(columns=(Column("Responsibility"), *(Column(c) for c in cfg.choices)), rows=tuple(rows))]

@@ -1,0 +1,139 @@
+"""How a scale reads: each side's mean per statement, the gap between the pair of
+sides, and — when it compares with an earlier scale — the shift since then."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from ..activities import ALL
+from ..activities.scale import GAP_FLAG
+from ..export.common import FLAG, NO_VALUE, View, gap_spans, num, plural, shift_cell, sides_and_room
+from ..export.document import BarGroup, Bars, Block, Column, Note, Paragraph, Table
+from ..export.raw import person_rows, respondents, who_columns
+from ..tui.results import fmt, side_bar, side_line
+
+
+def tui(session, cfg, result, names, presentation) -> RenderableType:
+    parts: list[RenderableType] = []
+    for n, st in enumerate(result.statements, 1):
+        head = Text(f"{n}. ", style="bold")
+        head.append(st.text, style="bold")
+        head.append(f"   ({plural(st.n[ALL], 'answer')})", style="dim")
+        parts.append(head)
+        for side_id, label in side_line(session):
+            line = side_bar(session, side_id, label, st.mean[side_id], cfg.max, fmt(st.mean[side_id]), indent=3, width=24)
+            if st.shift and st.shift.get(side_id) is not None:
+                shift = st.shift[side_id]
+                line.append(f"  {'+' if shift >= 0 else ''}{shift:.1f} since {cfg.compare_with}", style="green" if shift >= 0 else "red")
+            parts.append(line)
+        if st.gap is not None:
+            gap = Text(f"   gap {abs(st.gap):.1f} point{'s' if abs(st.gap) != 1 else ''}")
+            if st.flagged:
+                gap.stylize("bold black on yellow")
+                gap.append("  ⚑ worth a conversation", style="bold yellow")
+            parts.append(gap)
+        parts.append(Text(""))
+    return Group(*parts)
+
+
+def document(view: View, cfg) -> list[Block]:
+    if cfg.compare_with:
+        return _shift_document(view, cfg)
+    result = view.result(cfg.id)
+    cols = sides_and_room(view)
+    table = Table(
+        columns=(Column("Statement"), *(Column(label, True) for _, label in cols), Column(view.gap_label(), True)),
+        rows=tuple(
+            (st.text, *(num(st.mean.get(key)) for key, _ in cols), gap_spans(st.gap, st.flagged))
+            for st in result.statements
+        ),
+    )
+    low, high = cfg.labels
+    return [
+        Paragraph(f"{plural(result.respondents, 'person', 'people')} rated each statement from 1 ({low}) to {cfg.max} ({high}). Mean per side:"),
+        table,
+        Bars(
+            title=f"Mean rating per side, 1 to {cfg.max}",
+            sides=view.sides,
+            groups=tuple(BarGroup(st.text, tuple(st.mean.get(s.id) for s in view.sides)) for st in result.statements),
+            top=float(cfg.max),
+            ticks=tuple(float(v) for v in range(1, cfg.max + 1)),
+        ),
+        _gap_note(view),
+    ]
+
+
+def _gap_note(view: View) -> Note:
+    first, second = view.pair
+    return Note(f"{FLAG} marks a gap of {plural(int(GAP_FLAG), 'point')} or more between {first.label} and {second.label} (mean of {first.label} minus mean of {second.label}): worth a conversation.")
+
+
+def _pair_gap(view: View, means: dict | None) -> float | None:
+    if not means:
+        return None
+    first, second = view.pair
+    a, b = means.get(first.id), means.get(second.id)
+    return None if a is None or b is None else round(a - b, 3)
+
+
+def shift_rows(view: View, cfg) -> tuple[tuple, ...]:
+    """Per statement: each side's mean before → after, and the gap before and after
+    (also the executive summary's pulse, `export/build.py`)."""
+    result = view.result(cfg.id)
+    rows = []
+    for st in result.statements:
+        before = st.before or {}
+        gap_before = _pair_gap(view, before)
+        rows.append((
+            st.text,
+            *(shift_cell(before.get(key), st.mean.get(key)) for key, _ in sides_and_room(view)),
+            gap_spans(gap_before, gap_before is not None and abs(gap_before) >= GAP_FLAG),
+            gap_spans(st.gap, st.flagged),
+        ))
+    return tuple(rows)
+
+
+def shift_columns(view: View) -> tuple[Column, ...]:
+    return (
+        Column("Statement"),
+        *(Column(label, True) for _, label in sides_and_room(view)),
+        Column("Gap before", True),
+        Column("Gap after", True),
+    )
+
+
+def _shift_document(view: View, cfg) -> list[Block]:
+    result = view.result(cfg.id)
+    earlier = view.session.exercise(cfg.compare_with)
+    return [
+        Paragraph(
+            f"{plural(result.respondents, 'person', 'people')} rated the same statements in “{earlier.title}” and in “{cfg.title}”, "
+            f"from 1 ({cfg.labels[0]}) to {cfg.max} ({cfg.labels[1]}). Each cell reads before → after (shift); "
+            f"the gap is the mean of {view.pair[0].label} minus the mean of {view.pair[1].label}:"
+        ),
+        Table(columns=shift_columns(view), rows=shift_rows(view, cfg)),
+        Bars(
+            title=f"Mean rating per side, 1 to {cfg.max}: {earlier.title} (light) and {cfg.title} (solid)",
+            sides=view.sides,
+            groups=tuple(
+                BarGroup(st.text, tuple(st.mean.get(s.id) for s in view.sides), tuple((st.before or {}).get(s.id) for s in view.sides))
+                for st in result.statements
+            ),
+            top=float(cfg.max),
+            ticks=tuple(float(v) for v in range(1, cfg.max + 1)),
+            before_label=earlier.title,
+            after_label=cfg.title,
+        ),
+        _gap_note(view),
+    ]
+
+
+def raw(view: View, cfg) -> list[Block]:
+    state = view.state(cfg.id)
+    pids = respondents(view, state.scores)
+    if not pids:
+        return []
+    columns = (*who_columns(cfg), *(Column(item.text, True) for item in state.items))
+    cells = lambda pid: [str(state.scores[pid][item.id]) if item.id in state.scores[pid] else NO_VALUE for item in state.items]  # noqa: E731
+    return [Table(columns=columns, rows=person_rows(view, cfg, pids, cells))]
