@@ -199,6 +199,24 @@ def _objectives(s: Script) -> None:
     s.close(ex)
 
 
+def _objective_order(s: Script) -> None:
+    """IT puts mobile and the single customer view first, Marketing puts personal and
+    timely first: the ranking flags where the two sides pull apart."""
+    ex = "objective-order"
+    s.open(ex)
+    one, personal, mobile = "One customer view", "Personal and timely", "Frictionless mobile"
+    delivery, prices = "Delivery updates customers can trust", "Prices that match in store and online"
+    it_order, marketing_order = [mobile, one, delivery, prices, personal], [personal, one, delivery, mobile, prices]
+    orders = {
+        "tok-dana": it_order, "tok-script": it_order, "tok-pipe": [one, mobile, prices, delivery, personal],
+        "tok-maya": marketing_order, "tok-rich": marketing_order, "tok-stars": [personal, delivery, one, prices, mobile],
+        "tok-anon": marketing_order, "tok-hash": [one, delivery, personal, mobile, prices],
+    }
+    for token, texts in orders.items():
+        s.by(token, c.Pick(exercise=ex, items=[s.item(ex, text) for text in texts]))
+    s.close(ex)
+
+
 def _where_we_win(s: Script) -> None:
     ex = "where-we-win"
     s.open(ex)
@@ -372,6 +390,7 @@ def scripted_workshop() -> Engine:
     _worries(s)
     _customer_first(s)
     _objectives(s)
+    _objective_order(s)
     _where_we_win(s)
     _kpis(s)
     _ownership(s)

@@ -38,19 +38,21 @@ def error_of(path) -> str:
     return str(caught.value)
 
 
-def test_the_default_agenda_has_the_twelve_steps_in_fourteen_exercises():
+def test_the_default_agenda_has_its_fifteen_exercises_in_order():
     template = load_template(EXERCISES / "cio-cmo-alignment.toml")
     kinds = [ex.kind for ex in template.exercises]
     assert kinds == [
-        "scale", "brainstorm", "brainstorm", "dotvote", "dotvote", "brainstorm", "dotvote",
+        "scale", "brainstorm", "brainstorm", "dotvote", "rank", "dotvote", "brainstorm", "dotvote",
         "ownership", "allocate", "matrix", "initiatives", "poll", "brainstorm", "scale",
     ]
+    order = template.exercises[4]
+    assert (order.source, order.top) == ("shared-objectives", 5)
     assert 150 <= template.minutes <= 190
     assert [s.label for s in template.sides] == ["IT", "Marketing", "Other"]
     worries = template.exercises[1]
     assert worries.anonymous and worries.reveal == "manual"
     assert template.exercises[-1].compare_with == template.exercises[0].id
-    assert len(template.exercises[7].rows) == 8
+    assert len(template.exercises[8].rows) == 8
     assert all(ex.notes.strip() and ex.prompt.strip() for ex in template.exercises)
 
 

@@ -14,6 +14,8 @@ from pydantic import ValidationError
 from scripted import scripted_workshop
 from workshop import commands as c
 from workshop import events
+from workshop.export.common import View
+from workshop.export.json import exported_result
 from workshop.engine import Engine
 from workshop.events import BODIES, RECORDED, Event, NewerSchema, recorded
 
@@ -45,10 +47,15 @@ def test_every_line_of_an_old_journal_loads_and_is_stored_again_unchanged():
         assert again == line
 
 
-def test_an_old_journal_replays_to_the_session_this_version_builds():
-    """The same workshop, recorded by 88c7a91 and run through today's engine."""
+def test_an_old_journal_replays_to_the_results_it_was_exported_with():
+    """The workshop recorded by 88c7a91, run through today's engine, gives every result
+    its JSON export held (tests/fixtures/session-88c7a91.expected), as exported."""
     replayed = Engine.replay(Event.from_stored(line) for line in fixture_lines())
-    assert replayed.session == scripted_workshop().session
+    document = json.loads((FIXTURE.parent.parent / "session-88c7a91.expected" / "joint-agenda.json").read_text(encoding="utf-8"))
+    view = View(replayed)
+    assert [ex["id"] for ex in document["exercises"]] == [cfg.id for cfg in replayed.session.template.exercises]
+    for exercise in document["exercises"]:
+        assert exported_result(view, exercise["id"]) == exercise["result"], exercise["id"]
 
 
 def test_events_are_written_with_the_schema_version_and_read_back():

@@ -180,6 +180,12 @@ def _initiatives(room, ex, it, mk):
     room.run(commands.SetInitiativeStatus(exercise=ex, initiative=parked, status="parked"))
 
 
+def _rank(room, ex, it, marketing):
+    ids = room.items(ex)
+    room.accepts(it, commands.Pick(exercise=ex, items=ids))
+    room.accepts(marketing, commands.Pick(exercise=ex, items=list(reversed(ids))))
+
+
 SCENARIOS = {
     "scale": ({"kind": "scale", "statements": ["We share goals", "We trust each other"]}, _scale),
     "brainstorm": ({"kind": "brainstorm"}, _brainstorm),
@@ -189,6 +195,7 @@ SCENARIOS = {
     "matrix": ({"kind": "matrix", "options": ["Loyalty app", "Data lake"]}, _matrix),
     "ownership": ({"kind": "ownership", "rows": ["Data privacy", "Customer UX"]}, _ownership),
     "initiatives": ({"kind": "initiatives", "options": ["Loyalty app", "Shared KPI dashboard"]}, _initiatives),
+    "rank": ({"kind": "rank", "options": ["Loyalty app", "Data lake", "Pop-up stores"]}, _rank),
 }
 """Kind → (its exercise table, the commands run on it). A new kind adds a line."""
 

@@ -279,6 +279,12 @@ class SimPhone:
             await self.send({"type": "choose_owner", "exercise": ex["id"], "item": item["id"], "choice": choice})
             await self.think(0.3, 1.5)
 
+    async def _rank(self, ex):
+        # Each side leans to one end of the list, so the sides' orders differ a little.
+        keyed = [(n * 0.8 * self._lean() + self.rng.gauss(0, 1.5), item["id"]) for n, item in enumerate(ex["items"])]
+        order = [item for _, item in sorted(keyed)]
+        await self.send({"type": "pick", "exercise": ex["id"], "items": order})
+
     async def _initiatives(self, ex):
         targets = [i["id"] for i in ex.get("initiatives", [])] or [i["id"] for i in ex["items"]]
         if not targets:

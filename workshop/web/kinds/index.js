@@ -33,6 +33,7 @@ import * as initiatives from "./initiatives.js";
 import * as matrix from "./matrix.js";
 import * as ownership from "./ownership.js";
 import * as poll from "./poll.js";
+import * as rank from "./rank.js";
 import * as scale from "./scale.js";
 
 const SURFACES = { name: "string", labels: "object", input: "function", results: "function" };
@@ -56,4 +57,4 @@ function register(modules) {
 }
 
 /** The kinds by name; each value is that kind's module. */
-export const KINDS = register([scale, brainstorm, dotvote, poll, allocate, matrix, ownership, initiatives]);
+export const KINDS = register([scale, brainstorm, dotvote, poll, allocate, matrix, ownership, initiatives, rank]);

@@ -1,0 +1,92 @@
+/* rank: each person puts every item in order, best first, by tapping "up" or
+ * "down" beside an item (no dragging: it works with a thumb, a keyboard and a
+ * screen reader); every tap saves the whole order. The result is the room's order
+ * by a Borda count, each item's place per side, and the items the two sides place
+ * three or more places apart, said in a sentence. */
+
+import { h } from "../dom.js";
+import { plural } from "../i18n.js";
+import { act } from "../net.js";
+import { sideLabel, sides } from "../sides.js";
+import { ALL, S, busy } from "../state.js";
+import { slot, withBusy } from "../ui.js";
+
+export const name = "rank";
+export const labels = { done: "ranked" };
+
+/** This person's order: what they last sent, or the items as listed until then. */
+function myOrder(ex, mine) {
+  const ids = ex.items.map((item) => item.id);
+  const sent = (mine.order || []).filter((id) => ids.includes(id));
+  return sent.length === ids.length ? sent : ids;
+}
+
+export function input(ex, mine) {
+  const order = myOrder(ex, mine);
+  const text = new Map(ex.items.map((item) => [item.id, item.text]));
+  const key = `rank:${ex.id}`;
+  const saved = (mine.order || []).length === order.length;
+  return [
+    h("p", { class: "muted", "data-key": "how", id: "rank-how" }, "Put them in order, best first: move an item up or down. Each move is saved."),
+    h(
+      "ol",
+      { class: "rank-list", "aria-labelledby": "rank-how", "data-key": "list" },
+      order.map((id, index) =>
+        h(
+          "li",
+          { class: "card rank-item", "data-key": `r:${id}` },
+          h("span", { class: "rank-place", "aria-hidden": "true" }, String(index + 1)),
+          h("span", { class: "rank-text" }, text.get(id)),
+          h(
+            "span",
+            { class: "rank-moves" },
+            h("button", withBusy({ type: "button", class: "pick", "data-act": "rank-move", "data-item": id, "data-by": "-1", disabled: index === 0 || busy(key), "aria-label": `Move up: ${text.get(id)}` }, key), "↑"),
+            h("button", withBusy({ type: "button", class: "pick", "data-act": "rank-move", "data-item": id, "data-by": "1", disabled: index === order.length - 1 || busy(key), "aria-label": `Move down: ${text.get(id)}` }, key), "↓"),
+          ),
+        ),
+      ),
+    ),
+    h("p", { class: "muted small", "data-key": "saved" }, saved ? "Your order is saved. ✓" : "Not sent yet: move any item to send your order."),
+    slot(key),
+  ];
+}
+
+function ordinal(n) {
+  const tens = n % 100;
+  const suffix = tens >= 10 && tens <= 20 ? "th" : { 1: "st", 2: "nd", 3: "rd" }[n % 10] || "th";
+  return `${n}${suffix}`;
+}
+
+export function results(res) {
+  const ranked = sides().filter((s) => res.respondents[s.id]);
+  return [
+    h("p", { class: "muted small", "data-key": "res:n" }, `${plural(res.respondents[ALL] || 0, "person", "people")} ranked.`),
+    h(
+      "ol",
+      { class: "rank-results", "data-key": "res:list" },
+      res.rows.map((row) =>
+        h(
+          "li",
+          { class: "card" + (row.flagged ? " flagged" : ""), "data-key": `res:${row.item}` },
+          h("p", { class: "q split" }, h("span", null, row.text), h("span", { class: "total" }, plural(row.points[ALL], "pt"))),
+          h("p", { class: "muted small" }, ranked.map((s) => `${sideLabel(s.id)} ${row.place[s.id] ? ordinal(row.place[s.id]) : "–"}`).join(" · ")),
+          row.sentence ? h("p", { class: "gap-line" }, `⚑ ${row.sentence}`) : null,
+        ),
+      ),
+    ),
+  ];
+}
+
+export const actions = {
+  "rank-move"(el, ex) {
+    const key = `rank:${ex.id}`;
+    if (busy(key)) return; // one move at a time: each sends the whole order
+    const order = myOrder(ex, (S.mine && S.mine.exercise === ex.id && S.mine) || {});
+    const from = order.indexOf(el.dataset.item);
+    const to = from + Number(el.dataset.by);
+    if (from < 0 || to < 0 || to >= order.length) return;
+    [order[from], order[to]] = [order[to], order[from]];
+    S.focusNext = null;
+    act({ type: "pick", exercise: ex.id, items: order }, key);
+  },
+};
