@@ -74,3 +74,27 @@ def test_a_rank_template_is_checked_like_any_other(tmp_path):
     else:
         raise AssertionError("a rank of 20 items from an unknown source was accepted")
     assert "exercise 1 ('order'), field 'top'" in message and "12" in message
+
+
+async def test_the_facilitator_sees_the_room_order_and_the_split_on_the_run_screen(tmp_path):
+    from tests.faultkit import write_template
+    from tests.test_tui import ROOM, SIZE, on_run_screen, text_of, wait_for
+    from workshop import sessions
+    from workshop.tui.app import build_app
+
+    template = write_template(tmp_path, "ranking", [{"id": "order", "kind": "rank", "title": "Order", "prompt": "Order them.", "options": ITEMS}])
+    w = sessions.create("Rank offsite", str(template), sessions_dir=tmp_path, now=1_700_000_000)
+    people = [w.handle(f"join:{n}", f"j{n}", c.Join(name=f"P{n}", side=side, token=f"t{n}")).events[0].body.participant.id
+              for n, side in enumerate(["it", "it", "marketing", "marketing"])]
+    app = build_app(workshop=w, room=ROOM)
+    async with app.run_test(size=SIZE) as pilot:
+        await on_run_screen(app, pilot)
+        await pilot.press("o")
+        await wait_for(pilot, lambda: w.session.exercises["order"].status == "open")
+        ids = [item.id for item in w.session.exercises["order"].items]
+        for n, pid in enumerate(people):
+            await w.handle_async(pid, f"r{n}", c.Pick(exercise="order", items=ids if n < 2 else list(reversed(ids))))
+        await wait_for(pilot, lambda: "puts it" in text_of(app, "#results"))
+        shown = text_of(app, "#results")
+        assert "4 people ranked" in shown and "places apart" in shown and "IT puts it 1st, Marketing 5th." in shown
+        assert "4 of 4 have ranked" in text_of(app, "#participation")
