@@ -117,6 +117,18 @@ def test_an_unreadable_session_is_listed_with_its_problem_not_hidden(tmp_path):
     assert "journal.jsonl" in row.problem and "nothing to open" in row.problem
 
 
+def test_an_unreadable_session_open_in_another_window_is_listed_as_open_there_not_as_damaged(tmp_path):
+    w = sessions.create("Broken", sessions_dir=tmp_path, now=5)  # holds the folder's lock
+    (w.folder / "journal.jsonl").write_bytes(b"00000000 {garbage}\n")
+    try:
+        [row] = sessions.list_sessions(tmp_path)
+        assert "nothing to open" in row.problem
+        assert row.open_by is not None and row.open_by.pid == os.getpid()
+        assert not row.damaged
+    finally:
+        w.store.close()
+
+
 def test_a_snapshot_that_does_not_fit_the_model_is_rebuilt_from_the_journal(tmp_path):
     w = sessions.create("Old snapshot", sessions_dir=tmp_path, now=5)
     ann = join(w, "Ann")

@@ -388,7 +388,8 @@ def list_sessions(sessions_dir: Path | None = None) -> list[Summary]:
         try:
             reading = read_folder(folder)
         except (StoreError, ValueError) as err:
-            rows.append(Summary(folder, folder.name, "", (folder / "journal.jsonl").stat().st_mtime, 0, 0, 0, "", str(err), holder(folder)))
+            mtime = (folder / "journal.jsonl").stat().st_mtime
+            rows.append(Summary(folder, folder.name, "", mtime, 0, 0, 0, "", str(err), open_by=holder(folder)))
             continue
         damaged = reading.set_aside is not None and not reading.set_aside.torn
         rows.append(Summary(folder, **summary_meta(reading.session), damaged=damaged, open_by=reading.holder))
