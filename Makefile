@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 # apt-get needs root: through sudo unless we are root already (as in CI).
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run demo test bench install install-test browser clean
+.PHONY: run demo test lint bench install install-test browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,12 @@ demo: install
 bench: install-test
 	$(BIN)/python -m workshop.bench
 
-test: install-test browser
+# The static checks, before any test: ruff over the package and its tests.
+lint: install-test
+	$(BIN)/ruff check workshop tests
+
+test: lint browser
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis .ruff_cache

@@ -106,7 +106,7 @@ class Headless:
             )
         try:
             line = await asyncio.wait_for(self.process.stdout.readline(), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self.kill9_nowait()
             raise AssertionError(f"the room did not start within {timeout} s:\n{self.stderr()}") from None
         self.listening_at = time.monotonic()
@@ -131,7 +131,7 @@ class Headless:
         self.process.send_signal(signal.SIGTERM)
         try:
             out, _ = await asyncio.wait_for(self.process.communicate(), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self.kill9_nowait()
             await self.process.wait()
             raise AssertionError(f"the room did not stop within {timeout} s on SIGTERM:\n{self.stderr()}") from None
@@ -217,7 +217,7 @@ class Phone:
                 else:
                     async with self.gate:
                         ws = await connect(self.url, compression=None, open_timeout=5, close_timeout=1, max_queue=None)
-            except (OSError, InvalidHandshake, asyncio.TimeoutError):
+            except (TimeoutError, OSError, InvalidHandshake):
                 await asyncio.sleep(backoff(attempt, self.rng))
                 attempt += 1
                 continue

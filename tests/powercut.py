@@ -28,9 +28,10 @@ from __future__ import annotations
 import os
 import stat
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 Listing = dict[str, tuple[int, str]]  # name -> (inode, "dir" or "file"); other kinds are left out
 
@@ -148,7 +149,7 @@ class PowerCutDisk:
             info = os.fstat(fd)
             if stat.S_ISDIR(info.st_mode) or stat.S_ISREG(info.st_mode):
                 listing[name] = (info.st_ino, "dir" if stat.S_ISDIR(info.st_mode) else "file")
-                self._pin(info.st_ino, lambda: fd)
+                self._pin(info.st_ino, lambda: fd)  # noqa: B023 - called at once, in this iteration
             if self._pinned.get(info.st_ino) != fd:
                 os.close(fd)
         return listing

@@ -11,7 +11,6 @@ import pytest
 from workshop import commands as c
 from workshop.activities import ALL, results_visible
 
-
 # ------------------------------------------------------------------------ scale
 
 PULSE = {"id": "pulse", "kind": "scale", "statements": ["We work well together", "We share goals"]}

@@ -155,7 +155,7 @@ def test_several_problems_are_all_listed(tmp_path):
 
 def test_find_template_by_name_lists_the_available_ones_when_unknown():
     assert find_template("quick-alignment").template.title
-    with pytest.raises(TemplateError, match="Available: .*cio-cmo-alignment"):
+    with pytest.raises(TemplateError, match=r"Available: .*cio-cmo-alignment"):
         find_template("no-such-agenda")
 
 
@@ -219,7 +219,7 @@ def test_the_older_variable_still_names_the_user_folder_and_the_new_one_wins(tmp
 
 def test_a_user_folder_that_does_not_exist_is_named_with_its_variable(tmp_path, monkeypatch):
     monkeypatch.setenv("WORKSHOP_TEMPLATES_DIR", str(tmp_path / "nowhere"))
-    with pytest.raises(TemplateError, match="WORKSHOP_TEMPLATES_DIR is set to .*nowhere, which does not exist"):
+    with pytest.raises(TemplateError, match=r"WORKSHOP_TEMPLATES_DIR is set to .*nowhere, which does not exist"):
         find_template("quick-alignment")
     found, errors = list_templates()  # the TUI's list still offers the built-in ones
     assert {t.name for t in found} == {"cio-cmo-alignment", "quick-alignment"}

@@ -14,10 +14,10 @@ from pydantic import ValidationError
 from scripted import scripted_workshop
 from workshop import commands as c
 from workshop import events
-from workshop.export.common import View
-from workshop.export.json import exported_result
 from workshop.engine import Engine
 from workshop.events import BODIES, RECORDED, Event, NewerSchema, recorded
+from workshop.export.common import View
+from workshop.export.json import exported_result
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "session-88c7a91" / "journal.jsonl"
 DECIDED = {"join", "submit_idea", "add_item", "open", "close", "next", "back", "group_ideas", "draft_initiative"}

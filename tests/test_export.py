@@ -326,9 +326,9 @@ def test_results_loaded_back_from_json_equal_the_engines_results(engine, exports
     for cfg in engine.session.template.exercises:
         again = loaded[cfg.id].model_dump(mode="json")
         assert again == exported_result(view, cfg.id)
-        redacted = cfg.anonymous or engine.session.exercises[cfg.id].ideas and any(
+        redacted = cfg.anonymous or (engine.session.exercises[cfg.id].ideas and any(
             i.hidden for i in engine.session.exercises[cfg.id].ideas.values()
-        )
+        ))
         if not redacted:
             assert again == engine.result(cfg.id).model_dump(mode="json"), cfg.id
 

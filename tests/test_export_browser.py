@@ -19,7 +19,6 @@ import pytest
 from scripted import scripted_workshop
 from workshop.export import to_html
 
-
 CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")  # installed by `make test`
 ARGS = [
     "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",

@@ -28,8 +28,20 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from tests.faultkit import (
-    HOST, Headless, Phone, RawClient, frame, free_port, holds_socket, journal_events, new_session, percentile,
-    server_socket_inode, text, upgrade_request, write_template,
+    HOST,
+    Headless,
+    Phone,
+    RawClient,
+    frame,
+    free_port,
+    holds_socket,
+    journal_events,
+    new_session,
+    percentile,
+    server_socket_inode,
+    text,
+    upgrade_request,
+    write_template,
 )
 from tests.roomkit import PhoneClient, running_room
 from workshop import commands as c
@@ -720,7 +732,7 @@ async def last_view(phone: PhoneClient, settle: float) -> dict:
     while True:
         try:
             frame = json.loads(await asyncio.wait_for(phone.ws.recv(), settle))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             assert last is not None, "no view at all"
             return last
         if frame["type"] == "view":
@@ -773,8 +785,8 @@ async def test_every_phone_voting_while_the_disk_is_full_is_told_not_saved_and_s
 
 
 async def test_opening_an_exercise_while_the_disk_is_full_says_so_and_leaves_it_closed(tmp_path, monkeypatch):
-    from workshop.tui.app import RoomOptions, build_app
     from tests.test_tui import on_run_screen
+    from workshop.tui.app import RoomOptions, build_app
 
     disk = FullDisk(monkeypatch, "write")
     workshop = sessions.create("Disk offsite", sessions_dir=tmp_path, room_code="K7QM2X")
@@ -810,8 +822,8 @@ async def test_opening_an_exercise_while_the_disk_is_full_says_so_and_leaves_it_
 
 
 async def test_quitting_while_the_disk_is_full_loses_nothing_and_says_why(tmp_path, monkeypatch):
-    from workshop.tui.app import RoomOptions, build_app
     from tests.test_tui import on_run_screen
+    from workshop.tui.app import RoomOptions, build_app
 
     disk = FullDisk(monkeypatch, "write", snapshots=True)
     workshop = sessions.create("Disk offsite", sessions_dir=tmp_path, room_code="K7QM2X")

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.roomkit import PhoneClient
 from workshop import commands as c
 from workshop import sessions
 from workshop.export import to_html, to_markdown

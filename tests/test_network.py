@@ -7,14 +7,7 @@ import socket
 
 import pytest
 
-from workshop.network import (
-    LanAddress,
-    choose,
-    default_route_interface,
-    find_lan_address,
-    interface_addresses,
-    rank,
-)
+from workshop.network import LanAddress, choose, default_route_interface, find_lan_address, interface_addresses, rank
 
 WIFI, DOCKER, VPN = ("wlan0", "192.168.1.20"), ("docker0", "172.17.0.1"), ("tun0", "10.8.0.2")
 

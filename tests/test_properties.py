@@ -9,6 +9,7 @@ of accepted events rebuilds exactly the live state and the same results.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import pairwise
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -227,7 +228,7 @@ def check_rules(session: Session) -> None:
                     assert ex.multi or len(scores) + (pid in state.other) <= 1
                 case "ownership":
                     assert all(0 <= v < len(ex.choices) for v in scores.values())
-        for pid, places in state.places.items():
+        for places in state.places.values():
             assert set(places) <= items
             assert all(1 <= x <= ex.max and 1 <= y <= ex.max for x, y in places.values())
         if ex.kind == "brainstorm":
@@ -424,5 +425,5 @@ def test_allocation_means_per_item_and_side_come_from_each_persons_last_accepted
         else:
             assert row.gap is None
     means_in_order = [expected_means[row.item] for row in result.items]
-    assert all(a >= b - 0.001 for a, b in zip(means_in_order, means_in_order[1:]))  # highest mean share first
+    assert all(a >= b - 0.001 for a, b in pairwise(means_in_order))  # highest mean share first
     assert sorted(row.item for row in result.items) == ["i1", "i2", "i3"]

@@ -119,7 +119,7 @@ async def test_honest_phones_keep_voting_quickly_while_a_hostile_one_misbehaves(
         saved_before = room.workshop.engine.result("check-in")
 
         async def misbehave() -> None:
-            for n in range(40):
+            for _ in range(40):
                 await mallory.send({"type": "act", "id": new_id(), "command": {"type": "rename", "name": ESCAPES * 3, "side": "it"}})
                 await mallory.send('{"type": "act", "id": "x", "command": ' + "[" * 500 + "]" * 500 + "}")
                 await asyncio.sleep(0.02)

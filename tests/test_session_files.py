@@ -21,9 +21,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
 from faultkit import REPO, Headless, Phone, free_port, journal_events, new_session
 from test_faults import Ledger, storm_template, vote_until_stopped
-
 from workshop import sessions
 from workshop.export import FORMATS, to_html, to_json, to_markdown
 from workshop.store import encode_event
@@ -248,7 +248,7 @@ def test_a_journal_line_from_a_newer_version_is_refused_with_a_clear_message(tmp
     newer = {"seq": 2, "at": event["at"], "actor": "facilitator", "cmd_id": "x1", "body": {"type": "teleport", "to": "mars"}}
     journal.write_bytes(journal.read_bytes() + encode_event(newer))
     before = files(folder)
-    with pytest.raises(sessions.StoreError, match="newer version.*Nothing was changed"):
+    with pytest.raises(sessions.StoreError, match=r"newer version.*Nothing was changed"):
         sessions.open_folder(folder)
     after = files(folder)
     assert after.pop("writer.lock") and before.pop("writer.lock")  # the lock records who held it last

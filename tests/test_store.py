@@ -98,7 +98,7 @@ def test_a_second_writer_is_refused_before_it_touches_anything(store, folder):
     (folder / "journal.jsonl").write_bytes((folder / "journal.jsonl").read_bytes() + b"torn")
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
 
-    with pytest.raises(SessionInUse, match="already open in this workshop window.*Close that one first") as caught:
+    with pytest.raises(SessionInUse, match=r"already open in this workshop window.*Close that one first") as caught:
         SessionStore(folder).load()
     assert caught.value.holder.pid == os.getpid()
     with pytest.raises(SessionInUse):
@@ -190,7 +190,7 @@ def test_group_commit_shares_one_fsync_between_concurrent_appends(store, folder,
             acked = threading.Event()
             with numbering:  # numbering and queueing must happen in one order
                 seq = next(next_seq)
-                store.submit(numbered(seq, seq), lambda error: (failures.append(error), acked.set()))
+                store.submit(numbered(seq, seq), lambda error: (failures.append(error), acked.set()))  # noqa: B023 - waited for below
             acked.wait()
 
     threads = [threading.Thread(target=writer) for _ in range(20)]
@@ -511,7 +511,7 @@ def test_a_checkpoint_that_fails_midway_keeps_the_old_snapshot(store, folder, mo
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "replace", no_rename)
-    with pytest.raises(StoreError, match="disk is full.*Nothing is lost") as caught:
+    with pytest.raises(StoreError, match=r"disk is full.*Nothing is lost") as caught:
         store.checkpoint({"n": 2}, 2, {})
     assert str(folder / "snapshot.json") in str(caught.value)
     monkeypatch.undo()

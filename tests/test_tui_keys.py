@@ -15,7 +15,8 @@ from textual.widgets import Input, Static
 
 from tests.roomkit import PhoneClient
 from tests.test_tui import ROOM, SIZE, on_run_screen, text_of, wait_for
-from workshop import cli, commands as c, sessions
+from workshop import cli, sessions
+from workshop import commands as c
 from workshop.model import FACILITATOR
 from workshop.tui.app import DemoOptions, WorkshopApp, build_app
 from workshop.tui.screens.dialogs import FormDialog

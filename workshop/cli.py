@@ -196,8 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     args.resume_hint = _sessions_dir_hint(args.sessions_dir)
     if args.sessions_dir is not None:
         os.environ["WORKSHOP_SESSIONS_DIR"] = str(args.sessions_dir)
-    from .store import StoreError  # noqa: PLC0415 - lazy on purpose, see the module docstring
     from .agenda import ENV_DIR, TemplateError  # noqa: PLC0415
+    from .store import StoreError  # noqa: PLC0415 - lazy on purpose, see the module docstring
 
     if args.templates is not None:
         if not args.templates.is_dir():

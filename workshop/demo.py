@@ -134,7 +134,7 @@ class SimPhone:
                     self.ws = ws
                     attempt = 0
                     await self._session(ws)
-            except (OSError, ConnectionClosed, asyncio.TimeoutError):
+            except (TimeoutError, OSError, ConnectionClosed):
                 pass
             finally:
                 self.ws = None
@@ -185,7 +185,7 @@ class SimPhone:
         try:
             await self.ws.send(json.dumps({"type": "act", "id": cmd_id, "command": command}))
             return await asyncio.wait_for(waiter, 10)
-        except (ConnectionClosed, asyncio.TimeoutError):
+        except (TimeoutError, ConnectionClosed):
             return None
         finally:
             self._acks.pop(cmd_id, None)

@@ -29,8 +29,23 @@ from . import commands as c
 from . import lifecycle
 from .activities import KINDS, Ctx, Refusal, counted
 from .events import (
-    Arrival, Closed, Created, Event, Joined, Left, Opened, ParticipantMoved, ParticipantRemoved, Published, Renamed,
-    Revealed, RoomLocked, TimerExtended, TimerPaused, TimerStarted, recorded,
+    Arrival,
+    Closed,
+    Created,
+    Event,
+    Joined,
+    Left,
+    Opened,
+    ParticipantMoved,
+    ParticipantRemoved,
+    Published,
+    Renamed,
+    Revealed,
+    RoomLocked,
+    TimerExtended,
+    TimerPaused,
+    TimerStarted,
+    recorded,
 )
 from .model import FACILITATOR, STATE_VERSION, ExerciseState, Item, Participant, Session, Template
 
@@ -96,7 +111,7 @@ class Engine:
         return Event(seq=1, at=now, actor=FACILITATOR, cmd_id="create", body=body)
 
     @classmethod
-    def replay(cls, events: Iterable[Event], session: Session | None = None) -> "Engine":
+    def replay(cls, events: Iterable[Event], session: Session | None = None) -> Engine:
         """Fold events onto a snapshot (or from nothing, starting with `Created`)."""
         events = iter(events)
         if session is None:

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    AfterValidator, BaseModel, ConfigDict, Field, SerializeAsAny, WrapValidator, field_validator, model_validator,
-)
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SerializeAsAny, WrapValidator, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .text import clean

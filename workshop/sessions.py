@@ -23,13 +23,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from .agenda import find_template
 from .engine import Accepted, Engine, Outcome
 from .events import Closed, Event, NewerSchema, Opened
-from .model import FACILITATOR, STATE_VERSION, Session
-from pydantic import ValidationError
-
 from .lock import Holder, holder
+from .model import FACILITATOR, STATE_VERSION, Session
 from .store import Loaded, OutOfSequence, SessionInUse, SessionStore, SetAside, StoreError, default_sessions_dir
 
 CHECKPOINT_EVERY = 500

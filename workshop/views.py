@@ -26,8 +26,6 @@ from .activities import KINDS, results_visible
 from .engine import Engine
 from .model import FACILITATOR, Session
 
-
-
 VIEW_BUDGET = 12 * 1024
 """Bytes of JSON the room part may take; the frame around it and the person's own part
 fit in the rest of `protocol.MAX_FRAME`."""

@@ -9,10 +9,10 @@ from typing import Literal
 from pydantic import Field
 
 from .. import commands as c
-from ..model import ExerciseBase, Sourced
 from ..events import Allocated, recorded
-from .kind import Kind
+from ..model import ExerciseBase, Sourced
 from .common import ALL, Ctx, Refusal, Result, gap, means, scored, split
+from .kind import Kind
 
 
 class AllocateExercise(ExerciseBase, Sourced):

@@ -11,16 +11,16 @@ from pydantic import Field
 
 from .. import commands as c
 from ..events import Grouped, IdeaAdded, IdeaEdited, IdeaHidden, IdeasMerged, IdeaWithdrawn, ThemeRenamed, recorded
-from ..model import ExerciseBase, FACILITATOR, Idea, Theme
-from .kind import Kind
+from ..model import FACILITATOR, ExerciseBase, Idea, Theme
 from .common import ALL, Ctx, Refusal, Result, clean_text, side_ids
+from .kind import Kind
 
 
 class BrainstormExercise(ExerciseBase):
     kind: Literal["brainstorm"]
     max_per_person: int = Field(default=5, ge=1, le=50)
     max_length: int = Field(default=280, ge=10, le=280)
-    seed: list[Annotated[str, Field(min_length=1, max_length=280)]] = []
+    seed: list[Annotated[str, Field(min_length=1, max_length=280)]] = []  # noqa: RUF012 - pydantic copies a default per instance
     """Ideas on the board from the start, added in the facilitator's name."""
     per_minute: int = Field(default=6, ge=1, le=60)
     """Rate limit: at most this many ideas per person in any 60 seconds."""

@@ -13,8 +13,8 @@ from pydantic import Field
 from .. import commands as c
 from ..events import ItemAdded, Unvoted, Voted, recorded
 from ..model import ExerciseBase, Item, Sourced
-from .kind import Kind
 from .common import ALL, Ctx, Refusal, Result, clean_text, counts, scored, share_gap
+from .kind import Kind
 
 
 class DotvoteExercise(ExerciseBase, Sourced):

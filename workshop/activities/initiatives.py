@@ -5,15 +5,15 @@ Participants volunteer as champions and comment, on a draft or on a candidate.""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field
 
 from .. import commands as c
 from ..events import Commented, InitiativeDrafted, InitiativeStatusSet, InitiativeUpdated, Volunteered, recorded
-from ..model import Comment, ExerciseBase, INITIATIVE_FIELDS, INITIATIVE_LABELS, Initiative, Sourced
-from .kind import Kind
+from ..model import INITIATIVE_FIELDS, INITIATIVE_LABELS, Comment, ExerciseBase, Initiative, Sourced
 from .common import Ctx, Refusal, Result, clean_text, side_of
+from .kind import Kind
 
 
 class InitiativesExercise(ExerciseBase, Sourced):

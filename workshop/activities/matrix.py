@@ -5,17 +5,16 @@ put it in different quadrants (flagged), with how far apart their means are."""
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from pydantic import Field
 
-import math
-
 from .. import commands as c
-from ..model import ExerciseBase, Sourced
 from ..events import ItemPlaced, recorded
-from .kind import Kind
+from ..model import ExerciseBase, Sourced
 from .common import ALL, Ctx, Refusal, Result, pair, split
+from .kind import Kind
 
 
 class MatrixExercise(ExerciseBase, Sourced):

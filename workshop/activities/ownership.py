@@ -9,10 +9,10 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from .. import commands as c
-from ..model import ExerciseBase
 from ..events import OwnerChosen, recorded
-from .kind import Kind
+from ..model import ExerciseBase
 from .common import ALL, Ctx, Refusal, Result, scored, split
+from .kind import Kind
 
 
 class OwnershipExercise(ExerciseBase):

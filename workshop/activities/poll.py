@@ -10,10 +10,10 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from .. import commands as c
-from ..model import ExerciseBase
 from ..events import Picked, recorded
-from .kind import Kind
+from ..model import ExerciseBase
 from .common import ALL, Ctx, Refusal, Result, clean_text, counts, share_gap, side_of
+from .kind import Kind
 
 
 class PollExercise(ExerciseBase):

@@ -10,10 +10,10 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from .. import commands as c
-from ..model import SLUG, ExerciseBase
 from ..events import Rated, recorded
-from .kind import Kind
+from ..model import SLUG, ExerciseBase
 from .common import Ctx, Refusal, Result, counted, gap, means, scored, split
+from .kind import Kind
 
 
 class ScaleExercise(ExerciseBase):

@@ -217,7 +217,7 @@ def report(results: list[tuple[int, dict, dict]]) -> str:
                 f = f"{floor['votes_acked']}/{floor['votes_sent']}"
             else:
                 p, f = product.get(key, "–"), floor.get(key, "–")
-            lines.append(f"{label:<26}{str(p):>12}{str(f if f is not None else '–'):>12}   {target}")
+            lines.append(f"{label:<26}{p!s:>12}{f if f is not None else '–'!s:>12}   {target}")
         for key in ("ack_p99_ms", "all_phones_p99_ms"):
             if product.get(key) and floor.get(key):
                 lines.append(f"ratio {key.replace('_ms', '')} product/floor: {product[key] / floor[key]:.2f} (target ≤ 1.5)")

@@ -22,9 +22,9 @@ import os
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from workshop.store import SessionStore
 

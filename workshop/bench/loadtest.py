@@ -89,7 +89,7 @@ class LeanPhone:
         await self.ws.send(json.dumps({"type": "act", "id": cmd_id, "command": command}))
         try:
             return await asyncio.wait_for(waiter, timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self.pending.pop(cmd_id, None)
             return None
 

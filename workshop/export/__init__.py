@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterable
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from ..engine import Engine
@@ -32,20 +32,20 @@ FORMATS = {"md": "md", "html": "html", "json": "json"}
 """Format name → file extension."""
 
 
-def document(source: Engine | Session, *, tz: tzinfo = timezone.utc) -> Document:
+def document(source: Engine | Session, *, tz: tzinfo = UTC) -> Document:
     """The neutral document tree both text formats are written from."""
     return build(View(as_engine(source), tz))
 
 
-def to_markdown(source: Engine | Session, *, tz: tzinfo = timezone.utc) -> str:
+def to_markdown(source: Engine | Session, *, tz: tzinfo = UTC) -> str:
     return _markdown.render(document(source, tz=tz))
 
 
-def to_html(source: Engine | Session, *, tz: tzinfo = timezone.utc) -> str:
+def to_html(source: Engine | Session, *, tz: tzinfo = UTC) -> str:
     return _html.render(document(source, tz=tz))
 
 
-def to_json(source: Engine | Session, *, tz: tzinfo = timezone.utc) -> str:
+def to_json(source: Engine | Session, *, tz: tzinfo = UTC) -> str:
     return _json.render(View(as_engine(source), tz))
 
 
@@ -62,7 +62,7 @@ def file_name(session: Session, fmt: str) -> str:
 
 
 def write_exports(
-    source: Engine | Session, out_dir: Path, formats: Iterable[str] = ("md", "html", "json"), *, tz: tzinfo = timezone.utc
+    source: Engine | Session, out_dir: Path, formats: Iterable[str] = ("md", "html", "json"), *, tz: tzinfo = UTC
 ) -> list[Path]:
     """Write each format to `out_dir/<session-id>-joint-agenda.<ext>` and return the
     paths. Each file is written to a temporary name and renamed into place, so a
@@ -98,4 +98,4 @@ def _umask() -> int:
     return mask
 
 
-__all__ = ["local_zone", "FORMATS", "document", "file_name", "results_from_json", "to_html", "to_json", "to_markdown", "write_exports"]
+__all__ = ["FORMATS", "document", "file_name", "local_zone", "results_from_json", "to_html", "to_json", "to_markdown", "write_exports"]

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from ..activities import KINDS
 from ..present import dotvote, initiatives, ownership, scale
+from . import kinds, raw
 from .common import FLAG, NO_VALUE, View, plural, share
 from .document import Block, Bullets, Document, Note, Paragraph, Part, Section, Span, Table
-from . import kinds, raw
 
 SECTIONS = (
     ("objectives", "Shared objectives", "What the joint agenda chases first, ranked by the room's dots."),

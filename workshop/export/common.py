@@ -4,13 +4,13 @@ number formats that never change between runs."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 from ..activities import ALL, counted
 from ..activities.common import side_of
 from ..engine import Engine
 from ..model import FACILITATOR, Session
-from .document import Span, SideKey
+from .document import SideKey, Span
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -31,7 +31,7 @@ class View:
     """A read-only view of one session for the export: results computed once, people
     shown by the exercise's anonymity rule."""
 
-    def __init__(self, engine: Engine, tz: tzinfo = timezone.utc):
+    def __init__(self, engine: Engine, tz: tzinfo = UTC):
         self.engine = engine
         self.session = engine.session
         self.tz = tz

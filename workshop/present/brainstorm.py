@@ -107,7 +107,7 @@ def raw(view: View, cfg) -> list[Block]:
         note = f"merged into #{number[idea.merged_into]}" if idea.merged_into in number else ""
         row = (str(number[idea.id]), idea.text, view.side_label(idea.side))
         row += () if cfg.anonymous else (who,)
-        rows.append(row + (themes.get(idea.theme, ""), note))
+        rows.append((*row, themes.get(idea.theme, ""), note))
     columns = (Column("#", True), Column("Idea"), Column("Side", short=True))
     columns += () if cfg.anonymous else (Column("Author"),)
-    return [Table(columns=columns + (Column("Theme"), Column("Note")), rows=tuple(rows))]
+    return [Table(columns=(*columns, Column("Theme"), Column("Note")), rows=tuple(rows))]

@@ -8,13 +8,14 @@ same event loop, must keep answering phones meanwhile."""
 from __future__ import annotations
 
 import io
+from typing import ClassVar
 
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
@@ -25,7 +26,7 @@ from ...model import Session
 
 
 class ExportScreen(Screen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "export", "Write md + html + json"),
         Binding("u", "publish", "Publish to phones"),
         Binding("escape", "app.pop_screen", "Back"),

@@ -3,10 +3,12 @@ two leads, the shared KPI and the first step, then mark each agreed or parked.""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
@@ -19,7 +21,7 @@ from .dialogs import Field, FormDialog
 
 
 class InitiativesScreen(Screen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "draft", "Draft next"),
         Binding("enter", "edit", "Edit"),
         Binding("a", "status('agreed')", "Agree"),

@@ -3,10 +3,12 @@ roster filling up by side as phones join."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Static
@@ -16,7 +18,7 @@ from ..widgets.roster import Roster
 
 
 class LobbyScreen(Screen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,s", "start", "Start the agenda"),
         Binding("escape", "start", "Back to the agenda", show=False),
         Binding("f", "fullscreen", "Full-screen QR"),
@@ -75,7 +77,7 @@ class LobbyScreen(Screen):
 class FullQR(ModalScreen):
     """The code alone, as large as the terminal allows, for a projector."""
 
-    BINDINGS = [Binding("escape,f,enter", "dismiss", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f,enter", "dismiss", "Close")]
 
     def __init__(self, url: str):
         super().__init__()

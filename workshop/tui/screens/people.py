@@ -8,9 +8,11 @@ from the session each time it changes.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -19,7 +21,7 @@ from ..results import side_style
 
 
 class PeopleScreen(Screen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("x,delete", "remove", "Remove / restore"),
         Binding("s", "move", "Move to next side"),
         Binding("k", "lock", "Lock / unlock room"),

@@ -7,9 +7,11 @@ It redraws at most `REFRESH_HZ` times a second, and only when something changed
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
@@ -30,7 +32,7 @@ def clock_text(seconds: float) -> str:
 
 
 class RunScreen(Screen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "open", "Open"),
         Binding("c", "close", "Close"),
         Binding("r", "reveal", "Reveal"),
@@ -222,7 +224,7 @@ class RunScreen(Screen):
         exercise = self._brainstorm()
         if exercise is None:
             return
-        sides = tuple((s.label, s.id) for s in self.workshop.session.template.sides) + (("The room", "room"),)
+        sides = (*((s.label, s.id) for s in self.workshop.session.template.sides), ("The room", "room"))
 
         async def then(v):
             side = None if v["side"] == "room" else v["side"]
