@@ -40,12 +40,14 @@ demo: install
 bench: install-test
 	$(BIN)/python -m workshop.bench
 
-# The static checks, before any test: ruff over the package and its tests.
+# The static checks, before any test: ruff over the package and its tests, and mypy
+# --strict over the core (the files listed under [tool.mypy] in pyproject.toml).
 lint: install-test
 	$(BIN)/ruff check workshop tests
+	$(BIN)/mypy
 
 test: lint browser
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis .ruff_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis .mypy_cache .ruff_cache

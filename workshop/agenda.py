@@ -28,8 +28,10 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from .model import Template
 
@@ -172,7 +174,7 @@ def find_template(name: str) -> TemplateFile:
     )
 
 
-def _describe(error: dict, data: dict) -> str:
+def _describe(error: ErrorDetails, data: dict[str, Any]) -> str:
     """One pydantic error as a sentence about the template."""
     loc = list(error["loc"])
     where = "template"

@@ -28,17 +28,20 @@ from dataclasses import dataclass
 from . import commands as c
 from . import lifecycle
 from .activities import KINDS, Ctx, Refusal, counted
+from .activities.common import Result
 from .events import (
     Arrival,
     Closed,
     Created,
     Event,
+    EventBody,
     Joined,
     Left,
     Opened,
     ParticipantMoved,
     ParticipantRemoved,
     Published,
+    RecordedBody,
     Renamed,
     Revealed,
     RoomLocked,
@@ -47,7 +50,7 @@ from .events import (
     TimerStarted,
     recorded,
 )
-from .model import FACILITATOR, STATE_VERSION, ExerciseState, Item, Participant, Session, Template
+from .model import FACILITATOR, STATE_VERSION, ExerciseBase, ExerciseState, HasSource, Item, Participant, Session, Template
 
 NAME_LIMIT = 40
 MAX_EXTEND = 3600
@@ -124,7 +127,7 @@ class Engine:
 
     # ------------------------------------------------------------ the machine
 
-    def handle(self, actor: str, cmd_id: str, command, now: float) -> Outcome:
+    def handle(self, actor: str, cmd_id: str, command: c.Command, now: float) -> Outcome:
         """Decide on one command. On acceptance the events are already applied."""
         key = f"{actor}/{cmd_id}"
         if key in self.session.handled:
@@ -147,7 +150,7 @@ class Engine:
             events.append(event)
         return Accepted(events=tuple(events))
 
-    def _decide(self, actor: str, command, now: float) -> list:
+    def _decide(self, actor: str, command: c.Command, now: float) -> list[EventBody]:
         session = self.session
         if actor == FACILITATOR:
             if not isinstance(command, c.FACILITATOR_COMMANDS):
@@ -175,6 +178,7 @@ class Engine:
                 return [self._renaming(participant, command)]
             if isinstance(command, c.Leave):
                 return [recorded(command)]
+        assert isinstance(command, c.OnExercise), "every command left names its exercise"
         cfg, state = self._exercise(command.exercise)
         match command:
             case c.Open():
@@ -201,7 +205,7 @@ class Engine:
 
     # ------------------------------------------------------------ common rules
 
-    def _exercise(self, exercise_id: str):
+    def _exercise(self, exercise_id: str) -> tuple[ExerciseBase, ExerciseState]:
         try:
             cfg = self.session.exercise(exercise_id)
         except KeyError:
@@ -211,14 +215,14 @@ class Engine:
     def _pending_current(self) -> bool:
         return self.session.exercises[self.session.current_exercise.id].status == "pending"
 
-    def _move(self, index: int) -> list:
+    def _move(self, index: int) -> list[EventBody]:
         """Close whatever is open and open exercise number `index`."""
         exercises = self.session.template.exercises
         if index >= len(exercises):
             raise Refusal("at_end", "This is the last exercise. Close it, then export the joint agenda.")
         if index < 0:
             raise Refusal("at_start", "This is the first exercise.")
-        bodies: list = [Closed(exercise=cfg.id) for cfg in exercises if self.session.exercises[cfg.id].status == "open"]
+        bodies: list[EventBody] = [Closed(exercise=cfg.id) for cfg in exercises if self.session.exercises[cfg.id].status == "open"]
         cfg = exercises[index]
         state = self.session.exercises[cfg.id]
         # Items are taken from the source when the exercise first opens — or again,
@@ -228,39 +232,39 @@ class Engine:
         bodies.append(Opened(exercise=cfg.id, items=items))
         return bodies
 
-    def _sourced_items(self, cfg) -> list[Item]:
+    def _sourced_items(self, cfg: ExerciseBase) -> list[Item]:
         """Freeze the items an exercise draws from its `source` as it first opens, so
         later moderation of the source cannot move votes between items."""
-        if getattr(cfg, "source", None) is None:
+        if not isinstance(cfg, HasSource) or cfg.source is None:
             return []
         state = self.session.exercises[cfg.id]
         existing = {item.text.casefold() for item in state.items}
         items, n = [], state.counter
-        for text in self._source_texts(cfg):
+        for text in self._source_texts(cfg.source, cfg.top):
             if text.casefold() not in existing:
                 existing.add(text.casefold())
                 n += 1
                 items.append(Item(id=f"i{n}", text=text))
         return items
 
-    def _source_texts(self, cfg) -> list[str]:
-        """What `cfg.source` offers: a brainstorm's themes then ungrouped ideas; a
-        dotvote's ranking — its top N (filled from unvoted items when fewer got
-        votes), or without `top` every item that got a vote (all, if none did). A
-        source that was never opened offers what it would have had."""
-        src_cfg, src_state = self._exercise(cfg.source)
+    def _source_texts(self, source: str, top: int | None) -> list[str]:
+        """What an exercise's `source` offers, given its `top`: a brainstorm's themes
+        then ungrouped ideas; a dotvote's ranking — its top N (filled from unvoted items
+        when fewer got votes), or without `top` every item that got a vote (all, if none
+        did). A source that was never opened offers what it would have had."""
+        src_cfg, src_state = self._exercise(source)
         src_state = counted(self.session, src_state)
         offers = KINDS[src_cfg.kind].offers
         assert offers is not None, "the template checked that a source can be one"
-        if src_state.opened_at is None and getattr(src_cfg, "source", None) is not None:
+        if src_state.opened_at is None and isinstance(src_cfg, HasSource) and src_cfg.source is not None:
             # A vote that never ran offers what it would have had: its own items and its source's.
             texts = [i.text for i in src_state.items]
-            texts += [t for t in self._source_texts(src_cfg) if t not in texts]
+            texts += [t for t in self._source_texts(src_cfg.source, src_cfg.top) if t not in texts]
         elif src_state.opened_at is None and src_state.items:
             texts = [i.text for i in src_state.items]
         else:
-            texts = offers(self.session, src_cfg, src_state, cfg.top)
-        return texts[: cfg.top] if cfg.top is not None else texts
+            texts = offers(self.session, src_cfg, src_state, top)
+        return texts[:top] if top is not None else texts
 
     def _joining(self, actor: str, cmd: c.Join, now: float) -> Arrival:
         session = self.session
@@ -280,7 +284,7 @@ class Engine:
             raise Refusal("room_full", f"The room is full ({session.max_participants} people). Ask the facilitator.")
         return Arrival(id=f"p{len(session.participants) + 1}", name=name, side=cmd.side, token=cmd.token, joined_at=now, joined_by=actor)
 
-    def _renaming(self, participant: Participant, cmd: c.Rename) -> Renamed:
+    def _renaming(self, participant: Participant, cmd: c.Rename) -> RecordedBody:
         """A new name, and a new side until the person first answers; after that only the
         facilitator can move them, so nobody re-labels answers already given."""
         side = cmd.side if cmd.side != participant.side else None
@@ -293,7 +297,7 @@ class Engine:
                 )
         return recorded(cmd.model_copy(update={"name": _clean_name(cmd.name), "side": side}))
 
-    def _roster(self, cmd: c.MoveParticipant | c.RemoveParticipant):
+    def _roster(self, cmd: c.MoveParticipant | c.RemoveParticipant) -> RecordedBody:
         participant = self.session.participants.get(cmd.participant)
         if participant is None:
             raise Refusal("unknown_participant", "That person is not in this session.")
@@ -307,7 +311,7 @@ class Engine:
             raise Refusal("unchanged", f"{participant.name or participant.id} is {state} already.")
         return recorded(cmd)
 
-    def _timer(self, cmd, cfg, state: ExerciseState):
+    def _timer(self, cmd: c.TimerStart | c.TimerPause | c.TimerExtend, cfg: ExerciseBase, state: ExerciseState) -> RecordedBody:
         match cmd:
             case c.TimerStart():
                 _allowed(state, "timer_start", cfg.title)
@@ -363,18 +367,20 @@ class Engine:
                 _pause(session.exercises[body.exercise], at)
             case TimerExtended():
                 session.exercises[body.exercise].timer.duration += body.seconds
+            case Created():
+                raise ValueError(f"event {event.seq} is 'created', which only a session's first event can be")
             case _:
                 cfg = session.exercise(body.exercise)
                 state = session.exercises[cfg.id]
                 KINDS[cfg.kind].apply(Ctx(session=session, cfg=cfg, state=state, actor=event.actor, now=at), body)
-                participant = session.participants.get(event.actor)
-                if participant is not None:  # an answer: it counts for the side it was given under
-                    participant.answered = True
-                    state.sides.setdefault(participant.id, participant.side)
+                answering = session.participants.get(event.actor)
+                if answering is not None:  # an answer: it counts for the side it was given under
+                    answering.answered = True
+                    state.sides.setdefault(answering.id, answering.side)
 
     # ------------------------------------------------------------ reading
 
-    def result(self, exercise_id: str):
+    def result(self, exercise_id: str) -> Result:
         """The result model of an exercise, split by side (see each kind's module),
         over the inputs that count (see `counted`)."""
         cfg = self.session.exercise(exercise_id)

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, Protocol, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -44,7 +44,7 @@ from .model import Idea, Initiative, Item, PeopleText, Template
 SCHEMA = 1
 """The version of the stored event shape this code writes (and the newest it reads)."""
 
-UPGRADES: dict[int, Callable[[dict], dict]] = {}
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 """n → the function that turns an event dict stored as version n into version n + 1.
 Empty while every journal ever written is version 1; see the module docstring."""
 
@@ -329,19 +329,27 @@ EventBody = Annotated[
 BODIES: tuple[type[Body], ...] = get_args(get_args(EventBody)[0])
 """Every event body class."""
 
-RECORDED: dict[str, type[Body]] = {
-    cls.model_fields["type"].default: cls
-    for cls in (
-        Renamed, Left, IdeaEdited, IdeaWithdrawn, Voted, Unvoted, Rated, Picked, Allocated,
-        ItemPlaced, OwnerChosen, Volunteered, Commented, Revealed, TimerStarted, TimerPaused,
-        TimerExtended, IdeaHidden, IdeasMerged, ThemeRenamed, InitiativeUpdated,
-        InitiativeStatusSet, Published, ParticipantMoved, ParticipantRemoved, RoomLocked,
-    )
-}
+RecordedBody = (
+    Renamed | Left | IdeaEdited | IdeaWithdrawn | Voted | Unvoted | Rated | Picked | Allocated
+    | ItemPlaced | OwnerChosen | Volunteered | Commented | Revealed | TimerStarted | TimerPaused
+    | TimerExtended | IdeaHidden | IdeasMerged | ThemeRenamed | InitiativeUpdated
+    | InitiativeStatusSet | Published | ParticipantMoved | ParticipantRemoved | RoomLocked
+)
+"""An event that records a command as it came (see `recorded`)."""
+
+RECORDED: dict[str, type[RecordedBody]] = {cls.model_fields["type"].default: cls for cls in get_args(RecordedBody)}
 """Command type → the event that records such a command as it came."""
 
 
-def recorded(cmd: Any) -> Body:
+class Recordable(Protocol):
+    """What `recorded` needs of a command (this module never imports `commands.py`)."""
+
+    @property
+    def type(self) -> str: ...
+    def model_dump(self) -> dict[str, Any]: ...
+
+
+def recorded(cmd: Recordable) -> RecordedBody:
     """The event recording an accepted command as it stands (after the rules cleaned
     it up): the event class of its `type`, validated from its fields."""
     try:
@@ -351,7 +359,7 @@ def recorded(cmd: Any) -> Body:
     return cls.model_validate(cmd.model_dump())
 
 
-def upgraded(data: dict) -> dict:
+def upgraded(data: dict[str, Any]) -> dict[str, Any]:
     """A stored event dict as this version stores it, without its "v" (missing: 1).
     NewerSchema if a newer version wrote it. The given dict is left as it was."""
     data = dict(data)
@@ -378,12 +386,12 @@ class Event(BaseModel):
     cmd_id: str
     body: EventBody
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """The event as stored: its fields and the schema version `"v"`."""
         return {"v": SCHEMA, **self.model_dump(mode="json")}
 
     @classmethod
-    def from_stored(cls, data: dict) -> Event:
+    def from_stored(cls, data: dict[str, Any]) -> Event:
         """An event from a stored dict of any schema version up to `SCHEMA` (a line
         without "v" is version 1), upgraded through `UPGRADES`. NewerSchema when a newer
         version of Common Ground wrote it; ValidationError when it is not an event."""

@@ -154,7 +154,7 @@ def _try_lock(fd: int) -> bool:
 
         os.lseek(fd, LOCK_OFFSET, os.SEEK_SET)
         try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]  # its stubs are win32 only; mypy checks as Linux
         except OSError:
             return False
         return True
@@ -174,7 +174,7 @@ def _unlock(fd: int) -> None:
         import msvcrt  # noqa: PLC0415
 
         os.lseek(fd, LOCK_OFFSET, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]  # as above
         return
     import fcntl  # noqa: PLC0415
 

@@ -10,7 +10,7 @@ typo in a template is caught instead of silently ignored.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol, runtime_checkable
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SerializeAsAny, WrapValidator, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -81,6 +81,11 @@ class ExerciseBase(Strict):
     section: Section | None = None
     """Where the result lands in the joint agenda document; None = appendix only."""
 
+    if TYPE_CHECKING:
+        # Declared by each kind's model as its own Literal, after the fields above: a
+        # field here would come first in every stored template.
+        kind: str
+
 
 class Sourced(Strict):
     """Mixin for kinds whose items are fixed `options`, an earlier exercise's output, or both."""
@@ -92,12 +97,35 @@ class Sourced(Strict):
     """With a dotvote source: take only its top N items."""
 
     @model_validator(mode="after")
-    def _has_items(self):
+    def _has_items(self) -> Sourced:
         if not self.options and self.source is None:
             raise ValueError("needs `options` (a list of items), `source` (an earlier exercise id), or both")
         if self.top is not None and self.source is None:
             raise ValueError("`top` only applies together with `source`")
         return self
+
+
+@runtime_checkable
+class HasSource(Protocol):
+    """An exercise whose items may come from an earlier one: `Sourced`, by its shape
+    (a type checker cannot narrow to two pydantic models at once)."""
+
+    @property
+    def source(self) -> str | None: ...
+    @property
+    def top(self) -> int | None: ...
+
+
+@runtime_checkable
+class Compares(Protocol):
+    """An exercise that can be compared with an earlier one of its kind (scale's
+    `compare_with`); the two must have as many statements. Named by shape, so that
+    this module names no kind."""
+
+    @property
+    def compare_with(self) -> str | None: ...
+    @property
+    def statements(self) -> list[str]: ...
 
 
 def _exercise_of_its_kind(value: Any, handler: Any) -> Any:
@@ -109,7 +137,7 @@ def _exercise_of_its_kind(value: Any, handler: Any) -> Any:
     if isinstance(value, dict):
         from .activities import KINDS  # noqa: PLC0415 - the kinds import this module
 
-        kind = KINDS.get(value.get("kind"))  # type: ignore[arg-type]
+        kind = KINDS.get(value.get("kind"))  # type: ignore[arg-type]  # any value a table holds; an unknown one finds no kind
         if kind is None:
             raise PydanticCustomError(
                 "union_tag_invalid",
@@ -133,14 +161,14 @@ class Template(Strict):
 
     @field_validator("sides")
     @classmethod
-    def _unique_sides(cls, sides):
+    def _unique_sides(cls, sides: list[Side]) -> list[Side]:
         ids = [s.id for s in sides]
         if len(set(ids)) != len(ids):
             raise ValueError(f"side ids must be unique, got {ids}")
         return sides
 
     @model_validator(mode="after")
-    def _references(self):
+    def _references(self) -> Template:
         seen: dict[str, ExerciseBase] = {}
         for ex in self.exercises:
             if ex.id in seen:
@@ -149,15 +177,15 @@ class Template(Strict):
             if source is not None:
                 if source not in seen:
                     raise ValueError(f"exercise {ex.id!r}: source {source!r} must be the id of an earlier exercise")
-                if not _is_source(seen[source].kind):  # type: ignore[attr-defined]
-                    raise ValueError(f"exercise {ex.id!r}: source {source!r} is a {seen[source].kind}; expected one of {_source_kinds()}")  # type: ignore[attr-defined]
-            compare_with = getattr(ex, "compare_with", None)
-            if compare_with is not None:
+                if not _is_source(seen[source].kind):
+                    raise ValueError(f"exercise {ex.id!r}: source {source!r} is a {seen[source].kind}; expected one of {_source_kinds()}")
+            if isinstance(ex, Compares) and ex.compare_with is not None:
+                compare_with = ex.compare_with
                 before = seen.get(compare_with)
-                if before is None or before.kind != ex.kind:  # type: ignore[attr-defined]
+                if before is None or before.kind != ex.kind or not isinstance(before, Compares):
                     raise ValueError(f"exercise {ex.id!r}: compare_with {compare_with!r} must be the id of an earlier {ex.kind} exercise")
-                if len(before.statements) != len(ex.statements):  # type: ignore[attr-defined]
-                    raise ValueError(f"exercise {ex.id!r}: compare_with {compare_with!r} has {len(before.statements)} statements, this one has {len(ex.statements)}; they must match")  # type: ignore[attr-defined]
+                if len(before.statements) != len(ex.statements):
+                    raise ValueError(f"exercise {ex.id!r}: compare_with {compare_with!r} has {len(before.statements)} statements, this one has {len(ex.statements)}; they must match")
             seen[ex.id] = ex
         return self
 
@@ -361,7 +389,7 @@ class Session(State):
     """`actor/cmd_id` → seq of the first event it caused: a repeated command id is
     recognised, even after a restart, and changes nothing."""
 
-    def exercise(self, exercise_id: str):
+    def exercise(self, exercise_id: str) -> ExerciseBase:
         """The template's definition of an exercise (KeyError if unknown)."""
         for ex in self.template.exercises:
             if ex.id == exercise_id:
@@ -369,7 +397,7 @@ class Session(State):
         raise KeyError(exercise_id)
 
     @property
-    def current_exercise(self):
+    def current_exercise(self) -> ExerciseBase:
         return self.template.exercises[self.current]
 
     def side_label(self, side_id: str | None) -> str:

@@ -19,12 +19,15 @@ import re
 import secrets
 import time
 import unicodedata
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
+from . import commands as c
 from .agenda import find_template
 from .engine import Accepted, Engine, Outcome
 from .events import Closed, Event, NewerSchema, Opened
@@ -45,7 +48,7 @@ class Workshop:
         self.store = store
         self.engine = engine
         self.warnings = warnings or []
-        self.listeners: list = []
+        self.listeners: list[Callable[[tuple[Event, ...]], None]] = []
         """Callables given each batch of events once it is durable (the room, the TUI)."""
         self._since_checkpoint = 0
         self._closed = False
@@ -57,41 +60,39 @@ class Workshop:
     def session(self) -> Session:
         return self.engine.session
 
-    def decide(self, actor: str, cmd_id: str, command, now: float | None = None) -> Outcome:
+    def decide(self, actor: str, cmd_id: str, command: c.Command, now: float | None = None) -> Outcome:
         """Decide without waiting for the disk; the caller must submit the events to
         the store before anything else is decided, and acknowledge them once durable."""
         self._resync()  # if a write failed since the last decision
         return self.engine.handle(actor, cmd_id, command, time.time() if now is None else now)
 
-    def handle(self, actor: str, cmd_id: str, command, now: float | None = None) -> Outcome:
+    def handle(self, actor: str, cmd_id: str, command: c.Command, now: float | None = None) -> Outcome:
         """Decide and make durable, blocking until fsynced (CLI and tests)."""
         outcome = self.decide(actor, cmd_id, command, now)
-        if self._to_save(actor, cmd_id, outcome):
+        if isinstance(outcome, Accepted) and self._to_save(actor, cmd_id, outcome):
             with self._saving():
                 self.store.append_sync([e.to_json() for e in outcome.events])
             self._after(outcome.events)
         return outcome
 
-    async def handle_async(self, actor: str, cmd_id: str, command, now: float | None = None) -> Outcome:
+    async def handle_async(self, actor: str, cmd_id: str, command: c.Command, now: float | None = None) -> Outcome:
         """Decide, then await durability without blocking the event loop."""
         outcome = self.decide(actor, cmd_id, command, now)
-        if self._to_save(actor, cmd_id, outcome):
+        if isinstance(outcome, Accepted) and self._to_save(actor, cmd_id, outcome):
             with self._saving():
                 await self.store.append([e.to_json() for e in outcome.events])
             self._after(outcome.events)
         return outcome
 
-    def _to_save(self, actor: str, cmd_id: str, outcome: Outcome) -> bool:
-        """Whether the answer must wait for the disk: the command was accepted with
+    def _to_save(self, actor: str, cmd_id: str, outcome: Accepted) -> bool:
+        """Whether the answer to an accepted command must wait for the disk: it came with
         events, or was sent again (a phone that reconnected while its first try was on
         its way to the disk) before its events were durable. Appending no events waits
         for everything submitted before."""
-        if not isinstance(outcome, Accepted):
-            return False
         return bool(outcome.events) or (outcome.repeated and self.session.handled.get(f"{actor}/{cmd_id}", 0) > self.store.last_seq)
 
     @contextmanager
-    def _saving(self):
+    def _saving(self) -> Iterator[None]:
         """StoreError, with the engine back in step with the disk, if the events were
         not saved — also when another write failed between deciding and submitting."""
         try:
@@ -305,10 +306,10 @@ def _first_error(err: ValidationError) -> str:
     return f"{where}: {first['msg']}" if where else first["msg"]
 
 
-def _exercises_in(lines: list[bytes], journal: list[dict]) -> list[str]:
+def _exercises_in(lines: list[bytes], journal: list[dict[str, Any]]) -> list[str]:
     """Titles of the exercises that lines set aside give inputs to (best effort: a
     damaged line may name none)."""
-    titles: dict[str, str] = {}
+    titles: dict[object, object] = {}  # best effort over whatever the damaged journal holds
     if journal:
         template = journal[0].get("body", {}).get("template", {})
         titles = {e.get("id"): e.get("title", e.get("id")) for e in template.get("exercises", []) if isinstance(e, dict)}
@@ -366,7 +367,7 @@ class Summary:
     """The window that has it open for writing, if any."""
 
 
-def summary_meta(session: Session) -> dict:
+def summary_meta(session: Session) -> dict[str, Any]:
     states = session.exercises.values()
     return {
         "title": session.title,

@@ -72,13 +72,13 @@ class OutOfSequence(ValueError):
 class Loaded:
     """What :meth:`SessionStore.load` or :meth:`SessionStore.read` found on disk."""
 
-    snapshot_state: dict | None
+    snapshot_state: dict[str, Any] | None
     """The latest usable snapshot's state; None when there is none (replay from seq 1)."""
     snapshot_seq: int
     """Seq of the last event included in ``snapshot_state``; 0 when there is no snapshot."""
-    meta: dict
+    meta: dict[str, Any]
     """The snapshot's listing data; {} when none."""
-    journal: list[dict]
+    journal: list[dict[str, Any]]
     """Every valid journal event from seq 1, in order."""
     warnings: list[str]
     """Things repaired, skipped or (for a reader) found, for people."""
@@ -86,7 +86,7 @@ class Loaded:
     """What followed the journal's valid prefix, if anything."""
 
     @property
-    def events(self) -> list[dict]:
+    def events(self) -> list[dict[str, Any]]:
         """Journal events with seq > snapshot_seq: replay them onto the snapshot."""
         return self.journal[self.snapshot_seq :]
 
@@ -100,7 +100,7 @@ def default_sessions_dir() -> Path:
 # --- journal lines -------------------------------------------------------------------
 
 
-def encode_event(event: dict) -> bytes:
+def encode_event(event: dict[str, Any]) -> bytes:
     """One journal line. ValueError/TypeError when the event is not plain JSON."""
     body = json.dumps(
         event, separators=(",", ":"), ensure_ascii=False, sort_keys=True, allow_nan=False
@@ -108,7 +108,7 @@ def encode_event(event: dict) -> bytes:
     return b"%08x %s\n" % (zlib.crc32(body), body)
 
 
-def _decode_line(line: bytes) -> dict:
+def _decode_line(line: bytes) -> dict[str, Any]:
     """The event on one journal line (newline removed); ValueError saying what is wrong."""
     crc, _, body = line.partition(b" ")
     if crc != b"%08x" % zlib.crc32(body):
@@ -161,7 +161,7 @@ class SetAside:
 
 @dataclass(frozen=True)
 class _Scan:
-    events: list[dict]
+    events: list[dict[str, Any]]
     size: int
     """Bytes of the valid prefix."""
     set_aside: SetAside | None
@@ -170,7 +170,7 @@ class _Scan:
 def _scan_journal(data: bytes) -> _Scan:
     """The longest valid prefix of a journal: lines with a good checksum whose seqs run
     1, 2, 3 … — and, if anything follows it, what and why. Changes nothing."""
-    events: list[dict] = []
+    events: list[dict[str, Any]] = []
     size = 0
     number = 0
     while size < len(data):
@@ -187,7 +187,7 @@ def _scan_journal(data: bytes) -> _Scan:
     return _Scan(events, size, None)
 
 
-def _line_problem(line: bytes, expected: int) -> dict | str:
+def _line_problem(line: bytes, expected: int) -> dict[str, Any] | str:
     """The event on one journal line, or why it cannot be used at this place."""
     try:
         event = _decode_line(line)
@@ -318,14 +318,14 @@ def _make_folders(folder: Path) -> None:
         _fsync_dir(path.parent)
 
 
-def _snapshot_document(state: dict, seq: int, meta: dict) -> dict:
+def _snapshot_document(state: dict[str, Any], seq: int, meta: dict[str, Any]) -> dict[str, Any]:
     # The whole database as TinyDB lays it out (table -> doc id -> document), written in
     # one go: TinyDB's table API would rewrite the file once per table, and a crash in
     # between would pair a new snapshot with old meta.
     return {"snapshot": {"1": {"seq": seq, "state": state}}, "meta": {"1": meta}}
 
 
-def _read_snapshot(path: Path) -> tuple[dict, int, dict]:
+def _read_snapshot(path: Path) -> tuple[dict[str, Any], int, dict[str, Any]]:
     """(state, seq, meta) from one snapshot file; ValueError if it is damaged or not ours."""
     try:
         with TinyDB(path, storage=AtomicJSONStorage) as db:
@@ -341,7 +341,7 @@ def _read_snapshot(path: Path) -> tuple[dict, int, dict]:
     return doc["state"], seq, dict(meta or {})
 
 
-def _try_snapshot(path: Path) -> tuple[dict, int, dict] | str | None:
+def _try_snapshot(path: Path) -> tuple[dict[str, Any], int, dict[str, Any]] | str | None:
     """A snapshot file's (state, seq, meta); why it is unusable; or None if it is absent."""
     if not path.exists():
         return None
@@ -352,8 +352,8 @@ def _try_snapshot(path: Path) -> tuple[dict, int, dict] | str | None:
 
 
 def _choose_snapshot(
-    candidates: list[tuple[Path, tuple[dict, int, dict] | str | None]], journal_len: int, warnings: list[str]
-) -> tuple[dict | None, int, dict, Path | None]:
+    candidates: list[tuple[Path, tuple[dict[str, Any], int, dict[str, Any]] | str | None]], journal_len: int, warnings: list[str]
+) -> tuple[dict[str, Any] | None, int, dict[str, Any], Path | None]:
     """The newest usable snapshot — readable and not ahead of the journal — with its
     seq, meta and file; a warning for each one passed over."""
     passed_over = False
@@ -421,7 +421,7 @@ class _Journal:
     def submitted_seq(self) -> int:
         return self._next_seq - 1
 
-    def submit(self, events: list[dict], done: Done) -> None:
+    def submit(self, events: list[dict[str, Any]], done: Done) -> None:
         # Encoding here keeps its cost with the caller, makes later mutation of the dicts
         # harmless, and reports non-JSON values to the code that produced them.
         data = b"".join(encode_event(event) for event in events)
@@ -777,7 +777,7 @@ class SessionStore:
         falls back to ``last_seq``: the failed events, and those queued behind them, are gone."""
         return self._journal.submitted_seq if self._journal else 0
 
-    def submit(self, events: list[dict], done: Done) -> None:
+    def submit(self, events: list[dict[str, Any]], done: Done) -> None:
         """Queue events for the writer thread and return at once.
 
         The seqs must continue the last submitted event's (OutOfSequence otherwise), and the
@@ -790,7 +790,7 @@ class SessionStore:
         """
         self._open().submit(events, done)
 
-    def append_sync(self, events: list[dict]) -> None:
+    def append_sync(self, events: list[dict[str, Any]]) -> None:
         """Append and block until the events are fsynced; StoreError if not saved.
 
         For the CLI and tests: never call it from an event loop (use ``append``).
@@ -807,7 +807,7 @@ class SessionStore:
         if outcome[0] is not None:
             raise outcome[0]
 
-    async def append(self, events: list[dict]) -> None:
+    async def append(self, events: list[dict[str, Any]]) -> None:
         """Append and return once the events are fsynced; StoreError if not saved.
 
         The loop is never blocked: this only queues the events and awaits a future the
@@ -822,7 +822,7 @@ class SessionStore:
         self.submit(events, done)
         await future
 
-    def checkpoint(self, state: dict, seq: int, meta: dict) -> None:
+    def checkpoint(self, state: dict[str, Any], seq: int, meta: dict[str, Any]) -> None:
         """Write a snapshot of `state`, which includes every event up to `seq`, atomically.
 
         Waits until the journal holds event `seq`, so a snapshot is never ahead of the
@@ -834,7 +834,7 @@ class SessionStore:
         self._check_checkpoint_seq(journal, seq)
         self._write_snapshot(journal, state, seq, meta, journal.failures)
 
-    def checkpoint_in_background(self, state: dict, seq: int, meta: dict) -> None:
+    def checkpoint_in_background(self, state: dict[str, Any], seq: int, meta: dict[str, Any]) -> None:
         """Like ``checkpoint``, on a background thread, returning at once.
 
         `state` and `meta` must no longer change (pass a deep copy or a model_dump). A
@@ -859,7 +859,7 @@ class SessionStore:
         if type(seq) is not int or not 0 <= seq <= journal.submitted_seq:
             raise ValueError(f"cannot checkpoint at seq {seq!r}: events end at {journal.submitted_seq}")
 
-    def _write_snapshot(self, journal: _Journal, state: dict, seq: int, meta: dict, failures: int) -> None:
+    def _write_snapshot(self, journal: _Journal, state: dict[str, Any], seq: int, meta: dict[str, Any], failures: int) -> None:
         if not journal.wait_durable(seq, failures):
             raise StoreError(
                 f"The snapshot at event {seq} was not written to {self.snapshot_path}: some of "
@@ -916,7 +916,7 @@ class SessionStore:
         self.close()
 
 
-def _settle(future: asyncio.Future, error: BaseException | None) -> None:
+def _settle(future: asyncio.Future[None], error: BaseException | None) -> None:
     if future.done():  # the awaiting task was cancelled
         return
     if error is None:

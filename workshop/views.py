@@ -21,10 +21,11 @@ a view frame stays under the protocol's 16 KiB whatever anyone does.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from .activities import KINDS, results_visible
 from .engine import Engine
-from .model import FACILITATOR, Session
+from .model import FACILITATOR, ExerciseBase, ExerciseState, Session
 
 VIEW_BUDGET = 12 * 1024
 """Bytes of JSON the room part may take; the frame around it and the person's own part
@@ -33,11 +34,11 @@ KEEP_LATEST = 3
 """Comments per initiative, and "Other" answers, kept when a view is summarised."""
 
 
-def _size(data: dict) -> int:
+def _size(data: object) -> int:
     return len(json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode())
 
 
-def fit(view: dict) -> dict:
+def fit(view: dict[str, Any]) -> dict[str, Any]:
     """The room part within `VIEW_BUDGET`: long lists of what people wrote cut to the
     latest entries, each with the count left out. Changes `view` in place; returns it."""
     results = view["exercise"].get("results")
@@ -64,7 +65,7 @@ def fit(view: dict) -> dict:
     return view
 
 
-def header(session: Session) -> dict:
+def header(session: Session) -> dict[str, Any]:
     return {
         "title": session.title,
         "organisation": session.organisation,
@@ -72,12 +73,12 @@ def header(session: Session) -> dict:
     }
 
 
-def me(session: Session, pid: str) -> dict:
+def me(session: Session, pid: str) -> dict[str, Any]:
     p = session.participants[pid]
     return {"id": p.id, "name": p.name, "side": p.side}
 
 
-def room_view(engine: Engine, now: float) -> dict:
+def room_view(engine: Engine, now: float) -> dict[str, Any]:
     """The shared part. `now` only serves the timer's remaining seconds."""
     session = engine.session
     cfg = session.current_exercise
@@ -115,14 +116,14 @@ def room_view(engine: Engine, now: float) -> dict:
     })
 
 
-def mine_view(session: Session, pid: str) -> dict:
+def mine_view(session: Session, pid: str) -> dict[str, Any]:
     """One person's own inputs in the current exercise."""
     cfg = session.current_exercise
     state = session.exercises[cfg.id]
     return {"exercise": cfg.id, "me": me(session, pid), **KINDS[cfg.kind].mine(session, cfg, state, pid)}
 
 
-def _results(engine: Engine, cfg, state) -> dict:
+def _results(engine: Engine, cfg: ExerciseBase, state: ExerciseState) -> dict[str, Any]:
     """The kind's result with participant ids removed or turned into names."""
     session = engine.session
     data = engine.result(cfg.id).model_dump(mode="json")

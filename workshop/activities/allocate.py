@@ -4,13 +4,13 @@ previous one. The result is the mean share per item, overall and per side."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
 from .. import commands as c
-from ..events import Allocated, recorded
-from ..model import ExerciseBase, Sourced
+from ..events import Allocated, EventBody, recorded
+from ..model import ExerciseBase, ExerciseState, Session, Sourced
 from .common import ALL, Ctx, Refusal, Result, gap, means, scored, split
 from .kind import Kind
 
@@ -23,7 +23,7 @@ class AllocateExercise(ExerciseBase, Sourced):
 ACCEPTS = (c.Allocate,)
 
 
-def decide(ctx: Ctx, cmd: c.Allocate):
+def decide(ctx: Ctx[AllocateExercise], cmd: c.Allocate) -> list[EventBody]:
     budget = ctx.cfg.budget
     for item_id, points in cmd.points.items():
         ctx.item(item_id)
@@ -36,7 +36,7 @@ def decide(ctx: Ctx, cmd: c.Allocate):
     return [recorded(cmd.model_copy(update={"points": {k: v for k, v in cmd.points.items() if v}}))]
 
 
-def apply(ctx: Ctx, body: Allocated) -> None:
+def apply(ctx: Ctx[AllocateExercise], body: Allocated) -> None:
     ctx.state.scores[ctx.actor] = dict(body.points)
 
 
@@ -65,7 +65,7 @@ class AllocateResult(Result):
     items: list[Share]
 
 
-def result(session, cfg, state) -> AllocateResult:
+def result(session: Session, cfg: AllocateExercise, state: ExerciseState) -> AllocateResult:
     allocators = [pid for pid, s in state.scores.items() if s]
     rows = []
     for item in state.items:
@@ -79,7 +79,7 @@ def result(session, cfg, state) -> AllocateResult:
     return AllocateResult(budget=cfg.budget, respondents=len(allocators), items=rows)
 
 
-def mine(session, cfg, state, pid: str) -> dict:
+def mine(session: Session, cfg: AllocateExercise, state: ExerciseState, pid: str) -> dict[str, Any]:
     return {"points": state.scores.get(pid, {})}
 
 

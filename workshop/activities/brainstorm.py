@@ -5,13 +5,14 @@ duplicates, group into named themes, and add ideas that were spoken aloud."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from .. import commands as c
-from ..events import Grouped, IdeaAdded, IdeaEdited, IdeaHidden, IdeasMerged, IdeaWithdrawn, ThemeRenamed, recorded
-from ..model import FACILITATOR, ExerciseBase, Idea, Theme
+from ..events import EventBody, Grouped, IdeaAdded, IdeaEdited, IdeaHidden, IdeasMerged, IdeaWithdrawn, ThemeRenamed, recorded
+from ..model import FACILITATOR, ExerciseBase, ExerciseState, Idea, Session, Theme
 from .common import ALL, Ctx, Refusal, Result, clean_text, side_ids
 from .kind import Kind
 
@@ -28,33 +29,37 @@ class BrainstormExercise(ExerciseBase):
 
 ACCEPTS = (c.SubmitIdea, c.EditIdea, c.WithdrawIdea)
 MODERATION = (c.SubmitIdea, c.EditIdea, c.HideIdea, c.MergeIdeas, c.GroupIdeas, c.RenameTheme)
+Command = c.SubmitIdea | c.EditIdea | c.WithdrawIdea | c.HideIdea | c.MergeIdeas | c.GroupIdeas | c.RenameTheme
+"""What `decide` takes: `ACCEPTS` and `MODERATION`."""
+Body = IdeaAdded | IdeaEdited | IdeaWithdrawn | IdeaHidden | IdeasMerged | Grouped | ThemeRenamed
+"""What `apply` folds."""
 
 
-def _idea(ctx: Ctx, idea_id: str) -> Idea:
+def _idea(ctx: Ctx[BrainstormExercise], idea_id: str) -> Idea:
     idea = ctx.state.ideas.get(idea_id)
     if idea is None or idea.withdrawn:
         raise Refusal("unknown_idea", "That idea is no longer on the board.")
     return idea
 
 
-def _own(ctx: Ctx, idea_id: str) -> Idea:
+def _own(ctx: Ctx[BrainstormExercise], idea_id: str) -> Idea:
     idea = _idea(ctx, idea_id)
     if not ctx.is_facilitator and idea.author != ctx.actor:
         raise Refusal("not_yours", "You can only change your own ideas.")
     return idea
 
 
-def live_ideas(state, author: str | None = None) -> list[Idea]:
+def live_ideas(state: ExerciseState, author: str | None = None) -> list[Idea]:
     """Ideas not withdrawn (hidden and merged ones included), optionally by one author."""
     return [i for i in state.ideas.values() if not i.withdrawn and (author is None or i.author == author)]
 
 
-def visible_ideas(state) -> list[Idea]:
+def visible_ideas(state: ExerciseState) -> list[Idea]:
     """What the room sees: not withdrawn, not hidden, not merged into another."""
     return [i for i in state.ideas.values() if not (i.withdrawn or i.hidden or i.merged_into)]
 
 
-def decide(ctx: Ctx, cmd):
+def decide(ctx: Ctx[BrainstormExercise], cmd: Command) -> list[EventBody]:
     cfg, state = ctx.cfg, ctx.state
     match cmd:
         case c.SubmitIdea():
@@ -105,15 +110,15 @@ def decide(ctx: Ctx, cmd):
     raise AssertionError(f"brainstorm cannot decide {cmd!r}")
 
 
-def _clean(ctx: Ctx, text: str) -> str:
+def _clean(ctx: Ctx[BrainstormExercise], text: str) -> str:
     return clean_text(text, ctx.cfg.max_length, "Your idea")
 
 
-def _next_idea_id(state) -> str:
+def _next_idea_id(state: ExerciseState) -> str:
     return f"i{state.counter + 1}"
 
 
-def apply(ctx: Ctx, body) -> None:
+def apply(ctx: Ctx[BrainstormExercise], body: Body) -> None:
     state = ctx.state
     match body:
         case IdeaAdded():
@@ -147,7 +152,7 @@ def apply(ctx: Ctx, body) -> None:
             state.themes[body.theme].name = body.name
 
 
-def add_seeds(state, cfg, at: float) -> None:
+def add_seeds(state: ExerciseState, cfg: BrainstormExercise, at: float) -> None:
     """Put the template's seed ideas on the board, in the facilitator's name."""
     for text in cfg.seed:
         state.counter += 1
@@ -155,7 +160,7 @@ def add_seeds(state, cfg, at: float) -> None:
         state.ideas[idea_id] = Idea(id=idea_id, text=text, author=FACILITATOR, at=at)
 
 
-def participated(state, pid: str) -> bool:
+def participated(state: ExerciseState, pid: str) -> bool:
     return any(i.author == pid for i in live_ideas(state))
 
 
@@ -185,12 +190,12 @@ class BrainstormResult(Result):
     contributors: int
 
 
-def _view(state, idea: Idea) -> IdeaView:
+def _view(state: ExerciseState, idea: Idea) -> IdeaView:
     merged = sum(1 for i in state.ideas.values() if i.merged_into == idea.id and not i.withdrawn)
     return IdeaView(id=idea.id, text=idea.text, side=idea.side, author=idea.author, theme=idea.theme, merged=merged, hidden=idea.hidden)
 
 
-def result(session, cfg, state) -> BrainstormResult:
+def result(session: Session, cfg: BrainstormExercise, state: ExerciseState) -> BrainstormResult:
     shown = visible_ideas(state)
     hidden = [i for i in state.ideas.values() if i.hidden and not i.withdrawn and not i.merged_into]
     themes = [
@@ -213,7 +218,7 @@ def result(session, cfg, state) -> BrainstormResult:
     )
 
 
-def mine(session, cfg, state, pid: str) -> dict:
+def mine(session: Session, cfg: BrainstormExercise, state: ExerciseState, pid: str) -> dict[str, Any]:
     ideas = live_ideas(state, pid)
     return {
         "ideas": [{"id": i.id, "text": i.text, "hidden": i.hidden, "merged": bool(i.merged_into)} for i in ideas],
@@ -221,7 +226,7 @@ def mine(session, cfg, state, pid: str) -> dict:
     }
 
 
-def for_phone(data: dict, name) -> dict:
+def for_phone(data: dict[str, Any], name: Callable[[str], str]) -> dict[str, Any]:
     """Phones see ideas tagged by side only: never who wrote one, nor what was hidden."""
     data.pop("hidden")
     for idea in data["ideas"]:
@@ -230,7 +235,7 @@ def for_phone(data: dict, name) -> dict:
     return data
 
 
-def offers(session, cfg, state, top: int | None) -> list[str]:
+def offers(session: Session, cfg: BrainstormExercise, state: ExerciseState, top: int | None) -> list[str]:
     """Its themes (those with a visible idea), then the ideas in no theme."""
     ideas = visible_ideas(state)
     texts = [t.name for t in state.themes.values() if any(i.theme == t.id for i in ideas)]

@@ -16,14 +16,14 @@ Each kind module (`scale.py`, `dotvote.py`, …) exposes the same five names:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import fmean
-from typing import Any, NamedTuple
+from typing import Generic, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from ..model import FACILITATOR, ExerciseState, Item, Session
+from ..model import FACILITATOR, ExerciseBase, ExerciseState, Item, Session
 
 ALL = "all"
 """Key of the whole-room figure beside the per-side ones."""
@@ -42,13 +42,17 @@ class Refusal(Exception):
         self.reason = reason
 
 
+CfgT = TypeVar("CfgT", bound=ExerciseBase)
+"""The exercise model of a kind (`ScaleExercise`, …): a kind's rules see `Ctx[ScaleExercise]`."""
+
+
 @dataclass
-class Ctx:
+class Ctx(Generic[CfgT]):
     """Everything a rule may look at. `now` is the command's clock (or the event's
     time during replay); the core never reads a clock of its own."""
 
     session: Session
-    cfg: Any
+    cfg: CfgT
     state: ExerciseState
     actor: str
     now: float
@@ -112,9 +116,12 @@ def counted(session: Session, state: ExerciseState) -> ExerciseState:
     })
 
 
-def split(session: Session, state: ExerciseState, values: Iterable[tuple[str, Any]]) -> dict[str, list]:
+V = TypeVar("V")
+
+
+def split(session: Session, state: ExerciseState, values: Iterable[tuple[str, V]]) -> dict[str, list[V]]:
     """Group (participant, value) pairs by the side each answered under, plus ALL."""
-    groups: dict[str, list] = {side: [] for side in side_ids(session)}
+    groups: dict[str, list[V]] = {side: [] for side in side_ids(session)}
     groups[ALL] = []
     for pid, value in values:
         side = side_of(session, pid, state)
@@ -124,7 +131,7 @@ def split(session: Session, state: ExerciseState, values: Iterable[tuple[str, An
     return groups
 
 
-def means(groups: dict[str, list[float]]) -> dict[str, float | None]:
+def means(groups: Mapping[str, Sequence[float]]) -> dict[str, float | None]:
     return {key: (round(fmean(vals), 3) if vals else None) for key, vals in groups.items()}
 
 
@@ -177,8 +184,8 @@ def share_gap(session: Session, part: dict[str, int], whole: dict[str, int]) -> 
 def counts(session: Session, state: ExerciseState, pairs: Iterable[tuple[str, int]]) -> dict[str, int]:
     """Sum integer values per side (the side each answered under) and for ALL."""
     totals: dict[str, int] = defaultdict(int)
-    for side in side_ids(session):
-        totals[side] = 0
+    for side_id in side_ids(session):
+        totals[side_id] = 0
     totals[ALL] = 0
     for pid, value in pairs:
         side = side_of(session, pid, state)
@@ -188,7 +195,7 @@ def counts(session: Session, state: ExerciseState, pairs: Iterable[tuple[str, in
     return dict(totals)
 
 
-def results_visible(cfg, state: ExerciseState) -> bool:
+def results_visible(cfg: ExerciseBase, state: ExerciseState) -> bool:
     """Whether phones may see the results now, per the exercise's `reveal` mode. The
     facilitator's reveal always shows them; closing shows them for `on_close`."""
     if state.revealed or cfg.reveal == "live":

@@ -6,13 +6,13 @@ the gap between the two sides' shares of their own dots (flagged from 20 points)
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
 from .. import commands as c
-from ..events import ItemAdded, Unvoted, Voted, recorded
-from ..model import ExerciseBase, Item, Sourced
+from ..events import EventBody, ItemAdded, Unvoted, Voted, recorded
+from ..model import ExerciseBase, ExerciseState, Item, Session, Sourced
 from .common import ALL, Ctx, Refusal, Result, clean_text, counts, scored, share_gap
 from .kind import Kind
 
@@ -27,13 +27,17 @@ class DotvoteExercise(ExerciseBase, Sourced):
 
 ACCEPTS = (c.Vote, c.Unvote, c.AddItem)
 MAX_ADDED_PER_PERSON = 3
+Command = c.Vote | c.Unvote | c.AddItem
+"""What `decide` takes: `ACCEPTS`."""
+Body = Voted | Unvoted | ItemAdded
+"""What `apply` folds."""
 
 
-def dots_used(state, pid: str) -> int:
+def dots_used(state: ExerciseState, pid: str) -> int:
     return sum(state.scores.get(pid, {}).values())
 
 
-def decide(ctx: Ctx, cmd):
+def decide(ctx: Ctx[DotvoteExercise], cmd: Command) -> list[EventBody]:
     cfg, state = ctx.cfg, ctx.state
     match cmd:
         case c.Vote():
@@ -61,7 +65,7 @@ def decide(ctx: Ctx, cmd):
     raise AssertionError(f"dotvote cannot decide {cmd!r}")
 
 
-def apply(ctx: Ctx, body) -> None:
+def apply(ctx: Ctx[DotvoteExercise], body: Body) -> None:
     state = ctx.state
     match body:
         case Voted():
@@ -101,7 +105,7 @@ class DotvoteResult(Result):
     dots_used: int
 
 
-def ranking(session, state) -> list[Ranked]:
+def ranking(session: Session, state: ExerciseState) -> list[Ranked]:
     """Items by total dots, highest first; ties keep the list order."""
     spent = counts(session, state, ((pid, sum(s.values())) for pid, s in state.scores.items()))
     rows = []
@@ -115,7 +119,7 @@ def ranking(session, state) -> list[Ranked]:
     return sorted(rows, key=lambda row: -row.total)
 
 
-def result(session, cfg, state) -> DotvoteResult:
+def result(session: Session, cfg: DotvoteExercise, state: ExerciseState) -> DotvoteResult:
     return DotvoteResult(
         ranking=ranking(session, state),
         voters=sum(1 for s in state.scores.values() if s),
@@ -123,7 +127,7 @@ def result(session, cfg, state) -> DotvoteResult:
     )
 
 
-def mine(session, cfg, state, pid: str) -> dict:
+def mine(session: Session, cfg: DotvoteExercise, state: ExerciseState, pid: str) -> dict[str, Any]:
     return {
         "dots": state.scores.get(pid, {}),
         "left": cfg.dots - dots_used(state, pid),
@@ -131,7 +135,7 @@ def mine(session, cfg, state, pid: str) -> dict:
     }
 
 
-def offers(session, cfg, state, top: int | None) -> list[str]:
+def offers(session: Session, cfg: DotvoteExercise, state: ExerciseState, top: int | None) -> list[str]:
     """Its ranking: the top N (filled from unvoted items when fewer got votes), or
     without `top` every item that got a vote (all of them, if none did)."""
     rows = ranking(session, state)

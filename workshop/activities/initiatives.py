@@ -5,13 +5,14 @@ Participants volunteer as champions and comment, on a draft or on a candidate.""
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal, cast
 
 from pydantic import Field
 
 from .. import commands as c
-from ..events import Commented, InitiativeDrafted, InitiativeStatusSet, InitiativeUpdated, Volunteered, recorded
-from ..model import INITIATIVE_FIELDS, INITIATIVE_LABELS, Comment, ExerciseBase, Initiative, Sourced
+from ..events import Commented, EventBody, InitiativeDrafted, InitiativeStatusSet, InitiativeUpdated, Volunteered, recorded
+from ..model import INITIATIVE_FIELDS, INITIATIVE_LABELS, Comment, ExerciseBase, ExerciseState, Initiative, InitiativeStatus, Session, Sourced
 from .common import Ctx, Refusal, Result, clean_text, side_of
 from .kind import Kind
 
@@ -24,6 +25,10 @@ class InitiativesExercise(ExerciseBase, Sourced):
 
 ACCEPTS = (c.Volunteer, c.Comment)
 MODERATION = (c.DraftInitiative, c.UpdateInitiative, c.SetInitiativeStatus)
+Command = c.Volunteer | c.Comment | c.DraftInitiative | c.UpdateInitiative | c.SetInitiativeStatus
+"""What `decide` takes: `ACCEPTS` and `MODERATION`."""
+Body = Volunteered | Commented | InitiativeDrafted | InitiativeUpdated | InitiativeStatusSet
+"""What `apply` folds."""
 FIELD_LIMIT = 400
 COMMENT_LIMIT = 280
 COMMENTS_PER_TARGET = 3
@@ -32,23 +37,23 @@ COMMENTS_PER_PERSON = 12
 all — enough for a real opinion, too few for one phone to flood every view."""
 
 
-def _target(ctx: Ctx, target: str) -> None:
+def _target(ctx: Ctx[InitiativesExercise], target: str) -> None:
     if target not in ctx.state.initiatives:
         ctx.item(target)
 
 
-def _initiative(ctx: Ctx, initiative_id: str) -> Initiative:
+def _initiative(ctx: Ctx[InitiativesExercise], initiative_id: str) -> Initiative:
     initiative = ctx.state.initiatives.get(initiative_id)
     if initiative is None:
         raise Refusal("unknown_initiative", "That initiative no longer exists.")
     return initiative
 
 
-def _in_play(state) -> int:
+def _in_play(state: ExerciseState) -> int:
     return sum(1 for i in state.initiatives.values() if i.status != "parked")
 
 
-def decide(ctx: Ctx, cmd):
+def decide(ctx: Ctx[InitiativesExercise], cmd: Command) -> list[EventBody]:
     cfg, state = ctx.cfg, ctx.state
     match cmd:
         case c.Volunteer():
@@ -94,7 +99,7 @@ def decide(ctx: Ctx, cmd):
     raise AssertionError(f"initiatives cannot decide {cmd!r}")
 
 
-def apply(ctx: Ctx, body) -> None:
+def apply(ctx: Ctx[InitiativesExercise], body: Body) -> None:
     state = ctx.state
     match body:
         case Volunteered():
@@ -113,10 +118,11 @@ def apply(ctx: Ctx, body) -> None:
             for name, value in body.fields.items():
                 setattr(initiative, name, value)
         case InitiativeStatusSet():
-            state.initiatives[body.initiative].status = body.status
+            # Stored as plain text (see `events.py`); it was an InitiativeStatus when recorded.
+            state.initiatives[body.initiative].status = cast(InitiativeStatus, body.status)
 
 
-def participated(state, pid: str) -> bool:
+def participated(state: ExerciseState, pid: str) -> bool:
     return any(pid in names for names in state.volunteers.values()) or any(m.author == pid for m in state.comments)
 
 
@@ -149,7 +155,7 @@ class InitiativesResult(Result):
     parked: int
 
 
-def _target_view(session, state, target_id: str, title: str, initiative=None) -> Target:
+def _target_view(session: Session, state: ExerciseState, target_id: str, title: str, initiative: Initiative | None = None) -> Target:
     """Champions and comments of a target; an initiative drafted from a candidate
     keeps the people who backed that candidate."""
     targets = [target_id] + ([initiative.source_item] if initiative and initiative.source_item else [])
@@ -163,7 +169,7 @@ def _target_view(session, state, target_id: str, title: str, initiative=None) ->
     )
 
 
-def result(session, cfg, state) -> InitiativesResult:
+def result(session: Session, cfg: InitiativesExercise, state: ExerciseState) -> InitiativesResult:
     initiatives = [_target_view(session, state, i.id, i.title, i) for i in state.initiatives.values()]
     candidates = [_target_view(session, state, item.id, item.text) for item in state.items]
     statuses = [i.status for i in state.initiatives.values()]
@@ -175,14 +181,14 @@ def result(session, cfg, state) -> InitiativesResult:
     )
 
 
-def mine(session, cfg, state, pid: str) -> dict:
+def mine(session: Session, cfg: InitiativesExercise, state: ExerciseState, pid: str) -> dict[str, Any]:
     return {
         "volunteered": sorted(t for t, people in state.volunteers.items() if pid in people),
         "comments": [{"target": m.target, "text": m.text} for m in state.comments if m.author == pid],
     }
 
 
-def for_phone(data: dict, name) -> dict:
+def for_phone(data: dict[str, Any], name: Callable[[str], str]) -> dict[str, Any]:
     """Champions and commenters by name where the exercise allows names, never by id."""
     for target in data["initiatives"] + data["candidates"]:
         target.pop("initiative", None)

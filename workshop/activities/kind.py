@@ -25,49 +25,66 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # pragma: no cover - for the type checker only
+    from ..events import EventBody
     from ..model import ExerciseBase, ExerciseState, Session
     from .common import Ctx, Result
 
 
 class ActivityKind(Protocol):
-    """The contract every `KIND` satisfies (see the module docstring)."""
+    """The contract every `KIND` satisfies (see the module docstring).
 
-    name: str
-    """The template's `kind = "…"`."""
-    label: str
-    """What the facilitator reads: "Dot vote"."""
-    action_word: str
-    """How the room took part: "23 of 31 have voted"."""
-    noun: str
-    """What the document calls one: "a dot vote" without the article."""
-    config: type[ExerciseBase]
-    """The template fields of an exercise of this kind."""
-    accepts: tuple[type, ...]
-    """The participant commands it decides."""
-    moderation: tuple[type, ...]
-    """The facilitator's commands it decides (besides open, close, reveal, timer)."""
-    items_only: bool
-    """Participants can only act on items: with none (an empty source), nothing to do."""
-    phone_config: tuple[str, ...]
-    """The config fields a phone needs to draw its controls."""
-    result_model: type[Result]
+    The registry holds every kind under this one type, so a kind's own exercise model
+    (`cfg`), commands and events are `Any` here; each kind module's functions name
+    their precise types (`decide(ctx: Ctx[ScaleExercise], cmd: c.Rate)`)."""
+
+    # Read-only: a `Kind` is frozen, and nothing changes a kind once registered.
+    @property
+    def name(self) -> str:
+        """The template's `kind = "…"`."""
+    @property
+    def label(self) -> str:
+        """What the facilitator reads: "Dot vote"."""
+    @property
+    def action_word(self) -> str:
+        """How the room took part: "23 of 31 have voted"."""
+    @property
+    def noun(self) -> str:
+        """What the document calls one: "a dot vote" without the article."""
+    @property
+    def config(self) -> type[ExerciseBase]:
+        """The template fields of an exercise of this kind."""
+    @property
+    def accepts(self) -> tuple[type, ...]:
+        """The participant commands it decides."""
+    @property
+    def moderation(self) -> tuple[type, ...]:
+        """The facilitator's commands it decides (besides open, close, reveal, timer)."""
+    @property
+    def items_only(self) -> bool:
+        """Participants can only act on items: with none (an empty source), nothing to do."""
+    @property
+    def phone_config(self) -> tuple[str, ...]:
+        """The config fields a phone needs to draw its controls."""
+    @property
+    def result_model(self) -> type[Result]: ...
 
     def fixed_items(self, cfg: Any) -> list[str]: ...
     def seed(self, state: ExerciseState, cfg: Any, at: float) -> None: ...
-    def decide(self, ctx: Ctx, cmd: Any) -> list[Any]: ...
-    def apply(self, ctx: Ctx, body: Any) -> None: ...
+    def decide(self, ctx: Ctx[Any], cmd: Any) -> list[EventBody]: ...
+    def apply(self, ctx: Ctx[Any], body: Any) -> None: ...
     def result(self, session: Session, cfg: Any, state: ExerciseState) -> Result: ...
     def participated(self, state: ExerciseState, pid: str) -> bool: ...
     def mine(self, session: Session, cfg: Any, state: ExerciseState, pid: str) -> dict[str, Any]: ...
     def for_phone(self, data: dict[str, Any], name: Callable[[str], str]) -> dict[str, Any]: ...
-    offers: Callable[[Session, Any, ExerciseState, int | None], list[str]] | None
+    @property
+    def offers(self) -> Callable[[Session, Any, ExerciseState, int | None], list[str]] | None: ...
 
 
 def _no_items(cfg: Any) -> list[str]:
     return []
 
 
-def _no_seed(state: Any, cfg: Any, at: float) -> None:
+def _no_seed(state: ExerciseState, cfg: Any, at: float) -> None:
     return None
 
 
@@ -83,25 +100,31 @@ class Kind:
     label: str
     action_word: str
     noun: str
-    config: type[Any]
-    result_model: type[Any]
-    decide: Callable[..., list[Any]]
-    apply: Callable[..., None]
-    result: Callable[..., Any]
-    participated: Callable[..., bool]
-    mine: Callable[..., dict[str, Any]]
+    config: type[ExerciseBase]
+    result_model: type[Result]
+    decide: Callable[[Ctx[Any], Any], list[EventBody]]
+    apply: Callable[[Ctx[Any], Any], None]
+    result: Callable[[Session, Any, ExerciseState], Result]
+    participated: Callable[[ExerciseState, str], bool]
+    mine: Callable[[Session, Any, ExerciseState, str], dict[str, Any]]
     accepts: tuple[type, ...]
     moderation: tuple[type, ...] = ()
     items_only: bool = False
     phone_config: tuple[str, ...] = ()
     fixed_items: Callable[[Any], list[str]] = _no_items
-    seed: Callable[..., None] = _no_seed
+    seed: Callable[[ExerciseState, Any, float], None] = _no_seed
     for_phone: Callable[[dict[str, Any], Callable[[str], str]], dict[str, Any]] = _as_is
     """Takes the result as JSON and a pid → name function (names only where allowed);
     removes what phones must not see (authors, ids), or turns ids into names."""
-    offers: Callable[..., list[str] | None] | None = None
+    offers: Callable[[Session, Any, ExerciseState, int | None], list[str]] | None = None
     """As a `source`: the texts a later exercise takes as its items, the top N when
     asked; None when this kind cannot be a source."""
+
+
+if TYPE_CHECKING:
+
+    def _satisfies(kind: Kind) -> ActivityKind:
+        return kind  # where the type checker proves that every `Kind` is an `ActivityKind`
 
 
 def check(kind: ActivityKind) -> ActivityKind:

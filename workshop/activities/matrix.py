@@ -6,13 +6,13 @@ put it in different quadrants (flagged), with how far apart their means are."""
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
 from .. import commands as c
-from ..events import ItemPlaced, recorded
-from ..model import ExerciseBase, Sourced
+from ..events import EventBody, ItemPlaced, recorded
+from ..model import ExerciseBase, ExerciseState, Session, Sourced
 from .common import ALL, Ctx, Refusal, Result, pair, split
 from .kind import Kind
 
@@ -34,7 +34,7 @@ QUADRANTS = {
 """(high gain, high cost) → name. The first axis is read as a gain, the second as a cost."""
 
 
-def decide(ctx: Ctx, cmd: c.Place):
+def decide(ctx: Ctx[MatrixExercise], cmd: c.Place) -> list[EventBody]:
     ctx.item(cmd.item)
     top = ctx.cfg.max
     if not (1 <= cmd.x <= top and 1 <= cmd.y <= top):
@@ -42,11 +42,11 @@ def decide(ctx: Ctx, cmd: c.Place):
     return [recorded(cmd)]
 
 
-def apply(ctx: Ctx, body: ItemPlaced) -> None:
+def apply(ctx: Ctx[MatrixExercise], body: ItemPlaced) -> None:
     ctx.state.places.setdefault(ctx.actor, {})[body.item] = (body.x, body.y)
 
 
-def participated(state, pid: str) -> bool:
+def participated(state: ExerciseState, pid: str) -> bool:
     return bool(state.places.get(pid))
 
 
@@ -96,7 +96,7 @@ def _apart(a: Position, b: Position) -> tuple[float | None, bool]:
     return round(math.hypot(a.x - b.x, a.y - b.y), 3), a.quadrant != b.quadrant
 
 
-def result(session, cfg, state) -> MatrixResult:
+def result(session: Session, cfg: MatrixExercise, state: ExerciseState) -> MatrixResult:
     first, second = pair(session)
     rows = []
     for item in state.items:
@@ -123,7 +123,7 @@ def quadrant_of(result: MatrixResult, item_text: str) -> str | None:
     return None
 
 
-def mine(session, cfg, state, pid: str) -> dict:
+def mine(session: Session, cfg: MatrixExercise, state: ExerciseState, pid: str) -> dict[str, Any]:
     return {"places": {item: list(xy) for item, xy in state.places.get(pid, {}).items()}}
 
 

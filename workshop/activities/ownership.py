@@ -4,13 +4,14 @@ contested when no choice reaches the `consensus` share (60 % by default)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from .. import commands as c
-from ..events import OwnerChosen, recorded
-from ..model import ExerciseBase
+from ..events import EventBody, OwnerChosen, recorded
+from ..model import ExerciseBase, ExerciseState, Session
 from .common import ALL, Ctx, Refusal, Result, scored, split
 from .kind import Kind
 
@@ -28,14 +29,14 @@ class OwnershipExercise(ExerciseBase):
 ACCEPTS = (c.ChooseOwner,)
 
 
-def decide(ctx: Ctx, cmd: c.ChooseOwner):
+def decide(ctx: Ctx[OwnershipExercise], cmd: c.ChooseOwner) -> list[EventBody]:
     ctx.item(cmd.item)
     if not 0 <= cmd.choice < len(ctx.cfg.choices):
         raise Refusal("unknown_choice", "Pick one of the choices shown.")
     return [recorded(cmd)]
 
 
-def apply(ctx: Ctx, body: OwnerChosen) -> None:
+def apply(ctx: Ctx[OwnershipExercise], body: OwnerChosen) -> None:
     ctx.state.scores.setdefault(ctx.actor, {})[body.item] = body.choice
 
 
@@ -64,14 +65,14 @@ class OwnershipResult(Result):
     contested: int
 
 
-def _leader(tally: list[int], choices) -> str | None:
+def _leader(tally: list[int], choices: Sequence[str]) -> str | None:
     best = max(tally) if tally else 0
     if best == 0 or tally.count(best) > 1:
         return None
     return choices[tally.index(best)]
 
 
-def result(session, cfg, state) -> OwnershipResult:
+def result(session: Session, cfg: OwnershipExercise, state: ExerciseState) -> OwnershipResult:
     rows = []
     for item in state.items:
         groups = split(session, state, ((pid, s[item.id]) for pid, s in state.scores.items() if item.id in s))
@@ -99,7 +100,7 @@ def result(session, cfg, state) -> OwnershipResult:
     )
 
 
-def mine(session, cfg, state, pid: str) -> dict:
+def mine(session: Session, cfg: OwnershipExercise, state: ExerciseState, pid: str) -> dict[str, Any]:
     return {"choices": state.scores.get(pid, {})}
 
 

@@ -5,13 +5,14 @@ respondents who picked it (flagged from 20 points), and the 'Other' answers."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from .. import commands as c
-from ..events import Picked, recorded
-from ..model import ExerciseBase
+from ..events import EventBody, Picked, recorded
+from ..model import ExerciseBase, ExerciseState, Session
 from .common import ALL, Ctx, Refusal, Result, clean_text, counts, share_gap, side_of
 from .kind import Kind
 
@@ -29,7 +30,7 @@ class PollExercise(ExerciseBase):
 ACCEPTS = (c.Pick,)
 
 
-def decide(ctx: Ctx, cmd: c.Pick):
+def decide(ctx: Ctx[PollExercise], cmd: c.Pick) -> list[EventBody]:
     cfg = ctx.cfg
     for item_id in cmd.items:
         ctx.item(item_id)
@@ -47,7 +48,7 @@ def decide(ctx: Ctx, cmd: c.Pick):
     return [recorded(cmd.model_copy(update={"other": other}))]
 
 
-def apply(ctx: Ctx, body: Picked) -> None:
+def apply(ctx: Ctx[PollExercise], body: Picked) -> None:
     state = ctx.state
     state.scores[ctx.actor] = {item_id: 1 for item_id in body.items}
     if body.other:
@@ -56,7 +57,7 @@ def apply(ctx: Ctx, body: Picked) -> None:
         state.other.pop(ctx.actor, None)
 
 
-def participated(state, pid: str) -> bool:
+def participated(state: ExerciseState, pid: str) -> bool:
     return bool(state.scores.get(pid)) or pid in state.other
 
 
@@ -86,7 +87,7 @@ class PollResult(Result):
     other: list[OtherAnswer]
 
 
-def result(session, cfg, state) -> PollResult:
+def result(session: Session, cfg: PollExercise, state: ExerciseState) -> PollResult:
     respondents = {pid for pid, s in state.scores.items() if s} | set(state.other)
     answered = counts(session, state, ((pid, 1) for pid in respondents))
     options = []
@@ -98,11 +99,11 @@ def result(session, cfg, state) -> PollResult:
     return PollResult(respondents=len(respondents), options=options, other=others)
 
 
-def mine(session, cfg, state, pid: str) -> dict:
+def mine(session: Session, cfg: PollExercise, state: ExerciseState, pid: str) -> dict[str, Any]:
     return {"picked": list(state.scores.get(pid, {})), "other": state.other.get(pid, "")}
 
 
-def for_phone(data: dict, name) -> dict:
+def for_phone(data: dict[str, Any], name: Callable[[str], str]) -> dict[str, Any]:
     """Phones see 'Other' answers tagged by side only."""
     for answer in data["other"]:
         answer.pop("author")

@@ -11,13 +11,13 @@ no command or event of its own.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
 from .. import commands as c
-from ..events import Picked, recorded
-from ..model import ExerciseBase, Session, Sourced
+from ..events import EventBody, Picked, recorded
+from ..model import ExerciseBase, ExerciseState, Session, Sourced
 from .common import ALL, Ctx, Refusal, Result, pair, scored, side_ids, side_of
 from .kind import Kind
 
@@ -35,7 +35,7 @@ class RankExercise(ExerciseBase, Sourced):
 ACCEPTS = (c.Pick,)
 
 
-def decide(ctx: Ctx, cmd: c.Pick) -> list[Picked]:
+def decide(ctx: Ctx[RankExercise], cmd: c.Pick) -> list[EventBody]:
     items = [item.id for item in ctx.state.items]
     if sorted(cmd.items) != sorted(items) or len(set(cmd.items)) != len(cmd.items):
         raise Refusal("incomplete", f"Put all {len(items)} items in order, each once, then send it again.")
@@ -44,7 +44,7 @@ def decide(ctx: Ctx, cmd: c.Pick) -> list[Picked]:
     return [recorded(cmd)]
 
 
-def apply(ctx: Ctx, body: Picked) -> None:
+def apply(ctx: Ctx[RankExercise], body: Picked) -> None:
     ctx.state.scores[ctx.actor] = {item: place for place, item in enumerate(body.items, start=1)}
 
 
@@ -88,7 +88,7 @@ def _places(points: dict[str, int], ranked: bool) -> dict[str, int | None]:
     return {item: ordered.index(total) + 1 for item, total in points.items()}
 
 
-def result(session: Session, cfg: RankExercise, state) -> RankResult:
+def result(session: Session, cfg: RankExercise, state: ExerciseState) -> RankResult:
     n = len(state.items)
     keys = [*side_ids(session), ALL]
     points = {key: {item.id: 0 for item in state.items} for key in keys}
@@ -99,9 +99,9 @@ def result(session: Session, cfg: RankExercise, state) -> RankResult:
         side = side_of(session, pid, state)
         for key in (side, ALL) if side in points else (ALL,):
             respondents[key] += 1
-            for item, place in order.items():
-                if item in points[key]:
-                    points[key][item] += n - place
+            for item_id, place in order.items():
+                if item_id in points[key]:
+                    points[key][item_id] += n - place
     places = {key: _places(points[key], respondents[key] > 0) for key in keys}
     first, second = pair(session)
     rows = []
@@ -129,12 +129,12 @@ def result(session: Session, cfg: RankExercise, state) -> RankResult:
     return RankResult(respondents=respondents, rows=rows)
 
 
-def mine(session: Session, cfg: RankExercise, state, pid: str) -> dict:
+def mine(session: Session, cfg: RankExercise, state: ExerciseState, pid: str) -> dict[str, Any]:
     order = state.scores.get(pid, {})
     return {"order": sorted(order, key=order.__getitem__)}
 
 
-def offers(session: Session, cfg: RankExercise, state, top: int | None) -> list[str]:
+def offers(session: Session, cfg: RankExercise, state: ExerciseState, top: int | None) -> list[str]:
     """As a source: the items in the room's order."""
     return [row.text for row in result(session, cfg, state).rows]
 

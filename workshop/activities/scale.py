@@ -5,13 +5,13 @@ exercise `compare_with`s an earlier scale — the shift since then."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from .. import commands as c
-from ..events import Rated, recorded
-from ..model import SLUG, ExerciseBase
+from ..events import EventBody, Rated, recorded
+from ..model import SLUG, ExerciseBase, ExerciseState, Session
 from .common import Ctx, Refusal, Result, counted, gap, means, scored, split
 from .kind import Kind
 
@@ -33,14 +33,14 @@ GAP_FLAG = 1.0
 """A gap of at least one point between the sides is worth a conversation."""
 
 
-def decide(ctx: Ctx, cmd: c.Rate):
+def decide(ctx: Ctx[ScaleExercise], cmd: c.Rate) -> list[EventBody]:
     ctx.item(cmd.item)
     if not 1 <= cmd.value <= ctx.cfg.max:
         raise Refusal("out_of_range", f"Pick a rating from 1 to {ctx.cfg.max}.")
     return [recorded(cmd)]
 
 
-def apply(ctx: Ctx, body: Rated) -> None:
+def apply(ctx: Ctx[ScaleExercise], body: Rated) -> None:
     ctx.state.scores.setdefault(ctx.actor, {})[body.item] = body.value
 
 
@@ -69,24 +69,27 @@ class ScaleResult(Result):
     statements: list[StatementResult]
 
 
-def _statement_means(session, state, item_id):
+def _statement_means(session: Session, state: ExerciseState, item_id: str) -> tuple[dict[str, list[int]], dict[str, float | None]]:
     groups = split(session, state, ((pid, s[item_id]) for pid, s in state.scores.items() if item_id in s))
     return groups, means(groups)
 
 
-def result(session, cfg, state) -> ScaleResult:
-    before_state = counted(session, session.exercises[cfg.compare_with]) if cfg.compare_with in session.exercises else None
+def _minus(now: float | None, then: float | None) -> float | None:
+    return round(now - then, 3) if now is not None and then is not None else None
+
+
+def result(session: Session, cfg: ScaleExercise, state: ExerciseState) -> ScaleResult:
+    compared = session.exercises.get(cfg.compare_with) if cfg.compare_with is not None else None
+    before_state = counted(session, compared) if compared is not None else None
     statements = []
     for index, item in enumerate(state.items):
         groups, mean = _statement_means(session, state, item.id)
         the_gap = gap(session, mean)
-        before = shift = None
+        before: dict[str, float | None] | None = None
+        shift: dict[str, float | None] | None = None
         if before_state is not None and index < len(before_state.items):
             _, before = _statement_means(session, before_state, before_state.items[index].id)
-            shift = {
-                key: (round(mean[key] - before[key], 3) if mean[key] is not None and before.get(key) is not None else None)
-                for key in mean
-            }
+            shift = {key: _minus(mean[key], before.get(key)) for key in mean}
         statements.append(
             StatementResult(
                 item=item.id,
@@ -103,7 +106,7 @@ def result(session, cfg, state) -> ScaleResult:
     return ScaleResult(respondents=sum(1 for s in state.scores.values() if s), statements=statements)
 
 
-def mine(session, cfg, state, pid: str) -> dict:
+def mine(session: Session, cfg: ScaleExercise, state: ExerciseState, pid: str) -> dict[str, Any]:
     return {"ratings": state.scores.get(pid, {})}
 
 
