@@ -33,14 +33,22 @@ Room → phone:
   phone's own part. ``seq`` is the session's event number: views are whole
   states, so a phone that reconnects is up to date with the first one it gets.
 - ``{"type": "error", "code": "…", "reason": "…"}`` — the frame could not be
-  understood (bad JSON, unknown type, wrong field types, too many frames).
+  understood: ``bad_json``, ``too_deep`` (arrays and objects nested more than
+  `MAX_DEPTH` levels: refused before the JSON parser recurses into them),
+  ``unknown_type``, ``bad_field``, ``binary``, ``version``, ``too_fast``,
+  ``hello_first``, ``not_joined``.
 - ``{"type": "pong"}``
 
-Close codes: 1008 for a hello with a wrong room code or a phone that keeps
-flooding; 1009 for a frame over `MAX_FRAME` bytes. A wrong room code, a foreign
-Origin or a full room refuse the handshake itself (HTTP 403 / 503); as a browser
-is not told why, the page then asks `GET /door?room=CODE`, which answers
-``{"status": 403 | 503 | 200, "reason": "…"}``.
+Close codes: 1008 for a hello with a wrong room code, no valid hello within the
+room's hello timeout (5 s), or a phone that keeps flooding; 1009 for a frame over
+`MAX_FRAME` bytes; 1013 for a connection that had not said hello and made way for
+a newer one while many were waiting. A phone whose outgoing queue does not drain
+is cut off without a close frame (it would wait behind the queue). A wrong room
+code, a foreign Origin, a full or busy room, or too many wrong codes from one
+address refuse the handshake itself (HTTP 403 / 503 / 429); as a browser is not
+told why, the page then asks `GET /door?room=CODE`, which answers
+``{"status": 403 | 503 | 200, "reason": "…"}`` (with HTTP 429 and
+``"status": 429`` while that address is slowed down).
 """
 
 from __future__ import annotations
@@ -55,6 +63,9 @@ from . import commands as c
 
 VERSION = 1
 MAX_FRAME = 16 * 1024
+MAX_DEPTH = 8
+"""Arrays and objects nested deeper than this are refused before parsing; the
+deepest real message (an allocation) nests three."""
 CmdId = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
@@ -111,6 +122,8 @@ def parse(frame: str | bytes):
     """One inbound frame → a typed message, or BadMessage saying what was wrong."""
     if isinstance(frame, bytes):
         raise BadMessage("binary", "Send text frames with JSON, not binary.")
+    if too_deep(frame):
+        raise BadMessage("too_deep", "That message is nested too deeply to read.", peek_id(frame))
     try:
         data = json.loads(frame)
     except ValueError:
@@ -130,6 +143,28 @@ def parse(frame: str | bytes):
     if isinstance(message, Hello) and message.v != VERSION:
         raise BadMessage("version", "This page is out of date. Reload it to continue.")
     return message
+
+
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+_SQUARE = str.maketrans("{}", "[]")
+
+
+def too_deep(frame: str) -> bool:
+    """Whether arrays and objects in `frame` nest deeper than `MAX_DEPTH`.
+
+    Exact for JSON: escapes and strings are dropped (brackets in text do not
+    count), what is left is reduced to its brackets, and each pass of removing
+    every adjacent open-close pair takes away one level. Malformed text may be
+    called too deep rather than bad JSON, which is as much of an answer. Every
+    step is a C string method, so even a 16 KiB frame of brackets costs
+    microseconds; frames with few brackets, every real one, cost nothing."""
+    if frame.count("[") + frame.count("{") <= MAX_DEPTH:
+        return False
+    bare = frame.replace("\\\\", "").replace('\\"', "")
+    brackets = _NOT_BRACKETS.sub("", "".join(bare.split('"')[0::2])).translate(_SQUARE)
+    for _ in range(MAX_DEPTH):
+        brackets = brackets.replace("[]", "")
+    return "[" in brackets
 
 
 _ID = re.compile(r'"id"\s*:\s*"([A-Za-z0-9_-]{8,64})"')
