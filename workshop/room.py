@@ -3,18 +3,48 @@
 The only module that imports websockets. It runs on the same asyncio loop as the
 TUI. What it guarantees:
 
+- HTTP is GET and HEAD only, one request per connection, always answered, then
+  closed: another method gets 405 with `Allow`; HEAD gets the headers without
+  the body; a request with a body, a head that is not HTTP/1.x or has a
+  duplicated Host or Origin gets 400. Requests pipelined behind the first are
+  dropped with the connection, as HTTP/1.1 allows. Every answer, those the
+  websockets library writes itself included, carries `SECURITY_HEADERS`.
 - Only the page's own assets (held in memory) are served, plus `/door` (may this
   room code come in, and if not why) and, once published and with the room code,
   the joint agenda; everything else is 404.
 - A websocket needs the room code (`/ws?room=CODE`) and, from a browser, an
-  Origin that matches the Host; facilitator commands never come over the network.
+  Origin that is one of the room's own addresses (`own_origins`: the join URL's,
+  the addresses it listens on, the loopback names when it listens there, and
+  `hostnames`) — never the Host, which a DNS-rebinding page controls; a
+  handshake with no Origin (no browser) is allowed. Facilitator commands never
+  come over the network.
+- Wrong room codes are counted per remote address (`GUESS_RATE` a second, bursts
+  of `GUESS_BURST`); beyond that every room-code check from that address gets
+  429, right code or wrong, so guessing learns nothing faster.
+- People are not kept out by connections that never say hello. A websocket must
+  send a valid hello within `hello_timeout` seconds or is closed (1008). At most
+  `max_waiting` websockets wait for their hello at once: a newcomer takes the
+  place of one that has waited `GRACE` seconds (closed with 1013), or else is
+  refused 503 with a reason. Phones that said hello are never pushed out; the cap
+  on people is the engine's, on joined participants (`max_connections` only
+  bounds sockets that said hello).
+- Descriptors: `start` raises the soft RLIMIT_NOFILE toward the hard limit.
+  Beyond `connection_ceiling` (the limit less `FD_RESERVE` and a few accept
+  batches), each new TCP connection closes the oldest one that has not said
+  hello (if it has had `GRACE` seconds) or itself, so the store and the page
+  always have files to open.
 - Every inbound frame is parsed by `protocol.parse`; a bad one gets an error to
   that phone only. Frames over 16 KiB close the connection with 1009.
 - A phone's action is answered only after the store made it durable
   (`Workshop.handle_async`); a failed write is refused, never acknowledged.
 - Views go out at most `TICK`⁻¹ times a second, whole (not deltas), to every
-  joined phone; a phone whose write buffer is backed up is skipped until it
-  drains — it loses nothing, since the next view is complete.
+  joined phone. A phone with more than `BACKLOG_LIMIT` bytes queued gets none
+  until its queue drains to a quarter of that — it loses nothing, since the next
+  view is complete — and one whose queue has not drained within `keepalive`
+  seconds is cut off (the transport aborted: a close frame would wait behind
+  the queue) and shows as away, whatever the library's own keepalive is doing.
+- Trouble of these kinds is told to the facilitator through `on_trouble`, in a
+  sentence, at most every `TROUBLE_EVERY` seconds per kind.
 """
 
 from __future__ import annotations
@@ -23,12 +53,14 @@ import asyncio
 import errno
 import gc
 import http
+import ipaddress
 import logging
+import re
 import secrets
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -37,13 +69,15 @@ from websockets.asyncio.server import ServerConnection, broadcast, serve
 from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
+from websockets.protocol import CLOSED, CONNECTING, OPEN
+from websockets.server import ServerProtocol
 
 from . import commands as c
 from . import protocol, views
 from .engine import Accepted, Outcome, Refused
 from .events import Event
 from .model import FACILITATOR
-from .network import find_lan_address
+from .network import find_lan_address, interface_addresses
 from .sessions import Workshop
 from .store import StoreError
 
@@ -55,12 +89,46 @@ CHUNK = 50
 """Phones sent to between two yields to the event loop."""
 PORT_TRIES = 10
 BACKLOG_LIMIT = 256 * 1024
-"""Bytes queued for one phone beyond which it is skipped until it catches up."""
+"""Bytes queued for one phone beyond which it gets no views until the queue is down
+to a quarter of that (the transport's high and low water marks). A phone whose
+queue stays above that quarter for `keepalive` seconds is cut off."""
 RATE = 10.0
 BURST = 30
 """Token bucket per connection: 10 frames a second sustained, bursts of 30."""
 FLOOD_CLOSE = 100
 """Frames refused for speed on one connection before it is closed with 1008."""
+
+HELLO_TIMEOUT = 5.0
+"""Seconds from opening a connection to its hello (the HTTP handshake included)."""
+MAX_WAITING = 128
+"""Websockets open at once that have not said hello yet."""
+GRACE = 1.0
+"""Seconds a connection that has not said hello keeps its place when a newcomer
+needs it: a phone says hello one round trip after its websocket opens."""
+FD_RESERVE = 64
+"""File descriptors kept for the store, the page's files and the TUI."""
+ACCEPT_BATCH = 100
+"""The listen backlog (asyncio's default), lowered when files are scarce: it is also
+how many connections asyncio accepts in one go, and a few such batches are in
+hand before the room sees the first of them (`connection_ceiling`)."""
+FEWEST_CONNECTIONS = 16
+ENOUGH_CONNECTIONS = 1000
+"""Below this many possible connections the facilitator is told how to allow more."""
+WANTED_FILES = 65_536
+"""The highest soft file limit the room asks for: a thousand phones and plenty to spare."""
+OPEN_MAX = 10_240
+"""What macOS allows at most when the hard limit says unlimited."""
+GUESS_RATE = 5.0
+GUESS_BURST = 10
+"""Wrong room codes per remote address: 5 a second sustained, bursts of 10."""
+GUESSERS_KEPT = 1024
+"""Remote addresses whose wrong guesses are remembered at once."""
+TROUBLE_EVERY = 15.0
+"""Seconds between two `on_trouble` calls of the same kind."""
+MAX_LINE = 8192
+"""The longest request line (the library's own limit; longer ones get 414)."""
+MAX_HEAD = 32 * 1024
+"""The longest request head, request line and headers together (longer: 431)."""
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -84,6 +152,14 @@ ASSET_TYPES = {
 }
 """The phone page's files by suffix, with the type each is served as; no other file is served."""
 
+WRONG_CODE = "Wrong room code. Scan the QR code on the facilitator's screen again."
+ROOM_FULL = "The room is full. The page keeps trying; ask the facilitator."
+ROOM_BUSY = "Too many phones are connecting at once. The page keeps trying in a moment."
+SLOW_DOWN = "Too many wrong room codes from this device. Wait a few seconds, then scan the QR code again."
+FOREIGN_PAGE = "This page is not allowed to join the room."
+
+log = logging.getLogger(__name__)
+
 
 class RoomError(Exception):
     """The room could not start; the message says why and what to do."""
@@ -93,9 +169,11 @@ class RoomError(Exception):
 class Phone:
     """One websocket connection and what we know of it (hashable by identity)."""
 
-    ws: ServerConnection
+    ws: _Connection
     pid: str | None = None
     greeted: bool = False
+    """Said a valid hello: from then on it is never pushed out for a newcomer."""
+    hello_timer: asyncio.TimerHandle | None = None
     tokens: float = BURST
     refill_at: float = field(default_factory=time.monotonic)
     strikes: int = 0
@@ -109,6 +187,24 @@ class Phone:
             return True
         self.strikes += 1
         return False
+
+
+class Bucket:
+    """A token bucket: `rate` tokens a second, at most `burst` saved up."""
+
+    def __init__(self, rate: float, burst: float, now: float):
+        self.rate, self.burst, self.tokens, self.at = rate, burst, float(burst), now
+
+    def level(self, now: float) -> float:
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        return self.tokens
+
+    def take(self, now: float) -> bool:
+        if self.level(now) < 1:
+            return False
+        self.tokens -= 1
+        return True
 
 
 def load_assets() -> dict[str, tuple[bytes, str]]:
@@ -129,6 +225,278 @@ def load_assets() -> dict[str, tuple[bytes, str]]:
     return assets
 
 
+# ---------------------------------------------------------------- pure decisions
+
+
+def file_limit_to_ask(soft: int, hard: int, infinity: int, want: int = WANTED_FILES) -> int | None:
+    """The soft RLIMIT_NOFILE to ask for: up toward the hard limit but no higher than
+    `want`, never down; None to leave it. `infinity` is the platform's RLIM_INFINITY."""
+    if soft == infinity:
+        return None
+    target = want if hard == infinity else min(hard, want)
+    return target if target > soft else None
+
+
+def connection_ceiling(file_limit: int) -> tuple[int, int]:
+    """(TCP connections the room keeps open at most, listen backlog) for a soft file
+    limit. Kept free beyond the ceiling: `FD_RESERVE` for the store, the page and
+    the TUI, and four accept batches — asyncio accepts up to a backlog's worth of
+    connections per turn of the loop, and a connection refused at once still holds
+    its descriptor for two or three more turns."""
+    backlog = max(8, min(ACCEPT_BATCH, (file_limit - FD_RESERVE) // 8))
+    return max(FEWEST_CONNECTIONS, file_limit - FD_RESERVE - 4 * backlog), backlog
+
+
+Origin = tuple[str, str, int]
+"""(scheme, host, port) of a web origin: lower case, the port always spelled out."""
+
+
+def origin_key(url: str) -> Origin | None:
+    """The origin of an http(s) URL or Origin header; None if it has none (`null`, junk)."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return scheme, parts.hostname, port or (443 if scheme == "https" else 80)
+
+
+def own_origins(
+    port: int, *, listen_host: str, lan_address: str, public_url: str | None, hostnames: Iterable[str], interfaces: Iterable[str]
+) -> frozenset[Origin]:
+    """Where a page that may open the websocket comes from: the join URL (`public_url`,
+    else the LAN address), the addresses the room listens on (each interface's when
+    it listens on all), 127.0.0.1, localhost and [::1] when it listens on loopback or
+    on all, and `hostnames` (other names of this laptop), all on the room's port."""
+    own = {("http", lan_address.lower(), port)}
+    if public_url and (key := origin_key(public_url)) is not None:
+        own.add(key)
+    everywhere = listen_host in ("", "0.0.0.0", "::")
+    names = [*hostnames, *(interfaces if everywhere else [listen_host])]
+    if everywhere or _is_loopback(listen_host):
+        names += ["127.0.0.1", "localhost", "::1"]
+    own.update(("http", name.strip("[]").lower(), port) for name in names)
+    return frozenset(own)
+
+
+def origin_allowed(origin: str, own: frozenset[Origin]) -> bool:
+    """Whether a browser's Origin header is one of the room's own (`own_origins`)."""
+    key = origin_key(origin)
+    return key is not None and key in own
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+Problem = tuple[http.HTTPStatus, str, dict[str, str]]
+"""Why a request is not served: the status, a sentence, extra headers."""
+
+_METHOD = re.compile(rb"[A-Z]{0,17}")
+_REQUEST_LINE = re.compile(rb"([A-Z]{1,16}) [\x21-\x7e]+ HTTP/1\.[01]")
+_HEADER_LINE = re.compile(rb"([-!#$%&'*+.^_`|~0-9A-Za-z]+):[\x09\x20-\x7e\x80-\xff]*")
+NOT_HTTP = (http.HTTPStatus.BAD_REQUEST, "This is not an HTTP/1.1 request this room can read.", {})
+
+
+def request_line_problem(data: bytes) -> Problem | None:
+    """Why the request line at the start of `data` (all of it, or the part that has
+    arrived) cannot be served; None if it is fine so far. Read before the library
+    parses the request, which closes the connection without a word on garbage."""
+    end = data.find(b"\n", 0, MAX_LINE + 2)
+    if end < 0:
+        if len(data) > MAX_LINE:
+            return http.HTTPStatus.REQUEST_URI_TOO_LONG, "That address is too long.", {}
+        method = _METHOD.match(data).end()
+        if method == len(data):  # capitals so far: the method may go on
+            return None if method <= 16 else NOT_HTTP
+        return None if method and data[method : method + 1] == b" " else NOT_HTTP
+    line = data[: end - 1] if data[end - 1 : end] == b"\r" else None  # lines end with CRLF
+    return None if line is not None and _REQUEST_LINE.fullmatch(line) else NOT_HTTP
+
+
+def head_problem(head: bytes) -> Problem | None:
+    """Why a whole request head (ending with an empty line, its request line already
+    passed by `request_line_problem`) is not served: a method other than GET and
+    HEAD (405), a body or a header line the library would choke on (400)."""
+    line_end = head.index(b"\r\n")
+    method = head[: head.index(b" ")]
+    if method not in (b"GET", b"HEAD"):
+        return http.HTTPStatus.METHOD_NOT_ALLOWED, "Only GET and HEAD are served here.", {"Allow": "GET, HEAD"}
+    for line in head[line_end + 2 : -2].split(b"\r\n")[:-1]:
+        match = _HEADER_LINE.fullmatch(line)
+        if match is None:
+            return http.HTTPStatus.BAD_REQUEST, "A header line of that request could not be read.", {}
+        name, value = match.group(1).lower(), line.partition(b":")[2].strip()
+        if name == b"transfer-encoding" or (name == b"content-length" and value != b"0"):
+            return http.HTTPStatus.BAD_REQUEST, "Requests with a body are not served here.", {}
+    return None
+
+
+def raise_file_limit() -> int | None:
+    """Raise this process's soft file limit toward the hard one (`file_limit_to_ask`);
+    the soft limit in force after, or None where there is none to read (Windows) or
+    it is unlimited."""
+    try:
+        import resource  # noqa: PLC0415 - POSIX only
+    except ImportError:
+        return None
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    ask = file_limit_to_ask(soft, hard, resource.RLIM_INFINITY)
+    if ask is not None:
+        for limit in dict.fromkeys((ask, min(ask, OPEN_MAX))):
+            try:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (limit, hard))
+                break
+            except (ValueError, OSError):  # above what the system allows
+                continue
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    return None if soft == resource.RLIM_INFINITY else soft
+
+
+# ---------------------------------------------------------------- one connection
+
+
+class _Connection(ServerConnection):
+    """A connection that answers to its room.
+
+    It tells the room when it opens, says hello and closes (`Room._arrived`,
+    `Room._greet`, `Room._left`); it reads the request head before the library
+    does and answers what the library would drop without a word (`head_problem`);
+    bytes sent behind the head wait until the handshake is answered (then they
+    are frames, or dropped with the connection); and it is cut off when its write
+    buffer stays above the low-water mark for `Room.keepalive` seconds — the
+    library's keepalive cannot notice, as its ping waits for that same buffer."""
+
+    def __init__(self, protocol: ServerProtocol, server, *, room: Room, **kwargs):
+        super().__init__(protocol, server, **kwargs)
+        self.room = room
+        self.opened_at = time.monotonic()
+        self.backed_up: asyncio.TimerHandle | None = None
+        """Set while the write buffer is over its high-water mark: cuts it off unless it drains first."""
+        self._head: bytearray | None = bytearray()
+        """The request head as it arrives; None once handed to the library (or refused)."""
+        self._line_read = False
+        self._behind: bytearray | None = None
+        """What came behind the head, held until the handshake is answered."""
+        self._eof_behind = False
+        send_response = protocol.send_response
+
+        def send_secured(response: Response) -> None:
+            if response.status_code != http.HTTPStatus.SWITCHING_PROTOCOLS:
+                for name, value in SECURITY_HEADERS.items():
+                    if name not in response.headers:
+                        response.headers[name] = value
+            send_response(response)
+            if self._eof_behind and response.status_code != http.HTTPStatus.SWITCHING_PROTOCOLS:
+                self.loop.call_soon(self._end)
+
+        # Every answer goes through here: ours, the library's refusals of a bad
+        # handshake, and its 414/431 from the parser.
+        protocol.send_response = send_secured
+
+    # ---------------------------------------------------------- asyncio callbacks
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        self.opened_at = time.monotonic()
+        self.room._arrived(self)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.backed_up is not None:
+            self.backed_up.cancel()
+            self.backed_up = None
+        self.room._left(self)
+        super().connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        super().pause_writing()
+        self.backed_up = self.loop.call_later(self.room.keepalive, self._cut_off)
+
+    def resume_writing(self) -> None:
+        super().resume_writing()
+        if self.backed_up is not None:
+            self.backed_up.cancel()
+            self.backed_up = None
+
+    def data_received(self, data: bytes) -> None:
+        if self._head is None:
+            if self._behind is None:
+                super().data_received(data)
+            elif len(self._behind) + len(data) > MAX_HEAD:
+                self.transport.abort()
+            else:
+                self._behind += data
+            return
+        seen = len(self._head)
+        self._head += data
+        if not self._line_read:
+            problem = request_line_problem(bytes(self._head[: MAX_LINE + 2]))
+            if problem is not None:
+                return self._refuse(problem)
+            self._line_read = b"\n" in self._head
+        end = self._head.find(b"\r\n\r\n", max(0, seen - 3))
+        if end < 0:
+            if len(self._head) > MAX_HEAD:
+                self._refuse((http.HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "That request's headers are too long.", {}))
+            return
+        head, self._behind, self._head = bytes(self._head[: end + 4]), self._head[end + 4 :], None
+        problem = head_problem(head)
+        if problem is not None:
+            self._behind = None
+            return self._refuse(problem)
+        super().data_received(head)
+
+    def eof_received(self) -> bool | None:
+        answering = self._behind is not None and self.protocol.state is CONNECTING and not self.protocol.eof_sent
+        if answering:  # the request is in, its answer not out yet: keep the way back open
+            self._eof_behind = True
+            return True
+        return super().eof_received()
+
+    # ---------------------------------------------------------- websockets
+
+    async def handshake(self, *args, **kwargs) -> None:
+        try:
+            await super().handshake(*args, **kwargs)
+        finally:
+            behind, self._behind = self._behind, None
+        if behind and self.protocol.state is OPEN:
+            super().data_received(bytes(behind))
+        self._end()
+
+    # ---------------------------------------------------------- helpers
+
+    def _refuse(self, problem: Problem) -> None:
+        """Answer at once and close; the library then discards whatever comes."""
+        self._head = None
+        status, reason, extra = problem
+        response = _response(status, reason)
+        response.headers.update(extra)
+        self.protocol.send_response(response)
+        self.send_data()
+
+    def _end(self) -> None:
+        """Pass on an end of stream held while the handshake was answered."""
+        if self._eof_behind and self.protocol.state is not CLOSED:
+            self._eof_behind = False
+            super().eof_received()
+            self.transport.close()
+
+    def _cut_off(self) -> None:
+        self.backed_up = None
+        if not self.transport.is_closing():
+            log.info("cut off %s: its write buffer did not drain in %.0f s", self.remote_address, self.room.keepalive)
+            self.transport.abort()
+
+
 class Room:
     """Serves one session to the phones. Start with `await start()`, end with `await stop()`."""
 
@@ -139,21 +507,39 @@ class Room:
         host: str = "0.0.0.0",
         port: int = 8765,
         public_url: str | None = None,
+        hostnames: Iterable[str] = (),
         max_connections: int = 1500,
+        max_waiting: int = MAX_WAITING,
+        hello_timeout: float = HELLO_TIMEOUT,
         keepalive: float = 20.0,
     ):
         self.workshop = workshop
         self.host, self.port = host, port
         self.public_url = public_url
+        self.hostnames = tuple(hostnames)
+        """Other names of this laptop phones may use (say `laptop.local`): pages
+        served under them on the room's port may open the websocket."""
         self.max_connections = max_connections
+        """Websockets that said hello, at most (the cap on people is the engine's)."""
+        self.max_waiting = max_waiting
+        """Websockets that have not said hello yet, at most (see `GRACE`)."""
+        self.hello_timeout = hello_timeout
+        """Seconds from opening a connection to its hello; then it is closed (1008)."""
         self.keepalive = keepalive
         """Seconds between pings, and to wait for the pong: a phone that stops
         reading is dropped within two to three times this (the last part is the
-        wait for its closing handshake, at most 5 s)."""
+        wait for its closing handshake, at most 5 s) — or, when views back up in
+        its write buffer, within this long of the buffer filling up."""
         self.notice = ""
         """Something the facilitator should know about how the room started."""
         self.on_not_saved: Callable[[StoreError], None] | None = None
         """Told when a phone's input could not be saved (the phone is told too)."""
+        self.on_trouble: Callable[[str], None] | None = None
+        """Told, in a sentence for people, when something presses on the room: too
+        many connections that never say hello, the file limit near, room codes
+        being guessed. At most every `TROUBLE_EVERY` seconds per kind."""
+        self.file_limit: int | None = None
+        """The process's soft limit on open files, once started (None: none known)."""
         self.phones: set[Phone] = set()
         self.connected: dict[str, int] = {}
         """participant id → open connections: the roster's connection state."""
@@ -162,26 +548,47 @@ class Room:
         self._server = None
         self._address = host
         """What phones are told to reach: the laptop's LAN address when listening on all."""
+        self._origins: frozenset[Origin] = frozenset()
         self._ticker: asyncio.Task | None = None
         self._sent: tuple[int, int] = (0, -1)
         """(generation, seq) of the last view sent."""
         self._personal_dirty = False
         self._wake = asyncio.Event()
+        self._ceiling: int | None = None
+        """TCP connections beyond which each newcomer costs an old one or itself."""
+        self._open = 0
+        self._ungreeted: dict[_Connection, None] = {}
+        """Open connections that have not said hello, oldest first."""
+        self._waiting: dict[_Connection, float] = {}
+        """Open websockets that have not said hello → when they opened, oldest first."""
+        self._greeted = 0
+        self._guesses: dict[str, Bucket] = {}
+        self._trouble_at: dict[str, float] = {}
+        self._closing: set[asyncio.Task] = set()
         workshop.listeners.append(self._on_events)
 
     # ------------------------------------------------------------ lifecycle
 
     async def start(self) -> None:
         """Bind the port (or the next free one, said in `notice`) and start broadcasting."""
+        self.file_limit = raise_file_limit()
+        backlog = ACCEPT_BATCH
+        if self.file_limit is not None:
+            self._ceiling, backlog = connection_ceiling(self.file_limit)
         kwargs = dict(
             process_request=self._process_request,
+            process_response=self._process_response,
+            create_connection=self._new_connection,
             compression=None,
             max_size=protocol.MAX_FRAME,
             max_queue=16,
+            write_limit=(BACKLOG_LIMIT, BACKLOG_LIMIT // 4),
+            open_timeout=self.hello_timeout,
             ping_interval=self.keepalive,
             ping_timeout=self.keepalive,
             close_timeout=min(5.0, self.keepalive),
             server_header=None,
+            backlog=backlog,
         )
         tries = 1 if self.port == 0 else PORT_TRIES
         for offset in range(tries):
@@ -201,11 +608,26 @@ class Room:
             )
         self.port = self._server.sockets[0].getsockname()[1]
         self._address = self.host
-        if self.host in ("0.0.0.0", ""):
+        everywhere = self.host in ("0.0.0.0", "")
+        if everywhere:
             found = find_lan_address()
             self._address = found.address
             if found.problem and not self.public_url:
                 self.notice = " ".join(filter(None, (self.notice, found.problem)))
+        self._origins = own_origins(
+            self.port,
+            listen_host=self.host,
+            lan_address=self._address,
+            public_url=self.public_url,
+            hostnames=self.hostnames,
+            interfaces=[address for _, address in interface_addresses()] if everywhere else [],
+        )
+        if self._ceiling is not None and self._ceiling < ENOUGH_CONNECTIONS:
+            few = (
+                f"This laptop lets the room keep only about {self._ceiling} connections open (its open-file "
+                f"limit is {self.file_limit}). For a bigger group, raise it (for example `ulimit -n 4096` in this terminal) and start again."
+            )
+            self.notice = " ".join(filter(None, (self.notice, few)))
         self._ticker = asyncio.create_task(self._broadcast_loop())
         # Everything alive now (modules, the session, the TUI) lives as long as the
         # room: take it out of the cyclic collector's sight, so that a full
@@ -218,6 +640,9 @@ class Room:
     async def stop(self) -> None:
         if self._ticker:
             self._ticker.cancel()
+        for phone in list(self.phones):
+            if phone.ws.backed_up is not None:  # its close frame would wait behind the queue
+                phone.ws.transport.abort()
         if self._server:
             self._server.close()
             await self._server.wait_closed()
@@ -241,40 +666,175 @@ class Room:
         if any(e.actor == FACILITATOR for e in events):
             self._personal_dirty = True
 
+    def _trouble(self, kind: str, sentence: str) -> None:
+        """Tell the facilitator, unless this kind of trouble was told moments ago."""
+        now = time.monotonic()
+        if now - self._trouble_at.get(kind, -TROUBLE_EVERY) < TROUBLE_EVERY:
+            return
+        self._trouble_at[kind] = now
+        log.warning("%s", sentence)
+        if self.on_trouble is not None:
+            try:
+                self.on_trouble(sentence)
+            except Exception:  # telling must never break the room
+                log.exception("on_trouble failed")
+
+    # ------------------------------------------------------------ connections
+
+    def _new_connection(self, protocol: ServerProtocol, server, **kwargs) -> _Connection:
+        return _Connection(protocol, server, room=self, **kwargs)
+
+    def _arrived(self, connection: _Connection) -> None:
+        """A TCP connection opened. Beyond the ceiling, make room: close the oldest
+        connection that has not said hello if it had its `GRACE`, else this one."""
+        self._open += 1
+        self._ungreeted[connection] = None
+        if self._ceiling is None or self._open <= self._ceiling:
+            return
+        oldest = next(iter(self._ungreeted))
+        fresh = time.monotonic() - oldest.opened_at < GRACE
+        victim = connection if oldest is connection or fresh else oldest
+        self._ungreeted.pop(victim, None)
+        self._waiting.pop(victim, None)
+        victim.transport.abort()
+        self._trouble(
+            "files",
+            f"The laptop is near its limit of open connections ({self.file_limit} files): connections that "
+            "never joined are being closed to make room. Phones in the room are not affected; if this goes "
+            "on, something on the network may be flooding the room.",
+        )
+
+    def _left(self, connection: _Connection) -> None:
+        self._open -= 1
+        self._ungreeted.pop(connection, None)
+        self._waiting.pop(connection, None)
+
+    def _greet(self, phone: Phone) -> None:
+        """The phone said a valid hello: it is never pushed out for a newcomer now."""
+        if phone.greeted:
+            return
+        phone.greeted = True
+        self._greeted += 1
+        self._ungreeted.pop(phone.ws, None)
+        self._waiting.pop(phone.ws, None)
+        if phone.hello_timer is not None:
+            phone.hello_timer.cancel()
+
+    def _no_hello(self, phone: Phone) -> None:
+        phone.hello_timer = None
+        if not phone.greeted:
+            self._close_soon(phone.ws, 1008, "no hello in time")
+
+    def _room_to_wait(self, admit: bool) -> bool:
+        """Whether one more websocket may wait for its hello: there is room, or the
+        oldest waiting one had its `GRACE` (when `admit`, it makes way: 1013)."""
+        if len(self._waiting) < self.max_waiting:
+            return True
+        oldest, since = next(iter(self._waiting.items()))
+        self._trouble(
+            "waiting",
+            f"{len(self._waiting)} connections are open without saying hello: newcomers take the place of the "
+            "oldest, or are asked to try again in a moment. Phones in the room are not affected; if this goes "
+            "on, something on the network may be flooding the room.",
+        )
+        if time.monotonic() - since < GRACE:
+            return False
+        if admit:
+            del self._waiting[oldest]
+            self._close_soon(oldest, 1013, "the room is busy")
+        return True
+
+    def _close_soon(self, ws: ServerConnection, code: int, reason: str) -> None:
+        task = asyncio.get_running_loop().create_task(ws.close(code, reason))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
     # ------------------------------------------------------------ HTTP
 
-    def _process_request(self, connection: ServerConnection, request: Request) -> Response | None:
+    def _process_request(self, connection: _Connection, request: Request) -> Response | None:
+        if request.method not in ("GET", "HEAD"):  # refused before parsing; kept as a safety net
+            return _not_allowed("GET, HEAD")
+        headers = request.headers
+        if len(headers.get_all("Host")) > 1 or len(headers.get_all("Origin")) > 1:
+            return _response(http.HTTPStatus.BAD_REQUEST, "A request may carry one Host and one Origin header.")
         parts = urlsplit(request.path)
-        code = parse_qs(parts.query).get("room", [""])[0]
+        query = parse_qs(parts.query)
+        code = query.get("room", [""])[0]
+        remote = _remote(connection)
         if parts.path == "/ws":
-            origin = request.headers.get("Origin")
-            host = request.headers.get("Host", "")
-            if origin is not None and urlsplit(origin).netloc != host:
-                return _response(http.HTTPStatus.FORBIDDEN, "This page is not allowed to join the room.")
-            refused = self._refusal(code)
-            return _response(*refused) if refused else None
+            if request.method != "GET":
+                return _not_allowed("GET")
+            origin = headers.get("Origin")
+            if origin is not None and not origin_allowed(origin, self._origins):
+                return _response(http.HTTPStatus.FORBIDDEN, FOREIGN_PAGE)
+            refused = self._refusal(code, remote, admit=True)
+            return None if refused is None else _response(*refused)
         if parts.path == DOOR_PATH:
             # The page asks here when its websocket was refused, as a browser is not told
-            # why. Answered 200 either way, so the phone's console stays free of errors.
-            status, reason = self._refusal(code) or (http.HTTPStatus.OK, "")
-            return _response(http.HTTPStatus.OK, protocol.dumps({"status": status.value, "reason": reason}), "application/json")
+            # why. Answered 200 (unless slowed down), so the phone's console stays clean.
+            status, reason = self._refusal(code, remote, admit=False) or (http.HTTPStatus.OK, "")
+            door = protocol.dumps({"status": status.value, "reason": reason})
+            slowed = status == http.HTTPStatus.TOO_MANY_REQUESTS
+            return _response(status if slowed else http.HTTPStatus.OK, door, "application/json")
         if parts.path == AGENDA_PATH:
-            if not self._is_room_code(code):  # it names people: only for those in the room
+            check = self._code_check(code, remote)
+            if check == http.HTTPStatus.TOO_MANY_REQUESTS:
+                return _response(check, SLOW_DOWN)
+            if check is not None:  # it names people: only for those in the room
                 return _response(http.HTTPStatus.FORBIDDEN, "Open the joint agenda from the phone page: it needs the room code.")
-            return self._agenda(parse_qs(parts.query).get("download") == ["1"])
+            return self._agenda(query.get("download") == ["1"])
         asset = self._assets.get(parts.path)
         if asset is None:
             return _response(http.HTTPStatus.NOT_FOUND, "Not found.")
         body, kind = asset
         return _response(http.HTTPStatus.OK, body, kind)
 
-    def _refusal(self, code: str) -> tuple[http.HTTPStatus, str] | None:
-        """Why a phone with this room code cannot come in, or None if it can."""
-        if not self._is_room_code(code):
-            return http.HTTPStatus.FORBIDDEN, "Wrong room code. Scan the QR code on the facilitator's screen again."
-        if len(self.phones) >= self.max_connections:
-            return http.HTTPStatus.SERVICE_UNAVAILABLE, "The room is full. The page keeps trying; ask the facilitator."
+    def _process_response(self, connection: _Connection, request: Request, response: Response) -> None:
+        if response.status_code == http.HTTPStatus.SWITCHING_PROTOCOLS:
+            # Counted here, in the same step as the check in _refusal: no other
+            # handshake can slip in between.
+            self._waiting[connection] = time.monotonic()
+        elif request.method == "HEAD":
+            response.body = b""  # Content-Length still says what GET would send
+
+    def _refusal(self, code: str, remote: str, *, admit: bool) -> tuple[http.HTTPStatus, str] | None:
+        """Why a phone with this room code cannot come in now, or None if it can."""
+        check = self._code_check(code, remote)
+        if check == http.HTTPStatus.TOO_MANY_REQUESTS:
+            return check, SLOW_DOWN
+        if check is not None:
+            return check, WRONG_CODE
+        if self._greeted >= self.max_connections:
+            return http.HTTPStatus.SERVICE_UNAVAILABLE, ROOM_FULL
+        if not self._room_to_wait(admit):
+            return http.HTTPStatus.SERVICE_UNAVAILABLE, ROOM_BUSY
         return None
+
+    def _code_check(self, code: str, remote: str) -> http.HTTPStatus | None:
+        """None for the room code, FORBIDDEN for another (counted against `remote`),
+        TOO_MANY_REQUESTS for any code while `remote` has guessed too many."""
+        now = time.monotonic()
+        bucket = self._guesses.get(remote)
+        if bucket is not None and bucket.level(now) < 1:
+            self._trouble("guessing", f"A device at {remote} keeps trying wrong room codes; it is being slowed down. Nobody in the room is affected.")
+            return http.HTTPStatus.TOO_MANY_REQUESTS
+        if self._is_room_code(code):
+            return None
+        if bucket is None:
+            if len(self._guesses) >= GUESSERS_KEPT:
+                self._forget_guessers(now)
+            bucket = self._guesses[remote] = Bucket(GUESS_RATE, GUESS_BURST, now)
+        bucket.take(now)
+        return http.HTTPStatus.FORBIDDEN
+
+    def _forget_guessers(self, now: float) -> None:
+        """Make room among remembered guessers: those whose guesses are all forgiven
+        first, then the longest remembered."""
+        for remote, bucket in list(self._guesses.items()):
+            if bucket.level(now) >= bucket.burst:
+                del self._guesses[remote]
+        while len(self._guesses) >= GUESSERS_KEPT:
+            del self._guesses[next(iter(self._guesses))]
 
     def _is_room_code(self, code: str) -> bool:
         # Compared as bytes: compare_digest refuses text that is not ASCII.
@@ -300,9 +860,12 @@ class Room:
 
     # ------------------------------------------------------------ websocket
 
-    async def _handler(self, ws: ServerConnection) -> None:
+    async def _handler(self, ws: _Connection) -> None:
         phone = Phone(ws)
         self.phones.add(phone)
+        # From the opening of the TCP connection, but a phone always gets a moment.
+        wait = max(GRACE, ws.opened_at + self.hello_timeout - time.monotonic())
+        phone.hello_timer = asyncio.get_running_loop().call_later(wait, self._no_hello, phone)
         try:
             async for frame in ws:
                 if not phone.allow():
@@ -321,6 +884,10 @@ class Room:
         except ConnectionClosed:
             pass
         finally:
+            if phone.hello_timer is not None:
+                phone.hello_timer.cancel()
+            if phone.greeted:
+                self._greeted -= 1
             self.phones.discard(phone)
             self._disconnected(phone)
 
@@ -333,7 +900,7 @@ class Room:
                 if not self._is_room_code(message.room):
                     await phone.ws.close(1008, "wrong room code")
                     return
-                phone.greeted = True
+                self._greet(phone)
                 pid = next((p.id for p in session.participants.values() if message.token and p.token == message.token), None)
                 if pid is None or session.participants[pid].left:
                     reason = "This phone is not in this session any more. Join again." if message.token else None
@@ -422,7 +989,7 @@ class Room:
         while True:
             try:
                 await asyncio.wait_for(self._wake.wait(), TICK)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             # Woken early (broadcast_soon) or not, views stay at most TICK⁻¹ a second.
             await asyncio.sleep(max(0.0, sent_at + TICK - loop.time()))
@@ -430,7 +997,7 @@ class Room:
             sent_at = loop.time()
             try:
                 await self.broadcast()
-            except Exception:  # noqa: BLE001 - one bad tick must not stop the room
+            except Exception:  # one bad tick must not stop the room
                 logging.getLogger(__name__).exception("broadcast failed")
 
     def broadcast_soon(self) -> None:
@@ -463,9 +1030,14 @@ class Room:
             await asyncio.sleep(0)
 
 
-def _writable(ws: ServerConnection) -> bool:
-    transport = ws.transport
-    return transport is not None and transport.get_write_buffer_size() < BACKLOG_LIMIT
+def _writable(ws: _Connection) -> bool:
+    """Not backed up: its queue went over BACKLOG_LIMIT and has not drained yet."""
+    return ws.backed_up is None and not ws.transport.is_closing()
+
+
+def _remote(connection: ServerConnection) -> str:
+    address = connection.remote_address
+    return str(address[0]) if address else "unknown"
 
 
 def _response(status: http.HTTPStatus, body: str | bytes, kind: str = "text/plain; charset=utf-8") -> Response:
@@ -474,4 +1046,12 @@ def _response(status: http.HTTPStatus, body: str | bytes, kind: str = "text/plai
     data = body.encode() if isinstance(body, str) else body
     headers["Content-Length"] = str(len(data))
     headers["Connection"] = "close"
+    if status in (http.HTTPStatus.TOO_MANY_REQUESTS, http.HTTPStatus.SERVICE_UNAVAILABLE):
+        headers["Retry-After"] = "1"
     return Response(status.value, status.phrase, headers, data)
+
+
+def _not_allowed(allow: str) -> Response:
+    response = _response(http.HTTPStatus.METHOD_NOT_ALLOWED, f"Only {allow.replace(', ', ' and ')} are served here.")
+    response.headers["Allow"] = allow
+    return response

@@ -12,9 +12,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from ..engine import Refused
 from ..events import Opened
@@ -51,7 +52,7 @@ class WorkshopApp(App):
     TITLE = "Common Ground"
     SUB_TITLE = "CIO–CMO alignment"
     COMMANDS = App.COMMANDS | {WorkshopCommands}
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("f1", "help", "Help", show=False),
     ]
@@ -103,6 +104,7 @@ class WorkshopApp(App):
             self.room = None
             return
         self.room.on_not_saved = self._phones_not_saved
+        self.room.on_trouble = self._room_trouble
         for warning in workshop.warnings:
             self.notify(warning, severity="warning", timeout=30)
         if self.room.notice:
@@ -143,6 +145,12 @@ class WorkshopApp(App):
             return
         self._not_saved_at = now
         self.notify(f"Phones' input not saved (they were told to try again): {err}", severity="error", timeout=30)
+
+    def _room_trouble(self, sentence: str) -> None:
+        """Something on the network presses on the room (too many silent connections,
+        the file limit near, room codes guessed); the room says so at most every 15 s
+        per kind of trouble."""
+        self.notify(sentence, severity="warning", timeout=20, markup=False)
 
     async def facilitate(self, command) -> bool:
         """Send a facilitator command; a refusal is shown as a notification."""
