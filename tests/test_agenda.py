@@ -84,7 +84,7 @@ def test_a_misspelt_field_is_an_error_not_ignored(tmp_path):
 
 def test_an_unknown_kind_lists_the_kinds(tmp_path):
     message = error_of(write(tmp_path, GOOD_EXERCISE.replace('"scale"', '"quiz"')))
-    assert "exercise 1 ('pulse')" in message and "unknown kind" in message and "dotvote" in message
+    assert "exercise 1 ('pulse')" in message and "unknown kind" in message and "dotvote" in message and "rank" in message
 
 
 def test_a_bad_reveal_mode_says_which_modes_exist(tmp_path):

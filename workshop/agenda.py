@@ -195,7 +195,9 @@ def _describe(error: ErrorDetails, data: dict[str, Any]) -> str:
     elif error["type"] == "missing":
         message = "this field is required"
     elif error["type"] == "union_tag_invalid":
-        message = "unknown kind; expected one of scale, brainstorm, dotvote, poll, allocate, matrix, ownership, initiatives"
+        from .activities import KINDS  # noqa: PLC0415 - the kinds import the models this module loads
+
+        message = f"unknown kind; expected one of {', '.join(KINDS)}"
     elif "input" in error and not isinstance(error["input"], dict | list):
         message += f" (you wrote {error['input']!r})"
     return f"{where}, field {field!r}: {message}" if field else f"{where}: {message}"
