@@ -23,6 +23,9 @@ def new_id(prefix: str = "cmd") -> str:
 async def running_room(tmp_path, template: str = "cio-cmo-alignment", **room_kwargs):
     """A fresh session in tmp_path served by a Room on 127.0.0.1, stopped after."""
     workshop = sessions.create("Test offsite", template, organisation="Acme", sessions_dir=tmp_path)
+    # The browser tests open the page as http://workshop.test:<port> (see test_phone_browser):
+    # one of this room's own names, as a laptop's .local name would be.
+    room_kwargs.setdefault("hostnames", ("workshop.test",))
     room = Room(workshop, host="127.0.0.1", port=0, **room_kwargs)
     await room.start()
     try:

@@ -663,7 +663,7 @@ async def test_a_phone_comes_back_as_the_same_participant_after_the_room_restart
         await expect(phone.card("Mobile apps").locator(".note")).to_contain_text("will be sent when the connection is back")
         await phone.shot("92-reconnecting", full_page=False)
 
-        again = Room(room.workshop, host="127.0.0.1", port=port)
+        again = Room(room.workshop, host="127.0.0.1", port=port, hostnames=("workshop.test",))
         await again.start()
         try:
             assert again.port == port

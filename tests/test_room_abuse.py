@@ -129,3 +129,33 @@ async def test_honest_phones_keep_voting_quickly_while_a_hostile_one_misbehaves(
         await hostile
         assert max(times) < 2.0, times
         assert room.workshop.engine.result("check-in") == saved_before
+
+
+async def test_a_connection_joins_once_and_a_burst_of_joins_from_one_address_is_reported(tmp_path):
+    async with running_room(tmp_path) as room:
+        told: list[str] = []
+        room.on_trouble = told.append
+        phone = await joined(room, "Mallory")
+        again = await phone.join("Mallory 2", "marketing")
+        assert again["type"] == "refused" and again["code"] == "already_joined", again
+        assert len(room.workshop.session.participants) == 1
+        stuffers = [await joined(room, f"Sock {n}") for n in range(8)]  # one address, eight people in seconds
+        assert len(room.workshop.session.participants) == 9
+        assert any("joined from one address" in sentence and "People" in sentence for sentence in told), told
+        for stuffer in stuffers:
+            await stuffer.close()
+
+
+async def test_a_removed_phone_is_asked_to_join_again_and_a_locked_room_keeps_newcomers_out(tmp_path):
+    async with running_room(tmp_path) as room:
+        ann = await joined(room, "Ann")
+        bot = await joined(room, "Bot", "marketing")
+        await room.facilitate(c.RemoveParticipant(participant=bot.me["id"]))
+        await room.facilitate(c.LockRoom())
+        await bot.close()
+        back = await bot.connect()
+        assert back["type"] == "need_join" and "roster" in back["reason"], back
+        refused = await bot.join("Bot again", "it")
+        assert refused["type"] == "refused" and refused["code"] == "room_locked"
+        await ann.close()
+        assert (await ann.connect())["type"] == "welcome"  # people already in come back

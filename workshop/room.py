@@ -50,6 +50,7 @@ TUI. What it guarantees:
 from __future__ import annotations
 
 import asyncio
+import collections
 import errno
 import gc
 import http
@@ -123,6 +124,9 @@ GUESS_BURST = 10
 """Wrong room codes per remote address: 5 a second sustained, bursts of 10."""
 GUESSERS_KEPT = 1024
 """Remote addresses whose wrong guesses are remembered at once."""
+JOIN_BURST, JOIN_WINDOW = 6, 10.0
+"""This many new people from one address within this many seconds is worth a look:
+one person making fake participants, or a shared device."""
 TROUBLE_EVERY = 15.0
 """Seconds between two `on_trouble` calls of the same kind."""
 MAX_LINE = 8192
@@ -564,6 +568,8 @@ class Room:
         self._greeted = 0
         self._guesses: dict[str, Bucket] = {}
         self._trouble_at: dict[str, float] = {}
+        self._joins: dict[str, collections.deque[float]] = {}
+        """Remote address → when its recent new participants joined (see JOIN_BURST)."""
         self._closing: set[asyncio.Task] = set()
         workshop.listeners.append(self._on_events)
 
@@ -902,8 +908,10 @@ class Room:
                     return
                 self._greet(phone)
                 pid = next((p.id for p in session.participants.values() if message.token and p.token == message.token), None)
-                if pid is None or session.participants[pid].left:
+                if pid is None or session.participants[pid].left or session.participants[pid].removed:
                     reason = "This phone is not in this session any more. Join again." if message.token else None
+                    if pid is not None and session.participants[pid].removed:
+                        reason = "The facilitator took you off this session's roster. Ask them if that was a mistake."
                     await self._send(phone, protocol.NeedJoin(room=views.header(session), reason=reason))
                     return
                 self._identify(phone, pid)
@@ -927,11 +935,17 @@ class Room:
         """A new participant, or — for a join sent again, say after the laptop
         restarted before its welcome went out — the one that join already made."""
         actor = f"join:{message.id}"
+        if phone.pid is not None and self.workshop.session.participants[phone.pid].joined_by != actor:
+            reason = "This phone has joined already: one phone is one person. Change your name from the menu instead."
+            await self._refused(phone, message.id, Refused("already_joined", reason))
+            return
         command = c.Join(name=message.name, side=message.side, token=secrets.token_urlsafe(18))
         outcome = await self._handle(actor, message.id, command)
         if isinstance(outcome, Refused):
             await self._refused(phone, message.id, outcome)
             return
+        if not outcome.repeated:
+            self._count_join(phone)
         participant = next((p for p in self.workshop.session.participants.values() if p.joined_by == actor), None)
         if participant is None:  # joined by this id, then joined again by another
             reason = "This join was already used. Reload the page and join again."
@@ -939,6 +953,21 @@ class Room:
             return
         self._identify(phone, participant.id)
         await self._welcome(phone, participant.token, message.id)
+
+    def _count_join(self, phone: Phone) -> None:
+        """Tell the facilitator when new people arrive in a burst from one address."""
+        address = phone.ws.remote_address[0] if phone.ws.remote_address else "?"
+        now = time.monotonic()
+        recent = self._joins.setdefault(address, collections.deque())
+        recent.append(now)
+        while recent and now - recent[0] > JOIN_WINDOW:
+            recent.popleft()
+        if len(recent) >= JOIN_BURST:
+            self._trouble(
+                "join_burst",
+                f"{len(recent)} people joined from one address ({address}) within {JOIN_WINDOW:.0f} s. Unless that is a "
+                "shared device, look at the People screen (w): take fakes off the roster with x, lock the room with k.",
+            )
 
     async def _handle(self, actor: str, cmd_id: str, command) -> Outcome:
         try:

@@ -16,6 +16,7 @@ from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 
 from ..engine import Refused
 from ..events import Opened
@@ -79,6 +80,14 @@ class WorkshopApp(App):
         self.closing_note = ""
         """What the facilitator should read once the app has gone (said by the CLI)."""
 
+    def notify(
+        self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None, markup: bool = False
+    ) -> None:
+        """Every note is plain text: they quote names, ideas, file paths and reasons,
+        any of which may hold `[brackets]` that Rich would read as markup (screens
+        pass markup=True by default; it is ignored here on purpose)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     async def on_mount(self) -> None:
         if self.workshop is not None:
             await self.enter(self.workshop)
@@ -130,7 +139,7 @@ class WorkshopApp(App):
         self.run_worker(switch(), exclusive=True, group="open-session")
 
     async def _start_phones(self) -> None:
-        from ..loadtest import run_phones
+        from ..demo import run_phones
 
         session = self.workshop.session
         url = f"ws://127.0.0.1:{self.room.port}/ws?room={session.room_code}"
