@@ -64,7 +64,7 @@ def new_session(tmp_path: Path, template: str = "cio-cmo-alignment", **kwargs) -
 
 
 class Headless:
-    """`python -m workshop.headless FOLDER --port PORT …` as a child process.
+    """`python -m workshop.bench.headless FOLDER --port PORT …` as a child process.
 
     `start()` returns once the room printed its listening line; `kill9()` ends it
     with SIGKILL; `stop()` with SIGTERM (a clean stop). Its stderr goes to a file
@@ -73,7 +73,7 @@ class Headless:
 
     def __init__(self, folder: Path, port: int, *, open_exercise: str | None = None, keepalive: float | None = None):
         self.folder, self.port = folder, port
-        self.args = [sys.executable, "-m", "workshop.headless", str(folder), "--host", HOST, "--port", str(port)]
+        self.args = [sys.executable, "-m", "workshop.bench.headless", str(folder), "--host", HOST, "--port", str(port)]
         if open_exercise:
             self.args += ["--open", open_exercise]
         if keepalive is not None:

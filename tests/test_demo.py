@@ -8,13 +8,6 @@ from workshop import commands as c
 from workshop.demo import run_phones
 
 
-def test_the_old_import_path_of_the_demo_phones_still_works():
-    # workshop/tui/app.py imports run_phones from workshop.loadtest until it is switched.
-    from workshop import demo, loadtest
-
-    assert loadtest.run_phones is demo.run_phones
-
-
 async def test_demo_phones_join_and_act_in_the_open_exercise(tmp_path):
     async with running_room(tmp_path) as room:
         code = room.workshop.session.room_code

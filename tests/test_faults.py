@@ -3,7 +3,7 @@ SIGKILL in the middle of a vote storm, phones that stop reading, sockets that sp
 garbage, command ids sent again after a restart, a disk that stops taking writes,
 and hundreds of phones coming back at once.
 
-The room runs as a process of its own (`python -m workshop.headless`) on a fixed
+The room runs as a process of its own (`python -m workshop.bench.headless`) on a fixed
 port on 127.0.0.1, so it can be killed and started again on the same port from the
 same folder; phones are real websocket clients in this process. Where only the
 store fails, the room runs in-process (`tests.roomkit`). Every loop is bounded in

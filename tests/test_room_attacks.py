@@ -222,7 +222,8 @@ def test_the_connections_kept_leave_room_for_the_store_and_for_what_asyncio_acce
 LOW_LIMIT_ROOM = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_NOFILE, (128, 256))
-from workshop import headless, room
+from workshop import room
+from workshop.bench import headless
 
 class Told(room.Room):
     def __init__(self, *args, **kwargs):

@@ -164,7 +164,7 @@ def test_the_installed_room_serves_the_phone_page(installed, tmp_path):
     workshop(installed, "new", "--title", "Room check", "--sessions-dir", tmp_path)
     (folder,) = tmp_path.iterdir()
     room = subprocess.Popen(
-        [installed.python, "-m", "workshop.headless", folder, "--port", "0"],
+        [installed.python, "-m", "workshop.bench.headless", folder, "--port", "0"],
         cwd=installed.empty, env=installed.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:

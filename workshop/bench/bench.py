@@ -75,7 +75,7 @@ async def baseline_server(port: int) -> None:
                 state["sent"] = state["seq"]
                 broadcast(clients, f'{{"v":1,"type":"view","seq":{state["seq"]},"room":{{}}}}')
 
-    from ..headless import LoopWatch
+    from .headless import LoopWatch
 
     async with serve(handler, "127.0.0.1", port, compression=None) as server:
         task = asyncio.create_task(ticker())
@@ -145,7 +145,7 @@ def run_product(phones: int, rate: float, duration: float, workdir: Path) -> dic
     workshop = sessions.create(f"Bench {phones}", str(template), sessions_dir=workdir, max_participants=phones + 10)
     folder = workshop.folder
     workshop.close()
-    server, hello = _start(["-m", "workshop.headless", str(folder), "--open", "storm", "--tui"])
+    server, hello = _start(["-m", "workshop.bench.headless", str(folder), "--open", "storm", "--tui"])
     cpu_before = _cpu_seconds(server.pid)
     wall_before = time.monotonic()
     figures = _storm(hello["port"], hello["room"], phones, rate, duration)

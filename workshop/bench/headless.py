@@ -1,7 +1,7 @@
 """The room without a screen, as a process of its own: for the fault tests (which
 kill it with SIGKILL and start it again) and for the benchmark's server side.
 
-    python -m workshop.headless SESSION_FOLDER --port 0 [--open EXERCISE] [--tui]
+    python -m workshop.bench.headless SESSION_FOLDER --port 0 [--open EXERCISE] [--tui]
 
 It prints one JSON line when it is listening — ``{"port": 43121, "room": "K7QM2X"}``
 — then serves until SIGTERM/SIGINT. With ``--tui`` the facilitator's app runs
@@ -21,9 +21,9 @@ import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from . import commands as c
-from .room import Room
-from .sessions import open_folder
+from .. import commands as c
+from ..room import Room
+from ..sessions import open_folder
 
 LAG_TICK = 0.005
 
@@ -171,7 +171,7 @@ async def _tui(workshop, room):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m workshop.headless", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m workshop.bench.headless", description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
