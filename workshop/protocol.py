@@ -55,9 +55,10 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from . import commands as c
 
@@ -118,7 +119,7 @@ class BadMessage(Exception):
         self.code, self.reason, self.msg_id = code, reason, msg_id
 
 
-def parse(frame: str | bytes):
+def parse(frame: str | bytes) -> Hello | JoinMsg | Act | Ping:
     """One inbound frame → a typed message, or BadMessage saying what was wrong."""
     if isinstance(frame, bytes):
         raise BadMessage("binary", "Send text frames with JSON, not binary.")
@@ -179,13 +180,13 @@ def peek_id(frame: str | bytes) -> str | None:
     return match.group(1) if match else None
 
 
-def _tag(data: dict, error: dict):
+def _tag(data: dict[str, Any], error: ErrorDetails) -> Any:
     if "command" in error["loc"] and isinstance(data.get("command"), dict):
         return data["command"].get("type")
     return data.get("type")
 
 
-def dumps(payload: dict) -> str:
+def dumps(payload: dict[str, Any]) -> str:
     """Compact JSON for the wire; participant text is data, never markup."""
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
 
@@ -197,7 +198,8 @@ class Out(BaseModel):
     """A frame the room sends. Every one carries the protocol version `v`."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    v: Literal[1] = VERSION
+    v: Literal[1] = 1
+    """`VERSION`."""
 
     def text(self) -> str:
         """The frame as sent: compact JSON, fields left unset omitted."""
@@ -206,7 +208,7 @@ class Out(BaseModel):
 
 class NeedJoin(Out):
     type: Literal["need_join"] = "need_join"
-    room: dict
+    room: dict[str, Any]
     reason: str | None = None
     """Why a token was not recognised, when the phone sent one."""
 
@@ -214,8 +216,8 @@ class NeedJoin(Out):
 class Welcome(Out):
     type: Literal["welcome"] = "welcome"
     token: str
-    me: dict
-    room: dict
+    me: dict[str, Any]
+    room: dict[str, Any]
     id: str | None = None
     """The join's command id, when this answers a join."""
 
@@ -224,7 +226,7 @@ class Ack(Out):
     type: Literal["ack"] = "ack"
     id: str
     seq: int
-    mine: dict
+    mine: dict[str, Any]
 
 
 class RefusedMsg(Out):
@@ -250,8 +252,8 @@ class View(Out):
 
     type: Literal["view"] = "view"
     seq: int
-    room: dict
-    mine: dict | None = None
+    room: dict[str, Any]
+    mine: dict[str, Any] | None = None
 
 
 Outbound = Annotated[NeedJoin | Welcome | Ack | RefusedMsg | ErrorMsg | Pong | View, Field(discriminator="type")]
