@@ -28,3 +28,30 @@ def test_only_the_cli_imports_the_bench_package():
         and re.search(r"^\s*(from\s+(workshop)?\.*bench\b|import\s+workshop\.bench\b)", path.read_text(), re.MULTILINE)
     )
     assert importers == ["cli.py"]
+
+
+def test_the_headless_room_serves_with_the_facilitators_screen_and_reports_its_figures(tmp_path):
+    """What the benchmark's server side runs: `python -m workshop.bench.headless FOLDER --tui`."""
+    import json
+    import os
+    import signal
+
+    from workshop import sessions
+
+    workshop = sessions.create("Bench probe", sessions_dir=tmp_path)
+    workshop.close()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "workshop.bench.headless", str(workshop.folder), "--host", "127.0.0.1", "--port", "0", "--tui"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(PACKAGE.parent)},
+    )
+    try:
+        listening = json.loads(process.stdout.readline())
+        assert listening["port"] > 0 and listening["room"] == workshop.session.room_code
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    figures = json.loads(out.splitlines()[-1])
+    assert figures["tui_cpu_seconds"] > 0

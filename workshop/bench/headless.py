@@ -148,8 +148,8 @@ async def _no_tui():
 async def _tui(workshop, room):
     """The real run screen, headless, on this loop; `.spent` is the CPU seconds
     its redraws took."""
-    from .tui.app import build_app
-    from .tui.screens.run import RunScreen
+    from ..tui.app import build_app
+    from ..tui.screens.run import RunScreen
 
     app = build_app(workshop=None)
     meter = _Spent()
