@@ -50,6 +50,9 @@ class Workshop:
         self.warnings = warnings or []
         self.listeners: list[Callable[[tuple[Event, ...]], None]] = []
         """Callables given each batch of events once it is durable (the room, the TUI)."""
+        self.resync_listeners: list[Callable[[], None]] = []
+        """Callables told when the session went back to what was saved (after a failed
+        write): what they drew may show events that no longer exist."""
         self._since_checkpoint = 0
         self._closed = False
         self.generation = 0
@@ -117,6 +120,8 @@ class Workshop:
             return
         self.engine, _ = _rebuild(self.store.load(), self.folder)
         self.generation += 1
+        for told in self.resync_listeners:
+            told()
 
     def _after(self, events: tuple[Event, ...]) -> None:
         if not events:

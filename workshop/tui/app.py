@@ -24,6 +24,7 @@ from ..room import Room, RoomError
 from ..sessions import Workshop
 from ..store import StoreError
 from .commands import WorkshopCommands
+from .facade import Facilitator
 
 NOT_SAVED_EVERY = 15.0
 """Seconds between two alerts that phones' inputs are not being saved."""
@@ -74,6 +75,8 @@ class WorkshopApp(App):
         self.demo = demo
         self.clock = clock
         self.room: Room | None = None
+        self.facilitator = Facilitator(self)
+        """What the screens use of the workshop (see facade.py)."""
         self.phones: list = []
         self._stop_phones = asyncio.Event()
         self._not_saved_at = -NOT_SAVED_EVERY

@@ -17,15 +17,15 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from ... import commands as c
 from ...export import FORMATS, local_zone, to_markdown, write_exports
 from ...model import Session
+from ..facade import WorkshopScreen
 
 
-class ExportScreen(Screen):
+class ExportScreen(WorkshopScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "export", "Write md + html + json"),
         Binding("u", "publish", "Publish to phones"),
@@ -45,7 +45,7 @@ class ExportScreen(Screen):
 
     def _session_copy(self) -> Session:
         """The session as it is now, for a worker thread: phones may act meanwhile."""
-        return Session.model_validate(self.app.workshop.session.model_dump())
+        return Session.model_validate(self.facilitator.workshop.session.model_dump())
 
     @work(thread=True, exclusive=True, group="preview")
     def lay_out_preview(self, session: Session, width: int) -> None:
@@ -67,7 +67,7 @@ class ExportScreen(Screen):
 
     @work(thread=True, exclusive=True, group="export")
     def write_files(self, session: Session) -> None:
-        folder = self.app.workshop.folder
+        folder = self.facilitator.workshop.folder
         try:
             paths = write_exports(session, folder, FORMATS, tz=local_zone(session))
         except OSError as err:
@@ -84,8 +84,8 @@ class ExportScreen(Screen):
         self.notify(f"Joint agenda written to {folder}")
 
     async def action_publish(self) -> None:
-        published = not self.app.workshop.session.published
-        if await self.app.facilitate(c.Publish(published=published)):
+        published = not self.facilitator.workshop.session.published
+        if await self.facilitator.act(c.Publish(published=published)):
             self._status(
                 "Published: phones now show the joint agenda and can download it." if published
                 else "Unpublished: phones no longer show the joint agenda.",

@@ -11,15 +11,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 
 from ... import sessions
 from ...agenda import list_templates
 from ...store import StoreError
+from ..facade import WorkshopScreen
 
 
-class HomeScreen(Screen):
+class HomeScreen(WorkshopScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "focus_new", "New session"),
         Binding("question_mark", "app.help", "Help", show=False),
@@ -54,7 +54,7 @@ class HomeScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)
         table.add_columns("Session", "Date", "People", "Progress")
-        self.rows = sessions.list_sessions(self.app.sessions_dir)
+        self.rows = sessions.list_sessions(self.facilitator.sessions_dir)
         for row in self.rows:
             date = time.strftime("%Y-%m-%d %H:%M", time.localtime(row.created_at))
             if row.open_by is not None:
@@ -90,7 +90,7 @@ class HomeScreen(Screen):
         except (StoreError, ValueError) as err:
             self.notify(str(err), severity="error", timeout=20)
             return
-        self.app.open_session(workshop)
+        self.facilitator.open_session(workshop)
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#create")
@@ -109,9 +109,9 @@ class HomeScreen(Screen):
                 str(self.query_one("#template", Select).value),
                 organisation=self.query_one("#organisation", Input).value,
                 facilitator=self.query_one("#facilitator", Input).value,
-                sessions_dir=self.app.sessions_dir,
+                sessions_dir=self.facilitator.sessions_dir,
             )
         except (StoreError, ValueError) as err:
             self.notify(str(err), severity="error", timeout=20)
             return
-        self.app.open_session(workshop)
+        self.facilitator.open_session(workshop)

@@ -10,17 +10,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ... import commands as c
 from ...model import INITIATIVE_LABELS
+from ..facade import WorkshopScreen
 from ..results import render
 from .dialogs import Field, FormDialog
 
 
-class InitiativesScreen(Screen):
+class InitiativesScreen(WorkshopScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "draft", "Draft next"),
         Binding("enter", "edit", "Edit"),
@@ -47,21 +47,22 @@ class InitiativesScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.follow_session()
         self.set_interval(0.25, self.refresh_view)
         self.refresh_view()
         self.query_one(OptionList).focus()
 
     @property
     def state(self):
-        return self.app.workshop.session.exercises[self.exercise_id]
+        return self.facilitator.workshop.session.exercises[self.exercise_id]
 
     def refresh_view(self, force: bool = False) -> None:
-        if self.app.workshop is None:
+        if not self.facilitator.is_open:
             return
-        session = self.app.workshop.session
-        if session.seq == self._drawn and not force:
+        session = self.facilitator.workshop.session
+        if self.session_changes == self._drawn and not force:
             return
-        self._drawn = session.seq
+        self._drawn = self.session_changes
         options = self.query_one(OptionList)
         highlighted = options.highlighted
         options.clear_options()
@@ -84,7 +85,7 @@ class InitiativesScreen(Screen):
         return options.get_option_at_index(options.highlighted).id
 
     async def _do(self, command) -> None:
-        await self.app.facilitate(command)
+        await self.facilitator.act(command)
         self.refresh_view(force=True)
 
     def _next_candidate(self):

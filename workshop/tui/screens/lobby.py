@@ -10,14 +10,15 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Header, Static
 
+from ..facade import WorkshopScreen
 from ..widgets.qr import QRCode, fit_scale
 from ..widgets.roster import Roster
 
 
-class LobbyScreen(Screen):
+class LobbyScreen(WorkshopScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,s", "start", "Start the agenda"),
         Binding("escape", "start", "Back to the agenda", show=False),
@@ -32,7 +33,7 @@ class LobbyScreen(Screen):
         """False in presentation mode: the roster says "participant 3", never a name."""
 
     def compose(self) -> ComposeResult:
-        room = self.app.room
+        room = self.facilitator.room
         yield Header()
         with Horizontal(id="lobby"):
             with Vertical(id="join"):
@@ -43,24 +44,25 @@ class LobbyScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        session = self.app.workshop.session
+        session = self.facilitator.workshop.session
         text = Text("Scan to join, or open\n", style="dim")
-        text.append(self.app.room.join_url, style="bold")
+        text.append(self.facilitator.room.join_url, style="bold")
         text.append("\nRoom code  ", style="dim")
         text.append(session.room_code, style="bold reverse")
         text.append("\nSame Wi-Fi as this laptop. No app, no account.", style="dim")
         self.query_one("#join-text", Static).update(text)
         self._drawn = None
+        self.follow_session()
         self.set_interval(0.25, self.refresh_roster)
         self.refresh_roster()
 
     def refresh_roster(self) -> None:
-        if self.app.workshop is None or self.app.room is None:
+        if not self.facilitator.is_open or self.facilitator.room is None:
             return
-        key = (self.app.workshop.session.seq, tuple(sorted(self.app.room.connected.items())))
+        key = (self.session_changes, tuple(sorted(self.facilitator.connected.items())))
         if key != self._drawn:
             self._drawn = key
-            self.query_one(Roster).show(self.app.workshop.session, self.app.room.connected, names=self.names)
+            self.query_one(Roster).show(self.facilitator.workshop.session, self.facilitator.room.connected, names=self.names)
 
     def action_start(self) -> None:
         self.app.pop_screen()
@@ -71,7 +73,7 @@ class LobbyScreen(Screen):
         self.app.push_screen(PeopleScreen())
 
     def action_fullscreen(self) -> None:
-        self.app.push_screen(FullQR(self.app.room.join_url))
+        self.app.push_screen(FullQR(self.facilitator.room.join_url))
 
 
 class FullQR(ModalScreen):

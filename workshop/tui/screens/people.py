@@ -13,14 +13,14 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ... import commands as c
+from ..facade import WorkshopScreen
 from ..results import side_style
 
 
-class PeopleScreen(Screen):
+class PeopleScreen(WorkshopScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("x,delete", "remove", "Remove / restore"),
         Binding("s", "move", "Move to next side"),
@@ -44,16 +44,17 @@ class PeopleScreen(Screen):
         table = self.query_one("#people", DataTable)
         table.add_columns("Name", "Side", "Phone", "Answered", "On the roster")
         self._drawn: tuple | None = None
+        self.follow_session()
         self.set_interval(0.25, self.refresh_people)
         self.refresh_people()
         table.focus()
 
     def refresh_people(self) -> None:
-        workshop, room = self.app.workshop, self.app.room
+        workshop, room = self.facilitator.workshop, self.facilitator.room
         if workshop is None:
             return
         connected = room.connected if room is not None else {}
-        key = (workshop.session.seq, tuple(sorted(connected.items())))
+        key = (self.session_changes, tuple(sorted(connected.items())))
         if key == self._drawn:
             return
         self._drawn = key
@@ -86,14 +87,14 @@ class PeopleScreen(Screen):
             self.notify("Nobody has joined yet.", severity="warning")
             return None
         pid = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.app.workshop.session.participants[pid]
+        return self.facilitator.workshop.session.participants[pid]
 
     async def action_remove(self) -> None:
         person = self._selected()
         if person is None:
             return
         name, removing = person.name or f"participant {person.id[1:]}", not person.removed
-        if await self.app.facilitate(c.RemoveParticipant(participant=person.id, removed=removing)):
+        if await self.facilitator.act(c.RemoveParticipant(participant=person.id, removed=removing)):
             self.notify(f"{name} is off the roster: their inputs no longer count." if removing else f"{name} is back on the roster.")
         self.refresh_people()
 
@@ -101,15 +102,15 @@ class PeopleScreen(Screen):
         person = self._selected()
         if person is None:
             return
-        sides = [s.id for s in self.app.workshop.session.template.sides]
+        sides = [s.id for s in self.facilitator.workshop.session.template.sides]
         target = sides[(sides.index(person.side) + 1) % len(sides)] if person.side in sides else sides[0]
-        if await self.app.facilitate(c.MoveParticipant(participant=person.id, side=target)):
-            session = self.app.workshop.session
+        if await self.facilitator.act(c.MoveParticipant(participant=person.id, side=target)):
+            session = self.facilitator.workshop.session
             self.notify(f"{person.name or 'participant ' + person.id[1:]} is now on {session.side_label(target)}.")
         self.refresh_people()
 
     async def action_lock(self) -> None:
-        locked = not self.app.workshop.session.locked
-        if await self.app.facilitate(c.LockRoom(locked=locked)):
+        locked = not self.facilitator.workshop.session.locked
+        if await self.facilitator.act(c.LockRoom(locked=locked)):
             self.notify("Room locked: phones already in can come back, nobody new can join." if locked else "Room open to newcomers again.")
         self.refresh_people()

@@ -13,11 +13,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from ... import commands as c
 from ...activities import KINDS, results_visible
+from ..facade import WorkshopScreen
 from ..results import render
 from ..widgets.rail import AgendaRail
 from .dialogs import Field, FormDialog
@@ -31,7 +31,7 @@ def clock_text(seconds: float) -> str:
     return f"{sign}{seconds // 60:02d}:{seconds % 60:02d}"
 
 
-class RunScreen(Screen):
+class RunScreen(WorkshopScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "open", "Open"),
         Binding("c", "close", "Close"),
@@ -77,22 +77,23 @@ class RunScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.follow_session()
         self.set_interval(1 / REFRESH_HZ, self.refresh_view)
         self.refresh_view()
 
     @property
     def workshop(self):
-        return self.app.workshop
+        return self.facilitator.workshop
 
     def refresh_view(self, force: bool = False) -> None:
         """Redraw what changed since the last call (cheap when nothing did)."""
         if self.workshop is None:
             return
         session = self.workshop.session
-        now = self.app.clock()
+        now = self.facilitator.now()
         cfg = session.current_exercise
         state = session.exercises[cfg.id]
-        key = (session.seq, self.presentation, self.show_notes, int(state.timer.remaining(now)), int(now // 30))
+        key = (self.session_changes, session.current, self.presentation, self.show_notes, int(state.timer.remaining(now)), int(now // 30))
         if key == self._drawn and not force:
             return
         self._drawn = key
@@ -136,7 +137,7 @@ class RunScreen(Screen):
         return self.workshop.session.current_exercise
 
     async def _do(self, command) -> bool:
-        ok = await self.app.facilitate(command)
+        ok = await self.facilitator.act(command)
         self.refresh_view(force=True)
         return ok
 
