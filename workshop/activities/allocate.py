@@ -11,7 +11,7 @@ from pydantic import Field
 from .. import commands as c
 from ..events import Allocated, EventBody, recorded
 from ..model import ExerciseBase, ExerciseState, Session, Sourced
-from .common import ALL, Ctx, Refusal, Result, gap, means, scored, split
+from .common import ALL, Ctx, Refusal, Result, gap, means, pair_sentence, percent, scored, split
 from .kind import Kind
 
 
@@ -56,6 +56,8 @@ class Share(Result):
     """First side's mean points minus the second's."""
     flagged: bool = False
     """The two sides' shares are `FLAG` percentage points of the budget or more apart."""
+    sentence: str | None = None
+    """For a flagged item: "IT gives it 70% of the budget, Marketing 30%"."""
 
 
 class AllocateResult(Result):
@@ -74,7 +76,10 @@ def result(session: Session, cfg: AllocateExercise, state: ExerciseState) -> All
         share = {k: (round(v * 100 / cfg.budget, 1) if v is not None else None) for k, v in mean.items()}
         apart = gap(session, share)
         flagged = apart is not None and abs(apart) >= FLAG
-        rows.append(Share(item=item.id, text=item.text, mean=mean, share=share, gap=gap(session, mean), flagged=flagged))
+        sentence = pair_sentence(
+            session, flagged, lambda a, pa, b, pb: f"{a} gives it {pa} of the budget, {b} {pb}", {side: percent(value) for side, value in share.items()}
+        )
+        rows.append(Share(item=item.id, text=item.text, mean=mean, share=share, gap=gap(session, mean), flagged=flagged, sentence=sentence))
     rows.sort(key=lambda row: -(row.mean[ALL] or 0))
     return AllocateResult(budget=cfg.budget, respondents=len(allocators), items=rows)
 

@@ -16,7 +16,7 @@ Each kind module (`scale.py`, `dotvote.py`, …) exposes the same five names:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import fmean
 from typing import Generic, NamedTuple, TypeVar
@@ -193,6 +193,24 @@ def counts(session: Session, state: ExerciseState, pairs: Iterable[tuple[str, in
             totals[side] += value
         totals[ALL] += value
     return dict(totals)
+
+
+def percent(value: float | None) -> str:
+    """A percentage as flag sentences say it: "40%" ("–" when there is none)."""
+    if value is None:
+        return "–"
+    text = f"{value:.0f}"
+    return ("0" if text == "-0" else text) + "%"
+
+
+def pair_sentence(session: Session, flagged: bool, say: Callable[[str, str, str, str], str], per_side: dict[str, str]) -> str | None:
+    """The sentence that explains a flag, from the pair of sides' labels and figures:
+    `say(first_label, first_figure, second_label, second_figure)`; None when not flagged.
+    Written once here, in the result, so every surface says the same."""
+    if not flagged:
+        return None
+    first, second = pair(session)
+    return say(session.side_label(first), per_side[first], session.side_label(second), per_side[second])
 
 
 def results_visible(cfg: ExerciseBase, state: ExerciseState) -> bool:

@@ -13,7 +13,7 @@ from pydantic import Field
 from .. import commands as c
 from ..events import EventBody, ItemAdded, Unvoted, Voted, recorded
 from ..model import ExerciseBase, ExerciseState, Item, Session, Sourced
-from .common import ALL, Ctx, Refusal, Result, clean_text, counts, scored, share_gap
+from .common import ALL, Ctx, Refusal, Result, clean_text, counts, pair_sentence, percent, scored, share_gap
 from .kind import Kind
 
 
@@ -96,6 +96,8 @@ class Ranked(Result):
     gap: float | None
     """First side's share minus the second's, in percentage points."""
     flagged: bool
+    sentence: str | None = None
+    """For a flagged item: "IT gave it 0% of its dots, Marketing 40%"."""
 
 
 class DotvoteResult(Result):
@@ -113,8 +115,12 @@ def ranking(session: Session, state: ExerciseState) -> list[Ranked]:
         pairs = [(pid, s[item.id]) for pid, s in state.scores.items() if s.get(item.id)]
         totals = counts(session, state, pairs)
         leaning = share_gap(session, totals, spent)
+        sentence = pair_sentence(
+            session, leaning.flagged, lambda a, pa, b, pb: f"{a} gave it {pa} of its dots, {b} {pb}",
+            {side: percent(value) for side, value in leaning.share.items()},
+        )
         rows.append(Ranked(
-            item=item.id, text=item.text, total=totals.pop(ALL), by_side=totals, voters=len(pairs), **leaning._asdict(),
+            item=item.id, text=item.text, total=totals.pop(ALL), by_side=totals, voters=len(pairs), sentence=sentence, **leaning._asdict(),
         ))
     return sorted(rows, key=lambda row: -row.total)
 

@@ -13,7 +13,7 @@ from pydantic import Field
 from .. import commands as c
 from ..events import EventBody, ItemPlaced, recorded
 from ..model import ExerciseBase, ExerciseState, Session, Sourced
-from .common import ALL, Ctx, Refusal, Result, pair, split
+from .common import ALL, Ctx, Refusal, Result, pair, pair_sentence, split
 from .kind import Kind
 
 
@@ -75,6 +75,13 @@ class Placed(Result):
     (None until both have placed the item)."""
     flagged: bool
     """The first two sides put the item in different quadrants."""
+    sentence: str | None = None
+    """For a flagged item: "IT sees a big bet, Marketing a quick win"."""
+
+
+def a_quadrant(quadrant: str | None) -> str:
+    """"a quick win", "a big bet": a quadrant's name as a noun phrase."""
+    return f"a {quadrant}" if quadrant else "–"
 
 
 class MatrixResult(Result):
@@ -106,7 +113,10 @@ def result(session: Session, cfg: MatrixExercise, state: ExerciseState) -> Matri
             x, y = _mean([p[0] for p in points]), _mean([p[1] for p in points])
             by_side[key] = Position(x=x, y=y, n=len(points), quadrant=quadrant(x, y, cfg.max))
         distance, flagged = _apart(by_side[first], by_side[second])
-        rows.append(Placed(item=item.id, text=item.text, by_side=by_side, distance=distance, flagged=flagged))
+        sentence = pair_sentence(
+            session, flagged, lambda a, qa, b, qb: f"{a} sees {qa}, {b} {qb}", {side: a_quadrant(p.quadrant) for side, p in by_side.items()}
+        )
+        rows.append(Placed(item=item.id, text=item.text, by_side=by_side, distance=distance, flagged=flagged, sentence=sentence))
     return MatrixResult(
         axes=list(cfg.axes),
         max=cfg.max,

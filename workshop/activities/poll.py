@@ -13,7 +13,7 @@ from pydantic import Field
 from .. import commands as c
 from ..events import EventBody, Picked, recorded
 from ..model import ExerciseBase, ExerciseState, Session
-from .common import ALL, Ctx, Refusal, Result, clean_text, counts, share_gap, side_of
+from .common import ALL, Ctx, Refusal, Result, clean_text, counts, pair_sentence, percent, share_gap, side_of
 from .kind import Kind
 
 
@@ -72,6 +72,8 @@ class OptionCount(Result):
     gap: float | None
     """First side's share minus the second's, in percentage points."""
     flagged: bool
+    sentence: str | None = None
+    """For a flagged option: "picked by 0% of IT, 75% of Marketing"."""
 
 
 class OtherAnswer(Result):
@@ -94,7 +96,11 @@ def result(session: Session, cfg: PollExercise, state: ExerciseState) -> PollRes
     for item in state.items:
         totals = counts(session, state, ((pid, 1) for pid, s in state.scores.items() if item.id in s))
         leaning = share_gap(session, totals, answered)
-        options.append(OptionCount(item=item.id, text=item.text, total=totals.pop(ALL), by_side=totals, **leaning._asdict()))
+        sentence = pair_sentence(
+            session, leaning.flagged, lambda a, pa, b, pb: f"picked by {pa} of {a}, {pb} of {b}",
+            {side: percent(value) for side, value in leaning.share.items()},
+        )
+        options.append(OptionCount(item=item.id, text=item.text, total=totals.pop(ALL), by_side=totals, sentence=sentence, **leaning._asdict()))
     others = [OtherAnswer(text=text, side=side_of(session, pid, state), author=pid) for pid, text in state.other.items()]
     return PollResult(respondents=len(respondents), options=options, other=others)
 

@@ -12,7 +12,7 @@ from ..export.common import View, pct, plural, points_spans, sides_and_room
 from ..export.document import BarGroup, Bars, Block, Column, Paragraph, Table
 from ..export.kinds import nice_top, points_note
 from ..export.raw import person_rows, respondents, who_columns
-from ..tui.results import fmt, gap_note, pair, side_bar, side_line
+from ..tui.results import fmt, gap_note, side_bar, side_line
 
 
 def tui(session, cfg, result, names, presentation) -> RenderableType:
@@ -22,8 +22,7 @@ def tui(session, cfg, result, names, presentation) -> RenderableType:
         head.append(row.text)
         parts.append(head)
         if row.flagged:
-            (a, a_label), (b, b_label) = pair(session)
-            parts.append(gap_note(row.gap * 100 / cfg.budget, f"{a_label} gives it {fmt(row.share[a], 0)}% of the budget, {b_label} {fmt(row.share[b], 0)}%"))
+            parts.append(gap_note(row.gap * 100 / cfg.budget, row.sentence or ""))
         for side_id, label in side_line(session):
             value = row.share[side_id]
             parts.append(side_bar(session, side_id, label, value, 100, f"{fmt(value, 0)}%", indent=6, width=20))

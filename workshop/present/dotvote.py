@@ -6,11 +6,11 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from ..export.common import NO_VALUE, View, pct, plural, points_spans
+from ..export.common import NO_VALUE, View, plural, points_spans
 from ..export.document import BarGroup, Bars, Block, Column, Paragraph, Span, Table
 from ..export.kinds import competition_ranks, nice_top, share_gap_note, where_sides_differ
 from ..export.raw import person_rows, respondents, who_columns
-from ..tui.results import fmt, gap_note, legend, pair, side_line, stacked
+from ..tui.results import gap_note, legend, side_line, stacked
 
 
 def tui(session, cfg, result, names, presentation) -> RenderableType:
@@ -27,15 +27,13 @@ def tui(session, cfg, result, names, presentation) -> RenderableType:
         line.append(split, style="dim")
         parts.append(line)
         if row.flagged:
-            (a, a_label), (b, b_label) = pair(session)
-            parts.append(gap_note(row.gap, f"{a_label} {fmt(row.share[a], 0)}% of its dots, {b_label} {fmt(row.share[b], 0)}%"))
+            parts.append(gap_note(row.gap, row.sentence or ""))
     parts.append(Text(f"{result.dots_used} dots from {result.voters} people", style="dim"))
     return Group(*parts)
 
 
 def document(view: View, cfg) -> list[Block]:
     result = view.result(cfg.id)
-    first, second = view.pair
     added = {item.id for item in view.state(cfg.id).items if item.added_by}
     ranks = competition_ranks([row.total for row in result.ranking])
     rows = []
@@ -56,8 +54,7 @@ def document(view: View, cfg) -> list[Block]:
             rows=tuple(rows),
         ),
         *where_sides_differ(view, [
-            (row.text, f"{first.label} gave it {pct(row.share[first.id])} of its dots, {second.label} {pct(row.share[second.id])}")
-            for row in result.ranking if row.flagged
+            (row.text, row.sentence) for row in result.ranking if row.sentence
         ]),
     ]
     if voted:

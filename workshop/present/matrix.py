@@ -87,8 +87,7 @@ def document(view: View, cfg) -> list[Block]:
             rows=tuple(rows),
         ),
         *where_sides_differ(view, [
-            (row.text, f"{first.label} sees {_a(row.by_side[first.id].quadrant)}, {second.label} {_a(row.by_side[second.id].quadrant)}")
-            for row in result.items if row.flagged
+            (row.text, row.sentence) for row in result.items if row.sentence
         ]),
     ]
     if points:
@@ -102,11 +101,6 @@ def document(view: View, cfg) -> list[Block]:
         f"between their mean positions, in points of the 1 to {result.max} scale."
     ))
     return blocks
-
-
-def _a(quadrant: str | None) -> str:
-    """"a quick win", "a big bet": a quadrant name as a noun phrase."""
-    return f"a {quadrant}" if quadrant else NO_VALUE
 
 
 def raw(view: View, cfg) -> list[Block]:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from ..export.common import View, pct, plural, points_spans
+from ..export.common import View, plural, points_spans
 from ..export.document import BarGroup, Bars, Block, Bullets, Column, Paragraph, Span, Table
 from ..export.kinds import nice_top, share_gap_note, where_sides_differ
 from ..export.raw import person_rows, respondents, who_columns
-from ..tui.results import fmt, gap_note, legend, pair, side_style, stacked
+from ..tui.results import gap_note, legend, side_style, stacked
 
 
 def tui(session, cfg, result, names, presentation) -> RenderableType:
@@ -23,8 +23,7 @@ def tui(session, cfg, result, names, presentation) -> RenderableType:
         line.append(option.text)
         parts.append(line)
         if option.flagged:
-            (a, a_label), (b, b_label) = pair(session)
-            parts.append(gap_note(option.gap, f"picked by {fmt(option.share[a], 0)}% of {a_label}, {fmt(option.share[b], 0)}% of {b_label}"))
+            parts.append(gap_note(option.gap, option.sentence or ""))
     for answer in result.other:
         line = Text("  Other: ", style="dim")
         line.append(f"{session.side_label(answer.side)} ", style=side_style(session, answer.side))
@@ -36,7 +35,6 @@ def tui(session, cfg, result, names, presentation) -> RenderableType:
 
 def document(view: View, cfg) -> list[Block]:
     result = view.result(cfg.id)
-    first, second = view.pair
     how = "picking as many options as they liked" if cfg.multi else "picking one option"
     blocks: list[Block] = [
         Paragraph(f"{plural(result.respondents, 'person', 'people')} answered, {how}."),
@@ -48,8 +46,7 @@ def document(view: View, cfg) -> list[Block]:
             ),
         ),
         *where_sides_differ(view, [
-            (o.text, f"picked by {pct(o.share[first.id])} of {first.label}, {pct(o.share[second.id])} of {second.label}")
-            for o in result.options if o.flagged
+            (o.text, o.sentence) for o in result.options if o.sentence
         ]),
     ]
     if any(o.total for o in result.options):
