@@ -649,6 +649,8 @@ async def test_a_phone_comes_back_as_the_same_participant_after_the_room_restart
         # While the room is down the browser logs its failed connection attempts.
         phone.allowed.append(re.compile(r"WebSocket connection to 'ws://workshop\.test:\d+/ws\?room=\w+' failed"))
         phone.allowed.append(re.compile(r"/door\?room=\w+"))  # and asks why, in vain
+        # …which the console also reports, without the address, when the room stays down past a retry.
+        phone.allowed.append(re.compile(r"^console: Failed to load resource: net::ERR_CONNECTION_REFUSED$"))
         pid = await phone.join("Ann", "IT")
         await open_exercise(room, "where-we-win")
         page = phone.page
