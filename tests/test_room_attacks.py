@@ -32,7 +32,8 @@ from tests.faultkit import HOST, Headless, Phone, RawClient, free_port, journal_
 from tests.roomkit import PhoneClient, running_room
 from workshop import commands as c
 from workshop import protocol, sessions, views
-from workshop.room import SECURITY_HEADERS, connection_ceiling, file_limit_to_ask, head_problem, origin_allowed, own_origins, request_line_problem
+from workshop.gate import connection_ceiling, file_limit_to_ask, head_problem, origin_allowed, own_origins, request_line_problem
+from workshop.room import SECURITY_HEADERS
 from workshop.store import SessionStore
 
 ROUND_TRIP_LIMIT = 2.0
