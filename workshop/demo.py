@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from .engine import ITEM_KINDS
+from .activities import KINDS
 
 NAMES = [
     "Amara", "Ben", "Chloé", "Dev", "Elif", "Farid", "Greta", "Hiro", "Ines", "Jonas", "Kemi", "Luca",
@@ -202,7 +202,7 @@ class SimPhone:
         if exercise.get("status") != "open":
             return
         key = exercise["id"]
-        if key in self.acted or (exercise["kind"] in ITEM_KINDS and not exercise.get("items")):
+        if key in self.acted or (KINDS[exercise["kind"]].items_only and not exercise.get("items")):
             return  # done already, or nothing to act on yet (it may get items when reopened)
         self.acted.add(key)
         await self.think(2, 12)

@@ -55,8 +55,6 @@ from .model import FACILITATOR, STATE_VERSION, ExerciseBase, ExerciseState, HasS
 NAME_LIMIT = 40
 MAX_EXTEND = 3600
 REFUSALS_REMEMBERED = 10_000
-ITEM_KINDS = frozenset(name for name, kind in KINDS.items() if kind.items_only)
-"""Kinds whose participants can only act on items (derived from the kinds)."""
 
 
 @dataclass(frozen=True)

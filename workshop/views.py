@@ -20,9 +20,9 @@ a view frame stays under the protocol's 16 KiB whatever anyone does.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from . import protocol
 from .activities import KINDS, results_visible
 from .engine import Engine
 from .model import FACILITATOR, ExerciseBase, ExerciseState, Session
@@ -34,8 +34,9 @@ KEEP_LATEST = 3
 """Comments per initiative, and "Other" answers, kept when a view is summarised."""
 
 
-def _size(data: object) -> int:
-    return len(json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode())
+def _size(data: dict[str, Any]) -> int:
+    """Bytes of `data` as the wire carries it (`protocol.dumps`)."""
+    return len(protocol.dumps(data).encode())
 
 
 def fit(view: dict[str, Any]) -> dict[str, Any]:
