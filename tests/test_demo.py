@@ -5,6 +5,7 @@ import asyncio
 
 from tests.roomkit import running_room, until
 from workshop import commands as c
+from workshop.activities import KINDS
 from workshop.demo import run_phones
 
 
@@ -54,6 +55,30 @@ async def test_demo_phones_vote_once_a_skipped_brainstorm_has_given_the_vote_its
             await room.facilitate(c.Open(exercise="shared-objectives"))
             await until(lambda: engine().participation("shared-objectives")[0] == 4, 10, LATE)
             assert sum(row.total for row in engine().result("shared-objectives").ranking) > 0
+        finally:
+            stop.set()
+            for phone in phones:
+                phone.task.cancel()
+            await asyncio.gather(*(p.task for p in phones), return_exceptions=True)
+
+
+async def test_demo_phones_take_part_in_every_exercise_of_the_default_agenda(tmp_path):
+    """Each kind says what a participant does in it (`simulate`); the room accepts it
+    all, so every exercise, of every kind, ends with every phone counted."""
+    async with running_room(tmp_path) as room:
+        code = room.workshop.session.room_code
+        stop = asyncio.Event()
+        phones = await run_phones(f"ws://127.0.0.1:{room.port}/ws?room={code}", code, 4, pace=0, stop=stop)
+        engine = lambda: room.workshop.engine  # noqa: E731
+        try:
+            await until(lambda: len(room.workshop.session.participants) == 4, 10, LATE)
+            kinds = set()
+            for exercise in list(room.workshop.session.exercises):
+                await room.facilitate(c.Open(exercise=exercise))
+                await until(lambda ex=exercise: engine().participation(ex)[0] == 4, 10, f"{exercise}: {LATE}")
+                kinds.add(room.workshop.session.exercise(exercise).kind)
+                await room.facilitate(c.Close(exercise=exercise))
+            assert kinds == set(KINDS)  # the default agenda has every kind
         finally:
             stop.set()
             for phone in phones:

@@ -24,18 +24,18 @@ from workshop.export.common import View
 from workshop.export.document import Block
 from workshop.model import ExerciseBase
 from workshop.present import DRAWINGS, SHARED, SURFACES
+from workshop.room import load_assets
 
 PACKAGE = Path(__file__).resolve().parent.parent / "workshop"
 PHONE_SHARED = {"index"}
-"""`web/kinds/index.js` lists the phone modules; every other file there is a kind's."""
+"""`web/kinds/index.js` registers the phone modules; every other file there is a kind's."""
 
 
 def test_every_kind_has_every_surface_and_every_surface_module_names_a_kind():
     problems: list[str] = []
     present = {p.stem for p in (PACKAGE / "present").glob("*.py") if p.stem != "__init__" and p.stem not in SHARED}
     phone = {p.stem for p in (PACKAGE / "web" / "kinds").glob("*.js") if p.stem not in PHONE_SHARED}
-    index = PACKAGE / "web" / "kinds" / "index.js"
-    listed = index.read_text(encoding="utf-8") if index.exists() else ""
+    listed = load_assets()["/kinds/all.js"][0].decode()  # what the room serves the phone
     for kind in KINDS:
         if kind not in present:
             problems.append(f"{kind}: no workshop/present/{kind}.py")
@@ -52,7 +52,7 @@ def test_every_kind_has_every_surface_and_every_surface_module_names_a_kind():
             if not re.search(rf"""export\s+const\s+name\s*=\s*["']{kind}["']""", source):
                 problems.append(f'{kind}: web/kinds/{kind}.js does not export const name = "{kind}"')
             if f"./{kind}.js" not in listed:
-                problems.append(f"{kind}: web/kinds/index.js does not import ./{kind}.js")
+                problems.append(f"{kind}: the room's /kinds/all.js does not export ./{kind}.js")
     problems += [f"workshop/present/{name}.py names no kind" for name in sorted(present - set(KINDS))]
     problems += [f"workshop/web/kinds/{name}.js names no kind" for name in sorted(phone - set(KINDS))]
     assert list(SURFACES) == [kind for kind in KINDS if kind in SURFACES], "SURFACES follows the order of KINDS"
@@ -97,6 +97,8 @@ FIELDS = {
     and _return_type(kind.result) is kind.result_model,
     "offers": lambda kind, name: kind.offers is None
     or (callable(kind.offers) and len(inspect.signature(kind.offers).parameters) == 4),
+    # What it does is proven in tests/test_demo.py: the demo's phones, in every exercise.
+    "simulate": lambda kind, name: callable(kind.simulate) and len(inspect.signature(kind.simulate).parameters) == 3,
 }
 """How each data field of `ActivityKind` is checked (a new field needs a line here)."""
 METHODS = [name for name, member in vars(ActivityKind).items() if inspect.isfunction(member) and not name.startswith("_")]

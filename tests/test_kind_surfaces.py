@@ -1,8 +1,8 @@
 """The phone's side of "one activity kind, one place", and how the page is served.
 
 Every kind the server knows (`workshop.activities.KINDS`) has its phone module
-`workshop/web/kinds/<kind>.js`, which names the kind and is imported and registered
-by `web/kinds/index.js`; in a real Chromium, the registry holds every kind with
+`workshop/web/kinds/<kind>.js`, which names the kind; the room lists them in the
+`/kinds/all.js` it writes, which `web/kinds/index.js` registers; in a real Chromium, the registry holds every kind with
 every surface the page draws. Every file of the page is served from memory with
 the type of its suffix, and nothing else: a path that climbs out of web/ is 404.
 """
@@ -20,7 +20,7 @@ from playwright.async_api import async_playwright
 
 from tests.roomkit import running_room
 from workshop.activities import KINDS
-from workshop.room import load_assets
+from workshop.room import kinds_module, load_assets
 
 WEB = Path(__file__).resolve().parent.parent / "workshop" / "web"
 PHONE_KINDS = WEB / "kinds"
@@ -49,13 +49,10 @@ SURFACES = """async () => {
 """Each registered kind's surfaces, as the page sees them."""
 
 
-def registry() -> tuple[dict[str, str], list[str]]:
-    """What kinds/index.js imports (binding → module file stem) and registers (bindings)."""
-    text = REGISTRY.read_text(encoding="utf-8")
-    imports = {binding: stem for binding, stem in re.findall(r'^import \* as (\w+) from "\./([\w-]+)\.js";$', text, re.M)}
-    registered = re.search(r"register\(\[([^\]]*)\]\)", text)
-    assert registered, "kinds/index.js no longer calls register([...]): update this test with it"
-    return imports, [name.strip() for name in registered.group(1).split(",") if name.strip()]
+def served_kinds() -> dict[str, str]:
+    """What the room's `/kinds/all.js` exports: binding → module file stem."""
+    body = load_assets()["/kinds/all.js"][0].decode()
+    return dict(re.findall(r'^export \* as (\w+) from "\./([\w-]+)\.js";$', body, re.M))
 
 
 def declared_name(module: Path) -> str | None:
@@ -72,11 +69,15 @@ def test_every_activity_kind_has_a_phone_module(kind):
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
-def test_every_kind_module_is_imported_and_registered(kind):
-    imports, registered = registry()
-    bindings = [binding for binding, stem in imports.items() if stem == kind]
-    assert bindings, f'kinds/index.js does not import ./{kind}.js: add `import * as {kind} from "./{kind}.js";`'
-    assert bindings[0] in registered, f"kinds/index.js imports {kind}.js but does not register it: add {bindings[0]} to register([...])."
+def test_every_kind_module_is_in_the_list_the_room_serves(kind):
+    assert served_kinds().get(kind) == kind, f"/kinds/all.js does not export ./{kind}.js"
+
+
+def test_a_kind_without_a_phone_module_stops_the_room_at_start_and_names_the_file():
+    with pytest.raises(RuntimeError) as refused:
+        kinds_module(["scale", "survey"], {"scale.js", "index.js"})
+    assert "workshop/web/kinds/survey.js" in str(refused.value)
+    assert "scale.js" not in str(refused.value).split(":")[0]
 
 
 @pytest.mark.parametrize("module", KIND_MODULES, ids=lambda p: p.name)
@@ -86,10 +87,11 @@ def test_every_module_in_kinds_names_the_kind_it_is_named_after(module):
     assert name in KINDS, f"kinds/{module.name} names {name!r}, which is no activity kind (known: {', '.join(sorted(KINDS))})."
 
 
-def test_the_registry_imports_nothing_but_kind_modules():
-    imports, registered = registry()
-    assert set(imports.values()) == {p.stem for p in KIND_MODULES}
-    assert sorted(registered) == sorted(imports)
+def test_the_registry_imports_only_the_list_the_room_writes():
+    """kinds/index.js registers what all.js exports, so adding a kind edits neither."""
+    imports = re.findall(r'^import .* from "([^"]+)";$', REGISTRY.read_text(encoding="utf-8"), re.M)
+    assert imports == ["./all.js"]
+    assert set(served_kinds().values()) == {p.stem for p in KIND_MODULES} == set(KINDS)
 
 
 async def test_in_the_browser_every_kind_is_registered_with_every_surface(tmp_path):
@@ -124,7 +126,7 @@ def get(port: int, path: str) -> tuple[int, dict[str, str], bytes]:
 
 def test_every_file_of_the_page_and_nothing_else_is_held_to_be_served():
     page = {"/" + p.relative_to(WEB).as_posix() for p in WEB.rglob("*") if p.is_file() and not p.name.startswith(".")}
-    assert set(load_assets()) == page | {"/"}
+    assert set(load_assets()) == page | {"/", "/kinds/all.js"}  # all.js: written from the registry
     assert all(PurePosixPath(path).suffix in TYPES for path in page), sorted(page)
 
 

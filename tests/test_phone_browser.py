@@ -552,7 +552,7 @@ async def test_two_phones_see_each_others_votes_once_the_results_are_revealed(tm
             await expect(first).to_contain_text("Marketing 1")
             await expect(phone.page.locator(".rank-row").nth(1)).to_contain_text("Analytics and modelling")
             # IT spent its one dot here, Marketing half of its two: a gap of 50 points.
-            await expect(first.locator(".gap")).to_have_text("GapIT gave it 100 % of its dots, Marketing 50 %")
+            await expect(first.locator(".gap")).to_have_text("GapIT gave it 100% of its dots, Marketing 50%")
         await room.facilitate(c.Close(exercise="where-we-win"))
         await expect(ann.page.get_by_text("Results", exact=True)).to_be_visible()
         await ann.shot("91-dotvote-results")
@@ -619,7 +619,7 @@ async def test_results_of_every_kind_are_drawn_for_the_room(tmp_path, browser):
         await room.facilitate(c.Close(exercise="budget"))
         await expect(side_row(ann.card(items[0]), "IT")).to_contain_text("70 %")
         await expect(side_row(ann.card(items[0]), "Marketing")).to_contain_text("30 %")
-        await expect(ann.card(items[0]).locator(".gap")).to_have_text("GapIT gives it 70 % of the budget, Marketing 30 %")
+        await expect(ann.card(items[0]).locator(".gap")).to_have_text("GapIT gives it 70% of the budget, Marketing 30%")
         await ann.shot("52-allocate-results")
 
         await open_exercise(room, "check-out")

@@ -36,11 +36,11 @@ async def test_a_phone_orders_the_items_by_tapping_and_sees_the_room_order(tmp_p
         await expect(page.get_by_text("Your order is saved. ✓")).to_be_visible()
         await page.get_by_role("button", name="Move up: Consent everywhere").click()
         await until(lambda: state.scores.get(pid, {}).get(ids["Consent everywhere"]) == 2)
-        places = await page.locator(".rank-item .rank-text").all_inner_texts()
+        places = await page.locator(".order-item .order-text").all_inner_texts()
         assert places == ["Faster launches", "Consent everywhere", "One customer view"]
 
         await room.facilitate(c.Reveal(exercise="order"))
-        first = page.locator(".rank-results li").first
+        first = page.locator("[data-key='res:list'] li").first
         await expect(first).to_contain_text("Faster launches")
         await expect(first).to_contain_text("IT 1st")
         await phone.shot("rank-results")

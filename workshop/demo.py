@@ -6,6 +6,8 @@ ever connect to the URL they are given; the CLI and the tests give them loopback
 addresses. (The load storm of `workshop loadtest` is tooling and lives in
 `workshop.bench.loadtest`.)
 
+What a phone does in an exercise is its kind's `simulate` (each kind module says
+what a plausible participant does); this module connects, thinks and sends.
 Behaviour is drawn from a seeded `random.Random`, so a demo run is repeatable, and
 it carries a deliberate **perception gap**: IT people rate the collaboration
 higher than Marketing people do, and each side sees itself as the natural lead.
@@ -22,6 +24,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from .activities import KINDS
+from .activities.kind import Persona
 
 NAMES = [
     "Amara", "Ben", "Chloé", "Dev", "Elif", "Farid", "Greta", "Hiro", "Ines", "Jonas", "Kemi", "Luca",
@@ -88,6 +91,9 @@ COMMENTS = [
 
 SIDES = ("it", "marketing", "it", "marketing", "other")
 """Side of the n-th phone, cycling: equal IT and Marketing, a few Others."""
+
+LEAN = {"it": 1, "marketing": -1}
+"""The direction of each side's bias (`Persona.lean`)."""
 
 
 def _backoff(attempt: int, rng: random.Random) -> float:
@@ -197,103 +203,21 @@ class SimPhone:
     # ------------------------------------------------------------ behaviour
 
     async def _act(self) -> None:
-        """Act once per exercise opening, plausibly for its kind."""
+        """Act once per exercise opening, as its kind says a participant would."""
         exercise = (self.view or {}).get("exercise") or {}
         if exercise.get("status") != "open":
             return
         key = exercise["id"]
-        if key in self.acted or (KINDS[exercise["kind"]].items_only and not exercise.get("items")):
+        kind = KINDS[exercise["kind"]]
+        if key in self.acted or (kind.items_only and not exercise.get("items")):
             return  # done already, or nothing to act on yet (it may get items when reopened)
         self.acted.add(key)
         await self.think(2, 12)
-        act = getattr(self, f"_{exercise['kind']}", None)
-        if act is not None:
-            await act(exercise)
-
-    def _lean(self) -> int:
-        """+1 for IT, -1 for Marketing, 0 otherwise: the direction of this person's bias."""
-        return {"it": 1, "marketing": -1}.get(self.side, 0)
-
-    async def _scale(self, ex):
-        top = ex["config"]["max"]
-        # At a check-out (a scale that compares with an earlier one) the room has
-        # moved: higher and closer together — what a good workshop does.
-        lift, lean = (0.8, 0.3) if ex["config"].get("compare_with") else (0.0, 0.8)
-        for item in ex["items"]:
-            base = (top + 1) / 2 + lift + lean * self._lean() + self.rng.gauss(0, 0.8)
-            value = max(1, min(top, round(base)))
-            await self.send({"type": "rate", "exercise": ex["id"], "item": item["id"], "value": value})
-            await self.think(0.5, 2)
-
-    async def _brainstorm(self, ex):
-        pool = idea_pool(ex, self.side)
-        self.rng.shuffle(pool)
-        for text in pool[: self.rng.randint(1, min(3, ex["config"]["max_per_person"]))]:
-            await self.send({"type": "submit_idea", "exercise": ex["id"], "text": text})
-            await self.think(5, 20)
-
-    async def _dotvote(self, ex):
-        items = ex["items"]
-        if not items:
-            return
-        favourites = self.rng.sample(items, k=min(3, len(items)))
-        for _ in range(ex["config"]["dots"]):
-            item = self.rng.choice(favourites)
-            answer = await self.send({"type": "vote", "exercise": ex["id"], "item": item["id"]})
-            if answer and answer["type"] == "refused":
-                item = self.rng.choice(items)
-                await self.send({"type": "vote", "exercise": ex["id"], "item": item["id"]})
-            await self.think(0.5, 3)
-
-    async def _poll(self, ex):
-        items = ex["items"]
-        k = self.rng.randint(1, min(3, len(items))) if ex["config"]["multi"] else 1
-        picked = [i["id"] for i in self.rng.sample(items, k=k)]
-        await self.send({"type": "pick", "exercise": ex["id"], "items": picked})
-
-    async def _allocate(self, ex):
-        items = ex["items"]
-        if not items:
-            return
-        budget = ex["config"]["budget"]
-        weights = [self.rng.random() ** 2 + 0.05 for _ in items]
-        points = [int(budget * w / sum(weights)) for w in weights]
-        points[weights.index(max(weights))] += budget - sum(points)
-        allocation = {item["id"]: p for item, p in zip(items, points) if p}
-        await self.send({"type": "allocate", "exercise": ex["id"], "points": allocation})
-
-    async def _matrix(self, ex):
-        top = ex["config"]["max"]
-        for n, item in enumerate(ex["items"]):
-            impact = max(1, min(top, round(top - n * 0.6 + self.rng.gauss(0, 0.9))))
-            effort = max(1, min(top, round(2 + n % 3 + self.rng.gauss(0, 0.9))))
-            await self.send({"type": "place", "exercise": ex["id"], "item": item["id"], "x": impact, "y": effort})
-            await self.think(0.5, 2)
-
-    async def _ownership(self, ex):
-        choices = ex["config"]["choices"]
-        for item in ex["items"]:
-            own = 0 if self.side == "it" else 1 if self.side == "marketing" else self.rng.randrange(len(choices))
-            roll = self.rng.random()
-            choice = own if roll < 0.45 else (len(choices) - 1 if roll < 0.85 else self.rng.randrange(len(choices)))
-            await self.send({"type": "choose_owner", "exercise": ex["id"], "item": item["id"], "choice": choice})
-            await self.think(0.3, 1.5)
-
-    async def _rank(self, ex):
-        # Each side leans to one end of the list, so the sides' orders differ a little.
-        keyed = [(n * 0.8 * self._lean() + self.rng.gauss(0, 1.5), item["id"]) for n, item in enumerate(ex["items"])]
-        order = [item for _, item in sorted(keyed)]
-        await self.send({"type": "pick", "exercise": ex["id"], "items": order})
-
-    async def _initiatives(self, ex):
-        targets = [i["id"] for i in ex.get("initiatives", [])] or [i["id"] for i in ex["items"]]
-        if not targets:
-            return
-        target = self.rng.choice(targets)
-        await self.send({"type": "volunteer", "exercise": ex["id"], "target": target})
-        if self.rng.random() < 0.4:
-            await self.think(3, 10)
-            await self.send({"type": "comment", "exercise": ex["id"], "target": target, "text": self.rng.choice(COMMENTS)})
+        who = Persona(side=self.side, lean=LEAN.get(self.side, 0), ideas=tuple(idea_pool(exercise, self.side)), remarks=tuple(COMMENTS))
+        for command in kind.simulate(exercise, who, self.rng):
+            await self.send(command)
+            # Writing takes longer than tapping.
+            await (self.think(5, 20) if "text" in command else self.think(0.5, 2))
 
 
 async def run_phones(url: str, room_code: str, count: int, *, seed: int = 7, pace: float = 1.0, stop: asyncio.Event | None = None) -> list[SimPhone]:

@@ -73,6 +73,7 @@ from websockets.server import ServerProtocol
 
 from . import commands as c
 from . import protocol, views
+from .activities import KINDS
 from .engine import Accepted, Outcome, Refused
 from .events import Event
 from .gate import (
@@ -193,8 +194,9 @@ def load_assets() -> dict[str, tuple[bytes, str]]:
     """The phone page's files, read once from package data: URL path → (body, type).
 
     Every file under web/, in folders too (`/kinds/scale.js`), whose suffix is in
-    `ASSET_TYPES`, and `/` for index.html. A request is answered from this dict
-    only, so no request path ever reaches the disk."""
+    `ASSET_TYPES`, `/` for index.html, and `/kinds/all.js`, written here from the
+    activity registry (`kinds_module`). A request is answered from this dict only,
+    so no request path ever reaches the disk."""
     web = Path(__file__).resolve().parent / "web"
     paths = (p.relative_to(web) for p in web.rglob("*") if p.is_file())
     assets = {
@@ -204,7 +206,25 @@ def load_assets() -> dict[str, tuple[bytes, str]]:
         if rel.suffix in ASSET_TYPES and not any(part.startswith(".") for part in rel.parts)
     }
     assets["/"] = assets["/index.html"]
+    assets["/kinds/all.js"] = (kinds_module(KINDS, {p.removeprefix("/kinds/") for p in assets}), ASSET_TYPES[".js"])
     return assets
+
+
+def kinds_module(kinds: Iterable[str], files: set[str]) -> bytes:
+    """The phone's list of kind modules, `kinds/all.js`: one `export * as <kind>` line
+    per activity kind the server has, so a new kind's phone module is found by itself
+    (`kinds/index.js` registers them). `files` are the names under `kinds/`; a kind
+    without its `<kind>.js` there is an error at start, not a blank phone later."""
+    names = sorted(kinds)
+    missing = [name for name in names if f"{name}.js" not in files]
+    if missing:
+        raise RuntimeError(
+            "The phone page cannot draw " + ", ".join(missing) + ": write "
+            + ", ".join(f"workshop/web/kinds/{name}.js" for name in missing) + " (see kinds/index.js for its shape)."
+        )
+    lines = ["// Written by the room from the activity registry (workshop/room.py, kinds_module).\n"]
+    lines += [f'export * as {name} from "./{name}.js";\n' for name in names]
+    return "".join(lines).encode()
 
 
 # ---------------------------------------------------------------- one connection

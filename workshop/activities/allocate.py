@@ -4,6 +4,7 @@ previous one. The result is the mean share per item, overall and per side."""
 
 from __future__ import annotations
 
+from random import Random
 from typing import Any, Literal
 
 from pydantic import Field
@@ -12,7 +13,7 @@ from .. import commands as c
 from ..events import Allocated, EventBody, recorded
 from ..model import ExerciseBase, ExerciseState, Session, Sourced
 from .common import ALL, Ctx, Refusal, Result, gap, means, pair_sentence, percent, scored, split
-from .kind import Kind
+from .kind import Kind, Persona
 
 
 class AllocateExercise(ExerciseBase, Sourced):
@@ -88,6 +89,19 @@ def mine(session: Session, cfg: AllocateExercise, state: ExerciseState, pid: str
     return {"points": state.scores.get(pid, {})}
 
 
+def simulate(ex: dict[str, Any], who: Persona, rng: Random) -> list[dict[str, Any]]:
+    """The whole budget, spread unevenly (a few items get most of it)."""
+    items = ex["items"]
+    if not items:
+        return []
+    budget = ex["config"]["budget"]
+    weights = [rng.random() ** 2 + 0.05 for _ in items]
+    points = [int(budget * w / sum(weights)) for w in weights]
+    points[weights.index(max(weights))] += budget - sum(points)
+    allocation = {item["id"]: p for item, p in zip(items, points, strict=True) if p}
+    return [{"type": "allocate", "exercise": ex["id"], "points": allocation}]
+
+
 KIND = Kind(
     name="allocate",
     label="Allocate 100 points",
@@ -96,6 +110,7 @@ KIND = Kind(
     config=AllocateExercise,
     result_model=AllocateResult,
     accepts=ACCEPTS,
+    simulate=simulate,
     items_only=True,
     phone_config=("budget",),
     fixed_items=lambda cfg: list(cfg.options),

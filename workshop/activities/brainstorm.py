@@ -6,6 +6,7 @@ duplicates, group into named themes, and add ideas that were spoken aloud."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from random import Random
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -14,7 +15,7 @@ from .. import commands as c
 from ..events import EventBody, Grouped, IdeaAdded, IdeaEdited, IdeaHidden, IdeasMerged, IdeaWithdrawn, ThemeRenamed, recorded
 from ..model import FACILITATOR, ExerciseBase, ExerciseState, Idea, Session, Theme
 from .common import ALL, Ctx, Refusal, Result, clean_text, side_ids
-from .kind import Kind
+from .kind import Kind, Persona
 
 
 class BrainstormExercise(ExerciseBase):
@@ -242,6 +243,14 @@ def offers(session: Session, cfg: BrainstormExercise, state: ExerciseState, top:
     return texts + [i.text for i in ideas if i.theme is None]
 
 
+def simulate(ex: dict[str, Any], who: Persona, rng: Random) -> list[dict[str, Any]]:
+    """One to three of the person's ideas, within the exercise's limit."""
+    pool = list(who.ideas)
+    rng.shuffle(pool)
+    count = rng.randint(1, max(1, min(3, ex["config"]["max_per_person"], len(pool))))
+    return [{"type": "submit_idea", "exercise": ex["id"], "text": text} for text in pool[:count]]
+
+
 KIND = Kind(
     name="brainstorm",
     label="Brainstorm",
@@ -250,6 +259,7 @@ KIND = Kind(
     config=BrainstormExercise,
     result_model=BrainstormResult,
     accepts=ACCEPTS,
+    simulate=simulate,
     moderation=MODERATION,
     seed=add_seeds,
     for_phone=for_phone,

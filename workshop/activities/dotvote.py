@@ -6,6 +6,7 @@ the gap between the two sides' shares of their own dots (flagged from 20 points)
 
 from __future__ import annotations
 
+from random import Random
 from typing import Any, Literal
 
 from pydantic import Field
@@ -14,7 +15,7 @@ from .. import commands as c
 from ..events import EventBody, ItemAdded, Unvoted, Voted, recorded
 from ..model import ExerciseBase, ExerciseState, Item, Session, Sourced
 from .common import ALL, Ctx, Refusal, Result, clean_text, counts, pair_sentence, percent, scored, share_gap
-from .kind import Kind
+from .kind import Kind, Persona
 
 
 class DotvoteExercise(ExerciseBase, Sourced):
@@ -150,6 +151,25 @@ def offers(session: Session, cfg: DotvoteExercise, state: ExerciseState, top: in
     return [r.text for r in rows]
 
 
+def simulate(ex: dict[str, Any], who: Persona, rng: Random) -> list[dict[str, Any]]:
+    """Every dot, mostly on two or three favourites, never past `max_per_item`."""
+    items = [item["id"] for item in ex["items"]]
+    if not items:
+        return []
+    favourites = rng.sample(items, k=min(3, len(items)))
+    cap = ex["config"]["max_per_item"]
+    given: dict[str, int] = {}
+    votes = []
+    for _ in range(ex["config"]["dots"]):
+        free = [i for i in favourites if given.get(i, 0) < cap] or [i for i in items if given.get(i, 0) < cap]
+        if not free:
+            break
+        item = rng.choice(free)
+        given[item] = given.get(item, 0) + 1
+        votes.append({"type": "vote", "exercise": ex["id"], "item": item})
+    return votes
+
+
 KIND = Kind(
     name="dotvote",
     label="Dot vote",
@@ -158,6 +178,7 @@ KIND = Kind(
     config=DotvoteExercise,
     result_model=DotvoteResult,
     accepts=ACCEPTS,
+    simulate=simulate,
     items_only=True,
     offers=offers,
     phone_config=("dots", "max_per_item", "allow_add"),

@@ -6,6 +6,7 @@ Participants volunteer as champions and comment, on a draft or on a candidate.""
 from __future__ import annotations
 
 from collections.abc import Callable
+from random import Random
 from typing import Any, Literal, cast
 
 from pydantic import Field
@@ -14,7 +15,7 @@ from .. import commands as c
 from ..events import Commented, EventBody, InitiativeDrafted, InitiativeStatusSet, InitiativeUpdated, Volunteered, recorded
 from ..model import INITIATIVE_FIELDS, INITIATIVE_LABELS, Comment, ExerciseBase, ExerciseState, Initiative, InitiativeStatus, Session, Sourced
 from .common import Ctx, Refusal, Result, clean_text, side_of
-from .kind import Kind
+from .kind import Kind, Persona
 
 
 class InitiativesExercise(ExerciseBase, Sourced):
@@ -199,6 +200,18 @@ def for_phone(data: dict[str, Any], name: Callable[[str], str]) -> dict[str, Any
     return data
 
 
+def simulate(ex: dict[str, Any], who: Persona, rng: Random) -> list[dict[str, Any]]:
+    """Volunteer for one initiative (or candidate), sometimes with a comment."""
+    targets = [i["id"] for i in ex.get("initiatives", [])] or [i["id"] for i in ex["items"]]
+    if not targets:
+        return []
+    target = rng.choice(targets)
+    acts: list[dict[str, Any]] = [{"type": "volunteer", "exercise": ex["id"], "target": target}]
+    if who.remarks and rng.random() < 0.4:
+        acts.append({"type": "comment", "exercise": ex["id"], "target": target, "text": rng.choice(who.remarks)})
+    return acts
+
+
 KIND = Kind(
     name="initiatives",
     label="Joint initiatives",
@@ -207,6 +220,7 @@ KIND = Kind(
     config=InitiativesExercise,
     result_model=InitiativesResult,
     accepts=ACCEPTS,
+    simulate=simulate,
     moderation=MODERATION,
     for_phone=for_phone,
     phone_config=("max_initiatives",),

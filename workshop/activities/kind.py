@@ -5,7 +5,8 @@ A kind owns everything about itself that is not presentation: its template field
 commands, its rules (`decide`) and its fold (`apply`), its result model (every derived
 figure the surfaces show, computed once), what a phone needs to draw it and what one
 person sees of their own inputs, what a phone may see of its result, its labels, and
-what it offers a later exercise that draws on it (`source`). The engine, the views,
+what it offers a later exercise that draws on it (`source`), and what a plausible
+participant does in it (`simulate`, for the demo's phones). The engine, the views,
 the TUI and the export ask the kind; none keeps a table of kinds of its own.
 
 How each surface draws a kind's result sits beside the other surfaces' drawings, in
@@ -15,19 +16,39 @@ its phone module: the registry (`activities/__init__.py`) finds the module by it
 
 Rules of a kind module, as for the engine: `decide` never mutates and raises
 `Refusal` to say no; `apply` trusts the event; nothing reads a clock, draws a random
-number or does I/O.
+number (`simulate` draws from the generator it is given) or does I/O.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from random import Random
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # pragma: no cover - for the type checker only
     from ..events import EventBody
     from ..model import ExerciseBase, ExerciseState, Session
     from .common import Ctx, Result
+
+
+@dataclass(frozen=True)
+class Persona:
+    """One simulated participant, as a kind's `simulate` sees them (`workshop.demo`)."""
+
+    side: str
+    lean: int
+    """+1 for IT, -1 for Marketing, 0 otherwise: the direction of their bias, which
+    gives the demo's results a perception gap."""
+    ideas: tuple[str, ...] = ()
+    """What they would write in this exercise (a brainstorm's ideas)."""
+    remarks: tuple[str, ...] = ()
+    """Short comments they might add (on an initiative)."""
+
+
+Simulate = Callable[[dict[str, Any], Persona, Random], list[dict[str, Any]]]
+"""(the exercise as a phone's view has it, who, their random generator) → the
+commands they send, in order, as a phone sends them (`{"type": "rate", …}`)."""
 
 
 class ActivityKind(Protocol):
@@ -78,6 +99,8 @@ class ActivityKind(Protocol):
     def for_phone(self, data: dict[str, Any], name: Callable[[str], str]) -> dict[str, Any]: ...
     @property
     def offers(self) -> Callable[[Session, Any, ExerciseState, int | None], list[str]] | None: ...
+    @property
+    def simulate(self) -> Simulate: ...
 
 
 def _no_items(cfg: Any) -> list[str]:
@@ -108,6 +131,8 @@ class Kind:
     participated: Callable[[ExerciseState, str], bool]
     mine: Callable[[Session, Any, ExerciseState, str], dict[str, Any]]
     accepts: tuple[type, ...]
+    simulate: Simulate
+    """What a plausible participant does (the demo's phones)."""
     moderation: tuple[type, ...] = ()
     items_only: bool = False
     phone_config: tuple[str, ...] = ()

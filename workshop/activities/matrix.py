@@ -6,6 +6,7 @@ put it in different quadrants (flagged), with how far apart their means are."""
 from __future__ import annotations
 
 import math
+from random import Random
 from typing import Any, Literal
 
 from pydantic import Field
@@ -14,7 +15,7 @@ from .. import commands as c
 from ..events import EventBody, ItemPlaced, recorded
 from ..model import ExerciseBase, ExerciseState, Session, Sourced
 from .common import ALL, Ctx, Refusal, Result, pair, pair_sentence, split
-from .kind import Kind
+from .kind import Kind, Persona
 
 
 class MatrixExercise(ExerciseBase, Sourced):
@@ -137,6 +138,17 @@ def mine(session: Session, cfg: MatrixExercise, state: ExerciseState, pid: str) 
     return {"places": {item: list(xy) for item, xy in state.places.get(pid, {}).items()}}
 
 
+def simulate(ex: dict[str, Any], who: Persona, rng: Random) -> list[dict[str, Any]]:
+    """Each item placed: earlier items a little more valuable, effort varying."""
+    top = ex["config"]["max"]
+    placed = []
+    for n, item in enumerate(ex["items"]):
+        x = max(1, min(top, round(top - n * 0.6 + rng.gauss(0, 0.9))))
+        y = max(1, min(top, round(2 + n % 3 + rng.gauss(0, 0.9))))
+        placed.append({"type": "place", "exercise": ex["id"], "item": item["id"], "x": x, "y": y})
+    return placed
+
+
 KIND = Kind(
     name="matrix",
     label="Impact × effort",
@@ -145,6 +157,7 @@ KIND = Kind(
     config=MatrixExercise,
     result_model=MatrixResult,
     accepts=ACCEPTS,
+    simulate=simulate,
     items_only=True,
     phone_config=("axes", "max"),
     fixed_items=lambda cfg: list(cfg.options),

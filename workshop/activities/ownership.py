@@ -5,6 +5,7 @@ contested when no choice reaches the `consensus` share (60 % by default)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from random import Random
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -12,8 +13,8 @@ from pydantic import Field
 from .. import commands as c
 from ..events import EventBody, OwnerChosen, recorded
 from ..model import ExerciseBase, ExerciseState, Session
-from .common import ALL, Ctx, Refusal, Result, scored, split
-from .kind import Kind
+from .common import ALL, Ctx, Refusal, Result, pair, pair_sentence, scored, split
+from .kind import Kind, Persona
 
 
 class OwnershipExercise(ExerciseBase):
@@ -55,6 +56,10 @@ class Row(Result):
     contested: bool
     agreed: str | None
     """The owner the room agreed on, or None while contested."""
+    differ: bool = False
+    """The pair of sides each have a leading choice, and they are not the same."""
+    sentence: str | None = None
+    """Where they differ: "IT says CIO leads, Marketing says CMO leads"."""
 
 
 class OwnershipResult(Result):
@@ -81,15 +86,21 @@ def result(session: Session, cfg: OwnershipExercise, state: ExerciseState) -> Ow
         n = sum(everyone)
         consensus = round(max(everyone) / n, 3) if n else None
         contested = consensus is None or consensus < cfg.consensus
+        leader = {key: _leader(t, cfg.choices) for key, t in tallies.items()}
+        first, second = (leader.get(side) for side in pair(session))
+        differ = first is not None and second is not None and first != second
+        sentence = pair_sentence(session, differ, lambda a, la, b, lb: f"{a} says {la}, {b} says {lb}", {k: v or "–" for k, v in leader.items()})
         rows.append(
             Row(
                 item=item.id,
                 text=item.text,
                 counts=tallies,
-                leader={key: _leader(t, cfg.choices) for key, t in tallies.items()},
+                leader=leader,
                 consensus=consensus,
                 contested=contested,
-                agreed=None if contested else _leader(everyone, cfg.choices),
+                agreed=None if contested else leader[ALL],
+                differ=differ,
+                sentence=sentence,
             )
         )
     return OwnershipResult(
@@ -104,6 +115,19 @@ def mine(session: Session, cfg: OwnershipExercise, state: ExerciseState, pid: st
     return {"choices": state.scores.get(pid, {})}
 
 
+def simulate(ex: dict[str, Any], who: Persona, rng: Random) -> list[dict[str, Any]]:
+    """Each row: often their own side's lead (the first choice for IT, the second for
+    Marketing), often the last choice (Joint by default), sometimes anything."""
+    choices = ex["config"]["choices"]
+    own = 0 if who.lean > 0 else 1 if who.lean < 0 else rng.randrange(len(choices))
+    picks = []
+    for item in ex["items"]:
+        roll = rng.random()
+        choice = own if roll < 0.45 else (len(choices) - 1 if roll < 0.85 else rng.randrange(len(choices)))
+        picks.append({"type": "choose_owner", "exercise": ex["id"], "item": item["id"], "choice": choice})
+    return picks
+
+
 KIND = Kind(
     name="ownership",
     label="Who leads what",
@@ -112,6 +136,7 @@ KIND = Kind(
     config=OwnershipExercise,
     result_model=OwnershipResult,
     accepts=ACCEPTS,
+    simulate=simulate,
     phone_config=("choices",),
     fixed_items=lambda cfg: list(cfg.rows),
     decide=decide,

@@ -6,6 +6,7 @@ respondents who picked it (flagged from 20 points), and the 'Other' answers."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from random import Random
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -14,7 +15,7 @@ from .. import commands as c
 from ..events import EventBody, Picked, recorded
 from ..model import ExerciseBase, ExerciseState, Session
 from .common import ALL, Ctx, Refusal, Result, clean_text, counts, pair_sentence, percent, share_gap, side_of
-from .kind import Kind
+from .kind import Kind, Persona
 
 
 class PollExercise(ExerciseBase):
@@ -116,6 +117,15 @@ def for_phone(data: dict[str, Any], name: Callable[[str], str]) -> dict[str, Any
     return data
 
 
+def simulate(ex: dict[str, Any], who: Persona, rng: Random) -> list[dict[str, Any]]:
+    """One option, or one to three when the poll allows several."""
+    items = ex["items"]
+    if not items:
+        return []
+    k = rng.randint(1, min(3, len(items))) if ex["config"]["multi"] else 1
+    return [{"type": "pick", "exercise": ex["id"], "items": [i["id"] for i in rng.sample(items, k=k)]}]
+
+
 KIND = Kind(
     name="poll",
     label="Poll",
@@ -124,6 +134,7 @@ KIND = Kind(
     config=PollExercise,
     result_model=PollResult,
     accepts=ACCEPTS,
+    simulate=simulate,
     items_only=True,
     for_phone=for_phone,
     phone_config=("multi", "other"),

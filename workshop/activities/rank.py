@@ -11,6 +11,7 @@ no command or event of its own.
 
 from __future__ import annotations
 
+from random import Random
 from typing import Any, Literal
 
 from pydantic import Field
@@ -19,7 +20,7 @@ from .. import commands as c
 from ..events import EventBody, Picked, recorded
 from ..model import ExerciseBase, ExerciseState, Session, Sourced
 from .common import ALL, Ctx, Refusal, Result, pair, scored, side_ids, side_of
-from .kind import Kind
+from .kind import Kind, Persona
 
 PLACES_APART = 3
 """Sides that place an item this many places apart disagree enough to talk about it."""
@@ -139,6 +140,13 @@ def offers(session: Session, cfg: RankExercise, state: ExerciseState, top: int |
     return [row.text for row in result(session, cfg, state).rows]
 
 
+def simulate(ex: dict[str, Any], who: Persona, rng: Random) -> list[dict[str, Any]]:
+    """The whole list in an order near the shown one; each side leans to one end of
+    it, so the sides' orders differ a little."""
+    keyed = [(n * 0.8 * who.lean + rng.gauss(0, 1.5), item["id"]) for n, item in enumerate(ex["items"])]
+    return [{"type": "pick", "exercise": ex["id"], "items": [item for _, item in sorted(keyed)]}] if keyed else []
+
+
 KIND = Kind(
     name="rank",
     label="Rank",
@@ -147,6 +155,7 @@ KIND = Kind(
     config=RankExercise,
     result_model=RankResult,
     accepts=ACCEPTS,
+    simulate=simulate,
     items_only=True,
     fixed_items=lambda cfg: list(cfg.options),
     decide=decide,

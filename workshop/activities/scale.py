@@ -5,6 +5,7 @@ exercise `compare_with`s an earlier scale — the shift since then."""
 
 from __future__ import annotations
 
+from random import Random
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -12,8 +13,8 @@ from pydantic import Field
 from .. import commands as c
 from ..events import EventBody, Rated, recorded
 from ..model import SLUG, ExerciseBase, ExerciseState, Session
-from .common import Ctx, Refusal, Result, counted, gap, means, scored, split
-from .kind import Kind
+from .common import Ctx, Refusal, Result, counted, gap, means, pair_sentence, scored, split
+from .kind import Kind, Persona
 
 
 class ScaleExercise(ExerciseBase):
@@ -57,6 +58,8 @@ class StatementResult(Result):
     gap: float | None
     """First side's mean minus the second's."""
     flagged: bool
+    sentence: str | None = None
+    """For a flagged statement: "IT rates it 4.2, Marketing 2.9"."""
     before: dict[str, float | None] | None = None
     """Means of the compared earlier scale, for the same statement."""
     shift: dict[str, float | None] | None = None
@@ -85,6 +88,11 @@ def result(session: Session, cfg: ScaleExercise, state: ExerciseState) -> ScaleR
     for index, item in enumerate(state.items):
         groups, mean = _statement_means(session, state, item.id)
         the_gap = gap(session, mean)
+        flagged = the_gap is not None and abs(the_gap) >= GAP_FLAG
+        sentence = pair_sentence(
+            session, flagged, lambda a, ma, b, mb: f"{a} rates it {ma}, {b} {mb}",
+            {side: "–" if value is None else f"{value:.1f}" for side, value in mean.items()},
+        )
         before: dict[str, float | None] | None = None
         shift: dict[str, float | None] | None = None
         if before_state is not None and index < len(before_state.items):
@@ -98,7 +106,8 @@ def result(session: Session, cfg: ScaleExercise, state: ExerciseState) -> ScaleR
                 distribution={key: [vals.count(v) for v in range(1, cfg.max + 1)] for key, vals in groups.items()},
                 mean=mean,
                 gap=the_gap,
-                flagged=the_gap is not None and abs(the_gap) >= GAP_FLAG,
+                flagged=flagged,
+                sentence=sentence,
                 before=before,
                 shift=shift,
             )
@@ -110,6 +119,19 @@ def mine(session: Session, cfg: ScaleExercise, state: ExerciseState, pid: str) -
     return {"ratings": state.scores.get(pid, {})}
 
 
+def simulate(ex: dict[str, Any], who: Persona, rng: Random) -> list[dict[str, Any]]:
+    """A rating per statement around the middle, leaning to the person's side; at a
+    check-out (a scale that compares with an earlier one) higher and closer together,
+    as after a good workshop."""
+    top = ex["config"]["max"]
+    lift, lean = (0.8, 0.3) if ex["config"].get("compare_with") else (0.0, 0.8)
+    return [
+        {"type": "rate", "exercise": ex["id"], "item": item["id"],
+         "value": max(1, min(top, round((top + 1) / 2 + lift + lean * who.lean + rng.gauss(0, 0.8))))}
+        for item in ex["items"]
+    ]
+
+
 KIND = Kind(
     name="scale",
     label="Scale",
@@ -118,6 +140,7 @@ KIND = Kind(
     config=ScaleExercise,
     result_model=ScaleResult,
     accepts=ACCEPTS,
+    simulate=simulate,
     phone_config=("max", "labels", "compare_with"),
     fixed_items=lambda cfg: list(cfg.statements),
     decide=decide,

@@ -13,7 +13,7 @@ from ..activities import ALL
 from ..export.common import FLAG, NO_VALUE, View, plural, share
 from ..export.document import Block, Bullets, Column, Paragraph, Span, Table
 from ..export.raw import respondents
-from ..tui.results import fmt, side_line
+from ..tui.results import fmt
 
 
 def tui(session, cfg, result, names, presentation) -> RenderableType:
@@ -25,9 +25,8 @@ def tui(session, cfg, result, names, presentation) -> RenderableType:
     table.add_column("Verdict", ratio=3)
     for row in result.rows:
         verdict = Text("CONTESTED", style="bold black on yellow") if row.contested else Text(f"→ {row.agreed}", style="bold green")
-        leaders = [(label, row.leader[s]) for s, label in side_line(session)[:2]]
-        if leaders[0][1] and leaders[1][1] and leaders[0][1] != leaders[1][1]:
-            verdict.append("\n" + ", ".join(f"{label}: {leader}" for label, leader in leaders), style="yellow")
+        if row.sentence:
+            verdict.append("\n" + row.sentence, style="yellow")
         consensus = fmt(row.consensus * 100 if row.consensus is not None else None, 0)
         table.add_row(Text(row.text), *(str(n) for n in row.counts[ALL]), f"{consensus}%", verdict)
     footer = Text(f"{result.contested} of {len(result.rows)} rows contested (no choice reaches {cfg.consensus:.0%})", style="dim")
@@ -51,10 +50,7 @@ def document(view: View, cfg) -> list[Block]:
         agreed = row.agreed if not row.contested else (Span(f"{FLAG} Contested", "flag"),)
         rows.append((row.text, agreed, share(row.consensus), *(leader_text(row, s.id) for s in view.sides)))
     contested = [row.text for row in result.rows if row.contested]
-    differ = [
-        row for row in result.rows
-        if row.leader.get(first.id) and row.leader.get(second.id) and row.leader[first.id] != row.leader[second.id]
-    ]
+    differ = [row for row in result.rows if row.sentence]
     blocks: list[Block] = [
         Paragraph(
             f"{plural(result.respondents, 'person', 'people')} chose who should lead each responsibility. "
@@ -70,9 +66,7 @@ def document(view: View, cfg) -> list[Block]:
     ]
     if differ:
         blocks.append(Paragraph((Span(f"Where {first.label} and {second.label} see it differently", "strong"),)))
-        blocks.append(Bullets(tuple(
-            (row.text, f": {first.label} says {row.leader[first.id]}, {second.label} says {row.leader[second.id]}") for row in differ
-        )))
+        blocks.append(Bullets(tuple((row.text, f": {row.sentence}") for row in differ)))
     return blocks
 
 

@@ -71,13 +71,10 @@ export function stacked(bySide, scale, none) {
 }
 
 /**
- * Where IT and Marketing lean differently on one item (dots or picks, each side
- * counted against its own total): shown only on the items the room flags.
- * `say(labelA, pctA, labelB, pctB)` words it for the kind.
+ * Where the pair of sides see an item differently: the server flags it and words
+ * the sentence once, in the result (`row.sentence`, set only on a flagged row).
  */
-export function shareGapLine(row, say) {
-  const [a, b] = sides();
-  if (!row.flagged || !a || !b) return null;
-  const pct = (side) => `${Math.round(row.share[side.id])} %`;
-  return h("p", { class: "gap flagged" }, h("span", { class: "badge warn" }, t("gap.badge")), say(a.label, pct(a), b.label, pct(b)));
+export function flagLine(row) {
+  if (!row.sentence) return null;
+  return h("p", { class: "gap flagged" }, h("span", { class: "badge warn" }, t("gap.badge")), row.sentence);
 }

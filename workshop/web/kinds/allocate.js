@@ -5,7 +5,7 @@
 import { h } from "../dom.js";
 import { plural } from "../i18n.js";
 import { act } from "../net.js";
-import { resultKeys, shareGapLine, sideRow } from "../sides.js";
+import { resultKeys, flagLine, sideRow } from "../sides.js";
 import { busy, localFor } from "../state.js";
 import { slot, withBusy } from "../ui.js";
 
@@ -66,7 +66,7 @@ export function results(res) {
         { class: "card", "data-key": `res:${row.item}` },
         h("p", { class: "q" }, row.text),
         keys.map((k) => sideRow(k, (row.share[k] || 0) / 100, row.share[k] === null || row.share[k] === undefined ? "–" : `${Math.round(row.share[k])} %`)),
-        shareGapLine(row, (a, pa, b, pb) => `${a} gives it ${pa} of the budget, ${b} ${pb}`),
+        flagLine(row),
       ),
     ),
   ];

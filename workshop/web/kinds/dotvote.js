@@ -5,7 +5,7 @@
 import { h } from "../dom.js";
 import { plural } from "../i18n.js";
 import { act } from "../net.js";
-import { shareGapLine, stacked } from "../sides.js";
+import { flagLine, stacked } from "../sides.js";
 import { S } from "../state.js";
 import { clearDraft, range, slot, textForm, withBusy } from "../ui.js";
 
@@ -75,7 +75,7 @@ export function results(res) {
           { class: "card rank-row", "data-key": `rank:${r.item}` },
           h("p", { class: "q split" }, h("span", null, h("span", { class: "rank" }, `${i + 1}.`), ` ${r.text}`), h("span", { class: "total" }, plural(r.total, "dot"))),
           stacked(r.by_side, top),
-          shareGapLine(r, (a, pa, b, pb) => `${a} gave it ${pa} of its dots, ${b} ${pb}`),
+          flagLine(r),
         ),
       ),
     ),

@@ -20,21 +20,16 @@
  * redraws after each. Handlers are looked up in the kind of the exercise on screen,
  * so two kinds may use the same action names.
  *
- * Adding a kind: write `kinds/<name>.js` and import it below. The page checks the
- * shape when it loads (a missing surface is a console error, which fails the
- * browser tests), and tests/test_kind_surfaces.py fails while any server kind has
- * no module here or a module is not imported.
+ * Adding a kind: write `kinds/<name>.js`; nothing here changes. The room serves
+ * `kinds/all.js`, one `export * as <name>` line per kind the server's registry has
+ * (workshop/room.py, `kinds_module`), and will not start while a kind has no module
+ * here. The page checks each module's shape when it loads (a missing surface is a
+ * console error, which fails the browser tests). A kind draws with the core's
+ * components (ui.js, sides.js and the classes in style.css); a look no kind had
+ * before becomes a component there, for the next kind too.
  */
 
-import * as allocate from "./allocate.js";
-import * as brainstorm from "./brainstorm.js";
-import * as dotvote from "./dotvote.js";
-import * as initiatives from "./initiatives.js";
-import * as matrix from "./matrix.js";
-import * as ownership from "./ownership.js";
-import * as poll from "./poll.js";
-import * as rank from "./rank.js";
-import * as scale from "./scale.js";
+import * as modules from "./all.js";
 
 const SURFACES = { name: "string", labels: "object", input: "function", results: "function" };
 const OPTIONAL = { actions: "object", submits: "object", onInput: "function", resultsWhileOpen: "boolean" };
@@ -57,4 +52,4 @@ function register(modules) {
 }
 
 /** The kinds by name; each value is that kind's module. */
-export const KINDS = register([scale, brainstorm, dotvote, poll, allocate, matrix, ownership, initiatives, rank]);
+export const KINDS = register(Object.values(modules));

@@ -5,7 +5,7 @@
 import { h } from "../dom.js";
 import { fmt1 } from "../i18n.js";
 import { act } from "../net.js";
-import { sides } from "../sides.js";
+import { flagLine, sides } from "../sides.js";
 import { S, ALL, localFor } from "../state.js";
 import { choiceButton, range, slot, withBusy } from "../ui.js";
 
@@ -101,17 +101,11 @@ export function results(res) {
           h("span", { class: "q" }, row.text),
           h("span", { class: "small" }, all && all.quadrant ? ` — ${capital(all.quadrant)} (${ax} ${fmt1(all.x)}, ${ay} ${fmt1(all.y)})` : " — not placed yet"),
           per ? h("span", { class: "muted small block" }, per) : null,
-          row.flagged ? h("span", { class: "gap flagged block" }, h("span", { class: "badge warn" }, "Gap"), matrixGap(row)) : null,
+          flagLine(row),
         );
       }),
     ),
   ];
-}
-
-function matrixGap(row) {
-  const [a, b] = sides();
-  const where = (side) => row.by_side[side.id].quadrant;
-  return `${a.label} sees a ${where(a)}, ${b.label} a ${where(b)}`;
 }
 
 function capital(text) {

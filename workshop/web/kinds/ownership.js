@@ -5,7 +5,7 @@
 import { h } from "../dom.js";
 import { plural } from "../i18n.js";
 import { act } from "../net.js";
-import { sideLabel, sides } from "../sides.js";
+import { flagLine, sideLabel, sides } from "../sides.js";
 import { ALL } from "../state.js";
 import { choiceButton, slot, withBusy } from "../ui.js";
 
@@ -58,6 +58,7 @@ export function results(res) {
             : h("span", { class: "badge ok" }, `Agreed: ${row.agreed}`),
           ` Consensus ${Math.round(row.consensus * 100)} %`,
         ),
+        flagLine(row),
         h(
           "span",
           { class: "track stack-track", "aria-hidden": "true" },

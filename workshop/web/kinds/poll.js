@@ -5,7 +5,7 @@
 import { h } from "../dom.js";
 import { plural } from "../i18n.js";
 import { act } from "../net.js";
-import { chip, shareGapLine, stacked } from "../sides.js";
+import { chip, flagLine, stacked } from "../sides.js";
 import { S, busy, localFor } from "../state.js";
 import { choiceButton, more, slot, withBusy } from "../ui.js";
 
@@ -82,7 +82,7 @@ export function results(res) {
         { class: "card", "data-key": `res:${o.item}` },
         h("p", { class: "q split" }, h("span", null, o.text), h("span", { class: "total" }, String(o.total))),
         stacked(o.by_side, top, "Nobody picked this"),
-        shareGapLine(o, (a, pa, b, pb) => `Picked by ${pa} of ${a}, ${pb} of ${b}`),
+        flagLine(o),
       ),
     ),
     res.other.length

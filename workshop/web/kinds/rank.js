@@ -7,7 +7,7 @@
 import { h } from "../dom.js";
 import { plural } from "../i18n.js";
 import { act } from "../net.js";
-import { sideLabel, sides } from "../sides.js";
+import { flagLine, sideLabel, sides } from "../sides.js";
 import { ALL, S, busy } from "../state.js";
 import { slot, withBusy } from "../ui.js";
 
@@ -30,16 +30,16 @@ export function input(ex, mine) {
     h("p", { class: "muted", "data-key": "how", id: "rank-how" }, "Put them in order, best first: move an item up or down. Each move is saved."),
     h(
       "ol",
-      { class: "rank-list", "aria-labelledby": "rank-how", "data-key": "list" },
+      { class: "order-list", "aria-labelledby": "rank-how", "data-key": "list" },
       order.map((id, index) =>
         h(
           "li",
-          { class: "card rank-item", "data-key": `r:${id}` },
-          h("span", { class: "rank-place", "aria-hidden": "true" }, String(index + 1)),
-          h("span", { class: "rank-text" }, text.get(id)),
+          { class: "card order-item", "data-key": `r:${id}` },
+          h("span", { class: "order-place", "aria-hidden": "true" }, String(index + 1)),
+          h("span", { class: "order-text" }, text.get(id)),
           h(
             "span",
-            { class: "rank-moves" },
+            { class: "order-moves" },
             h("button", withBusy({ type: "button", class: "pick", "data-act": "rank-move", "data-item": id, "data-by": "-1", disabled: index === 0 || busy(key), "aria-label": `Move up: ${text.get(id)}` }, key), "↑"),
             h("button", withBusy({ type: "button", class: "pick", "data-act": "rank-move", "data-item": id, "data-by": "1", disabled: index === order.length - 1 || busy(key), "aria-label": `Move down: ${text.get(id)}` }, key), "↓"),
           ),
@@ -63,14 +63,14 @@ export function results(res) {
     h("p", { class: "muted small", "data-key": "res:n" }, `${plural(res.respondents[ALL] || 0, "person", "people")} ranked.`),
     h(
       "ol",
-      { class: "rank-results", "data-key": "res:list" },
+      { class: "list", "data-key": "res:list" },
       res.rows.map((row) =>
         h(
           "li",
           { class: "card" + (row.flagged ? " flagged" : ""), "data-key": `res:${row.item}` },
           h("p", { class: "q split" }, h("span", null, row.text), h("span", { class: "total" }, plural(row.points[ALL], "pt"))),
           h("p", { class: "muted small" }, ranked.map((s) => `${sideLabel(s.id)} ${row.place[s.id] ? ordinal(row.place[s.id]) : "–"}`).join(" · ")),
-          row.sentence ? h("p", { class: "gap-line" }, `⚑ ${row.sentence}`) : null,
+          flagLine(row),
         ),
       ),
     ),
