@@ -37,9 +37,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def write_template(folder: Path, name: str, exercises: list[dict]) -> Path:
-    """A template file with the usual three sides and the given exercise tables."""
-    lines = [f'title = "{name}"', ""]
+def write_template(folder: Path, name: str, exercises: list[dict], min_answers: int = 1) -> Path:
+    """A template file with the usual three sides and the given exercise tables; a
+    side's figures show from `min_answers` answers (1: these small rooms test the
+    arithmetic and the screens, not privacy's small-group rule)."""
+    lines = [f'title = "{name}"', f"min_answers = {min_answers}", ""]
     for side, label in (("it", "IT"), ("marketing", "Marketing"), ("other", "Other")):
         lines += ["[[sides]]", f'id = "{side}"', f'label = "{label}"', ""]
     for exercise in exercises:

@@ -20,9 +20,11 @@ def new_id(prefix: str = "cmd") -> str:
 
 
 @asynccontextmanager
-async def running_room(tmp_path, template: str = "cio-cmo-alignment", **room_kwargs):
-    """A fresh session in tmp_path served by a Room on 127.0.0.1, stopped after."""
-    workshop = sessions.create("Test offsite", template, organisation="Acme", sessions_dir=tmp_path)
+async def running_room(tmp_path, template: str = "cio-cmo-alignment", min_answers: int | None = None, **room_kwargs):
+    """A fresh session in tmp_path served by a Room on 127.0.0.1, stopped after.
+    `min_answers=1` for tests of a kind's figures with one or two phones (privacy's
+    small-group rule would withhold them)."""
+    workshop = sessions.create("Test offsite", template, organisation="Acme", sessions_dir=tmp_path, min_answers=min_answers)
     # The browser tests open the page as http://workshop.test:<port> (see test_phone_browser):
     # one of this room's own names, as a laptop's .local name would be.
     room_kwargs.setdefault("hostnames", ("workshop.test",))

@@ -50,7 +50,7 @@ def test_the_default_agenda_has_its_fifteen_exercises_in_order():
     assert 150 <= template.minutes <= 190
     assert [s.label for s in template.sides] == ["IT", "Marketing", "Other"]
     worries = template.exercises[1]
-    assert worries.anonymous and worries.reveal == "manual"
+    assert worries.identity == "anonymous" and worries.reveal == "manual"
     assert template.exercises[-1].compare_with == template.exercises[0].id
     assert len(template.exercises[8].rows) == 8
     assert all(ex.notes.strip() and ex.prompt.strip() for ex in template.exercises)

@@ -176,7 +176,8 @@ def test_sections_come_in_the_documented_order(engine):
 
 
 def test_contested_rows_show_each_sides_leader(exports):
-    assert "| The marketing technology budget | **⚑ Contested** | 50% | CIO leads | CMO leads | Joint |" in exports["md"]
+    # Other (one person) is withheld: no leader of its own.
+    assert "| The marketing technology budget | **⚑ Contested** | 50% | CIO leads | CMO leads | – |" in exports["md"]
 
 
 def test_initiatives_get_their_quadrant_by_matching_the_matrix_items(exports):
@@ -237,8 +238,9 @@ def test_the_sentence_names_exactly_the_items_the_json_flags(exports, exercise, 
 def test_the_json_gives_each_sides_share_and_the_gap_of_a_dotvote_item(exports):
     result = next(ex for ex in json.loads(exports["json"])["exercises"] if ex["id"] == "shared-objectives")["result"]
     row = next(r for r in result["ranking"] if r["text"] == "Personal and timely")
-    assert row["by_side"] == {"it": 0, "marketing": 8, "other": 0}
-    assert row["share"] == {"it": 0.0, "marketing": 40.0, "other": 0.0, "all": 20.0}
+    # Other (one person) has fewer than 3 answers: withheld, it has no figure at all.
+    assert row["by_side"] == {"it": 0, "marketing": 8}
+    assert row["share"] == {"it": 0.0, "marketing": 40.0, "all": 20.0}
     assert (row["gap"], row["flagged"]) == (-40.0, True)
 
 
@@ -298,13 +300,27 @@ def test_the_json_of_an_anonymous_exercise_holds_aliases_not_participant_ids(eng
     dumped = json.dumps(worries)
     for pid in engine.session.participants:
         assert f'"{pid}"' not in dumped
-    assert {idea["author"] for idea in worries["inputs"]["ideas"]} <= set(worries["inputs"]["sides"])
-    assert worries["redacted"] == {"anonymised": True, "hidden_ideas": 1}
+    assert all(idea["author"].startswith("anonymous-") and idea["side"] is None for idea in worries["inputs"]["ideas"])
+    assert "sides" not in worries["inputs"]  # anonymous: not even the side of an alias
+    assert worries["redacted"] == {"identity": "anonymous", "hidden_ideas": 1, "min_answers": 3, "withheld_sides": {"other": 1}}
 
 
-def test_names_do_appear_in_the_appendix_of_a_named_exercise(exports):
-    part = _md_parts(exports["md"], "Check-in pulse")[0]
-    assert "| Dana Whitfield | IT | 4 | 3 | 3 |" in part
+def test_the_json_of_a_side_exercise_gives_aliases_with_their_side_and_none_for_a_withheld_one(engine, exports):
+    data = json.loads(exports["json"])
+    objectives = next(ex for ex in data["exercises"] if ex["id"] == "shared-objectives")
+    assert objectives["identity"] == "side" and set(objectives["inputs"]["scores"]) == set(objectives["inputs"]["sides"])
+    assert all(alias.startswith("anonymous-") for alias in objectives["inputs"]["scores"])
+    assert sorted(objectives["inputs"]["sides"].values(), key=str) == sorted(["it"] * 3 + ["marketing"] * 4 + [None], key=str)
+    assert objectives["redacted"]["withheld_sides"] == {"other": 1}
+
+
+def test_no_name_stands_beside_an_answer_in_the_appendix_but_in_a_named_exercise(exports):
+    pulse = _md_parts(exports["md"], "Check-in pulse")[-1]
+    assert "Dana Whitfield" not in pulse and "| 4 | 3 | 3 |" in pulse  # anonymous: the ratings, no who-column
+    objectives = _md_parts(exports["md"], "Shared objectives")[-1]
+    assert "Dana Whitfield" not in objectives and "| IT |" in objectives  # side: the side column only
+    champions = _md_parts(exports["md"], "Joint initiatives")[-1]
+    assert "Dana Whitfield (IT)" in champions  # named: who champions what is the point
 
 
 # ------------------------------------------------------------------ JSON round trip
@@ -315,7 +331,7 @@ def test_the_json_holds_the_documented_top_level_shape(exports):
     assert set(data) == {"format", "version", "session", "sides", "participants", "exercises"}
     assert all("token" not in p for p in data["participants"])
     first = data["exercises"][0]
-    assert {"id", "kind", "config", "inputs", "result", "redacted", "section", "anonymous"} <= set(first)
+    assert {"id", "kind", "config", "inputs", "result", "redacted", "section", "identity"} <= set(first)
     assert "notes" not in first["config"]
 
 
@@ -326,9 +342,8 @@ def test_results_loaded_back_from_json_equal_the_engines_results(engine, exports
     for cfg in engine.session.template.exercises:
         again = loaded[cfg.id].model_dump(mode="json")
         assert again == exported_result(view, cfg.id)
-        redacted = cfg.anonymous or (engine.session.exercises[cfg.id].ideas and any(
-            i.hidden for i in engine.session.exercises[cfg.id].ideas.values()
-        ))
+        # Kinds whose results name people are redacted (privacy.redact), and hidden ideas go.
+        redacted = cfg.kind in ("brainstorm", "poll", "initiatives")
         if not redacted:
             assert again == engine.result(cfg.id).model_dump(mode="json"), cfg.id
 
@@ -337,8 +352,10 @@ def test_every_raw_input_is_in_the_json(engine, exports):
     data = {ex["id"]: ex for ex in json.loads(exports["json"])["exercises"]}
     for cfg in engine.session.template.exercises:
         state = engine.session.exercises[cfg.id]
-        if cfg.anonymous:
+        if cfg.identity != "named":  # aliases, not ids: as many inputs, each under its alias
             assert len(data[cfg.id]["inputs"]["ideas"]) == sum(1 for i in state.ideas.values() if not i.hidden)
+            canonical = lambda scores: sorted(json.dumps(s, sort_keys=True) for s in scores if s)  # noqa: E731
+            assert canonical(data[cfg.id]["inputs"]["scores"].values()) == canonical(state.scores.values())
             continue
         assert data[cfg.id]["inputs"]["scores"] == {pid: s for pid, s in state.scores.items() if s}
         assert data[cfg.id]["inputs"]["places"] == {pid: {i: list(xy) for i, xy in p.items()} for pid, p in state.places.items() if p}
@@ -461,7 +478,7 @@ def test_a_custom_template_places_exercises_by_section_and_says_when_a_section_i
     appendix = text.split("## Appendix: every input")[1]
     assert "### 2. Mood" in appendix and "We are aligned" in appendix
     assert "### Mood" not in text.split("## Appendix")[0]  # no section: appendix only
-    assert "| Ana | IT | 4 |" in appendix
+    assert "| IT | 4 |" in appendix and "Ana" not in appendix  # a scale is "side" unless said: no names
 
 
 @pytest.mark.parametrize("template", ["cio-cmo-alignment", "quick-alignment"])

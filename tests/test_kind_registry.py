@@ -17,7 +17,7 @@ import pytest
 from pydantic import BaseModel
 from rich.console import Console
 
-from workshop import commands
+from workshop import commands, privacy
 from workshop.activities import KINDS
 from workshop.activities.kind import ActivityKind
 from workshop.export.common import View
@@ -97,6 +97,7 @@ FIELDS = {
     and _return_type(kind.result) is kind.result_model,
     "offers": lambda kind, name: kind.offers is None
     or (callable(kind.offers) and len(inspect.signature(kind.offers).parameters) == 4),
+    "identity": lambda kind, name: kind.identity in ("named", "side", "anonymous"),
     # What it does is proven in tests/test_demo.py: the demo's phones, in every exercise.
     "simulate": lambda kind, name: callable(kind.simulate) and len(inspect.signature(kind.simulate).parameters) == 3,
 }
@@ -202,30 +203,33 @@ SCENARIOS = {
 """Kind → (its exercise table, the commands run on it). A new kind adds a line."""
 
 
-@pytest.mark.parametrize("anonymous", [False, True], ids=["named", "anonymous"])
+@pytest.mark.parametrize("identity", ["named", "side", "anonymous"])
 @pytest.mark.parametrize("name", list(KINDS))
-def test_every_kind_draws_a_real_session_on_every_surface(make_room, name, anonymous):
+def test_every_kind_draws_a_real_session_on_every_surface(make_room, name, identity):
     assert name in SCENARIOS, f"add a tiny exercise of kind {name!r} and a few commands for it to SCENARIOS"
     table, run = SCENARIOS[name]
-    room = make_room({"id": "ex", "anonymous": anonymous, **table})
+    room = make_room({"id": "ex", "identity": identity, **table})
     it, marketing = room.join(side="it", name="Ana Quill"), room.join(side="marketing", name="Mo Brandt")
     room.open("ex")
     run(room, "ex", it, marketing)
     session, drawings = room.session, SURFACES[name]
 
-    result = KINDS[name].result(session, session.exercise("ex"), room.engine.counted("ex"))
-    names = {} if anonymous else {p.id: p.name for p in session.participants.values()}
+    cfg = session.exercise("ex")
     for presentation in (False, True):
+        audience = "projector" if presentation else "facilitator"
+        result = privacy.redact(room.engine.result("ex"), audience, privacy.policy(session, cfg))
         console = Console(record=True, width=100, color_system=None)
-        console.print(drawings.tui(session, session.exercise("ex"), result, names, presentation))
-        assert console.export_text().strip(), f"{name}: the facilitator's screen shows nothing"
+        console.print(drawings.tui(session, cfg, result, presentation))
+        shown = console.export_text()
+        assert shown.strip(), f"{name}: the facilitator's screen shows nothing"
+        if identity != "named":
+            assert "Quill" not in shown and "Brandt" not in shown, f"{name}: a {identity} exercise names a person on the {audience}'s screen"
 
     view = View(room.engine)
-    cfg = session.exercise("ex")
     document = drawings.document(view, cfg)
     raw = drawings.raw(view, cfg)
     assert document and all(isinstance(block, Block) for block in document), f"{name}: no document blocks"
     assert raw and all(isinstance(block, Block) for block in raw), f"{name}: inputs were given, the appendix shows none"
-    if anonymous:
+    if identity != "named":
         shown = repr(document) + repr(raw)
-        assert "Quill" not in shown and "Brandt" not in shown, f"{name}: an anonymous exercise names a person"
+        assert "Quill" not in shown and "Brandt" not in shown, f"{name}: a {identity} exercise names a person"

@@ -12,7 +12,9 @@ from workshop.tui.app import RoomOptions, build_app
 NOW = 1_700_000_000.0
 ROOM = RoomOptions(host="127.0.0.1", port=0, public_url="http://192.168.1.20:8765")
 SIZE = (120, 40)
-PEOPLE = [("Ann", "it"), ("Bob", "marketing"), ("Cleo", "it"), ("Dan", "marketing"), ("Eve [bold]x[/bold]", "other")]
+PEOPLE = [("Ann", "it"), ("Bob", "marketing"), ("Cleo", "it"), ("Dan", "marketing"), ("Eve [bold]x[/bold]", "other"), ("Fay", "it"), ("Gus", "marketing")]
+"""Three IT, three Marketing and one Other: IT and Marketing have figures, Other is
+withheld (fewer than 3 answers) and the screens say so."""
 
 
 @pytest.fixture
@@ -33,7 +35,7 @@ def test_the_lobby_shows_the_code_url_and_roster(snap_compare, workshop):
 
 def test_the_run_screen_shows_a_scale_with_its_perception_gap(snap_compare, workshop):
     workshop.handle(FACILITATOR, "open", c.Open(exercise="check-in"), now=NOW + 10)
-    ratings = {"p1": 4, "p2": 2, "p3": 5, "p4": 2, "p5": 3}
+    ratings = {"p1": 4, "p2": 2, "p3": 5, "p4": 2, "p5": 3, "p6": 4, "p7": 2}
     for pid, value in ratings.items():
         for item in ("i1", "i2", "i3"):
             workshop.handle(pid, f"{pid}-{item}", c.Rate(exercise="check-in", item=item, value=value), now=NOW + 20)
@@ -47,7 +49,7 @@ def test_the_run_screen_shows_a_scale_with_its_perception_gap(snap_compare, work
 
 def test_the_ownership_grid_marks_contested_rows(snap_compare, workshop):
     workshop.handle(FACILITATOR, "open", c.Open(exercise="who-leads"), now=NOW + 10)
-    for n, pid in enumerate(["p1", "p2", "p3", "p4", "p5"]):
+    for n, pid in enumerate(["p1", "p2", "p3", "p4", "p5", "p6", "p7"]):
         for row in range(1, 9):
             choice = (row + n) % 3 if row % 2 else 2
             workshop.handle(pid, f"{pid}-{row}", c.ChooseOwner(exercise="who-leads", item=f"i{row}", choice=choice), now=NOW + 20)

@@ -30,6 +30,10 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--organisation", default="", help="the organisation's name, shown in the document")
     new.add_argument("--facilitator", default="", help="your name, shown in the document")
     new.add_argument("--template", default="cio-cmo-alignment", help="a template's name (see `workshop templates`) or a path to a .toml file")
+    new.add_argument(
+        "--min-answers", type=int, default=None, metavar="K",
+        help="a side's figures show only from K answers (default: the template's, 3); see README 'Privacy'",
+    )
     _sessions_option(new, argparse.SUPPRESS)
     _templates_option(new, argparse.SUPPRESS)
 
@@ -217,7 +221,7 @@ def cmd_new(args) -> int:
     from . import sessions
 
     workshop = sessions.create(
-        args.title, args.template, organisation=args.organisation, facilitator=args.facilitator
+        args.title, args.template, organisation=args.organisation, facilitator=args.facilitator, min_answers=args.min_answers
     )
     session = workshop.session
     workshop.close()
@@ -225,6 +229,7 @@ def cmd_new(args) -> int:
     print(f"  folder:    {workshop.folder}")
     print(f"  template:  {session.template_name} ({len(session.template.exercises)} exercises, {session.template.minutes} min)")
     print(f"  room code: {session.room_code}")
+    print(f"  privacy:   a side's figures show from {session.template.min_answers} answers")
     print(f"Resume it with: workshop resume {session.id}{args.resume_hint}")
     return 0
 

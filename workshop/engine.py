@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import commands as c
-from . import lifecycle
+from . import lifecycle, privacy
 from .activities import KINDS, Ctx, Refusal, counted
 from .activities.common import Result
 from .events import (
@@ -382,7 +382,7 @@ class Engine:
         """The result model of an exercise, split by side (see each kind's module),
         over the inputs that count (see `counted`)."""
         cfg = self.session.exercise(exercise_id)
-        return KINDS[cfg.kind].result(self.session, cfg, self.counted(exercise_id))
+        return privacy.result(self.session, cfg, self.session.exercises[exercise_id])
 
     def counted(self, exercise_id: str) -> ExerciseState:
         """An exercise's state over the inputs that count (see `activities.counted`)."""

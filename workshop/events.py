@@ -39,14 +39,26 @@ from typing import Annotated, Any, Literal, Protocol, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .model import Idea, Initiative, Item, PeopleText, Template
+from .model import Idea, Initiative, Item, PeopleText, Template, default_identity
 
-SCHEMA = 1
+SCHEMA = 2
 """The version of the stored event shape this code writes (and the newest it reads)."""
 
-UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
-"""n → the function that turns an event dict stored as version n into version n + 1.
-Empty while every journal ever written is version 1; see the module docstring."""
+
+def _identity_levels(data: dict[str, Any]) -> dict[str, Any]:
+    """1 → 2: a template's exercises said `anonymous = true/false`; they now say
+    `identity` ("anonymous", or the kind's default where they were not anonymous)."""
+    if data.get("body", {}).get("type") == "created":
+        for exercise in data["body"].get("template", {}).get("exercises", []):
+            if "identity" not in exercise:
+                anonymous = exercise.pop("anonymous", False)
+                exercise["identity"] = "anonymous" if anonymous is True else default_identity(exercise.get("kind"))
+    return data
+
+
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _identity_levels}
+"""n → the function that turns an event dict stored as version n into version n + 1;
+see the module docstring."""
 
 
 class NewerSchema(ValueError):

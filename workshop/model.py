@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol, runtime_checkable
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SerializeAsAny, WrapValidator, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, SerializeAsAny, WrapValidator, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .text import clean
@@ -20,6 +20,9 @@ from .text import clean
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 
 Reveal = Literal["live", "on_close", "manual"]
+Identity = Literal["named", "side", "anonymous"]
+"""Who may be seen with one person's input in an exercise (see `ExerciseBase.identity`)."""
+IDENTITIES: tuple[Identity, ...] = ("named", "side", "anonymous")
 Section = Literal[
     "objectives",
     "kpis",
@@ -74,8 +77,12 @@ class ExerciseBase(Strict):
     """The facilitator's talk track; shown in the TUI only, never on phones or in exports."""
     minutes: int = Field(default=10, ge=1, le=240)
     """The timebox; the countdown starts when the exercise opens."""
-    anonymous: bool = False
-    """Names are never shown for this exercise: not in the TUI, on phones or in exports."""
+    identity: Identity = "side"
+    """Who may be seen with one person's input, on every surface (the TUI, phones,
+    the projector, every export): `named` their name and side, `side` their side
+    only, `anonymous` neither. Left out, the kind's own default (`Kind.identity`).
+    Team figures (a side's mean, share, count) show at any level, but only from
+    `Template.min_answers` people on that side (`workshop.privacy`)."""
     reveal: Reveal = "on_close"
     """When phones see the results: always, once closed, or when the facilitator says so."""
     section: Section | None = None
@@ -85,6 +92,26 @@ class ExerciseBase(Strict):
         # Declared by each kind's model as its own Literal, after the fields above: a
         # field here would come first in every stored template.
         kind: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _identity(cls, data: Any) -> Any:
+        """The kind's default identity when the template names none; a session stored
+        before identity levels (`anonymous = true/false`) reads as `anonymous` or the
+        kind's default."""
+        if not isinstance(data, dict) or ("identity" in data and "anonymous" not in data):
+            return data
+        data = dict(data)
+        anonymous = data.pop("anonymous", None)
+        if "identity" in data:
+            raise ValueError("give `identity` only (`anonymous` is its old spelling: anonymous = true is identity = \"anonymous\")")
+        if anonymous is True:
+            data["identity"] = "anonymous"
+        elif anonymous is False or anonymous is None:
+            data["identity"] = default_identity(data.get("kind"))
+        else:
+            raise ValueError("`anonymous` must be true or false (better: identity = \"named\", \"side\" or \"anonymous\")")
+        return data
 
 
 class Sourced(Strict):
@@ -158,6 +185,10 @@ class Template(Strict):
     sides: list[Side] = Field(default=list(DEFAULT_SIDES), min_length=2, max_length=6)
     """The first two are the pair whose perception gap every result shows."""
     exercises: list[Exercise] = Field(min_length=1, max_length=60)
+    min_answers: int = Field(default=3, ge=1, le=50)
+    """A side's figures (its mean, share, count, the side beside an input) show only
+    when at least this many of its people answered the exercise; fewer, and they are
+    withheld with the reason, everywhere (`workshop.privacy`)."""
 
     @field_validator("sides")
     @classmethod
@@ -192,6 +223,15 @@ class Template(Strict):
     @property
     def minutes(self) -> int:
         return sum(ex.minutes for ex in self.exercises)
+
+
+def default_identity(kind: object) -> Identity:
+    """A kind's default identity level ("side" for a kind that is not known, which
+    the kind validator then refuses with its own message)."""
+    from .activities import KINDS  # noqa: PLC0415 - the kinds import this module
+
+    known = KINDS.get(kind) if isinstance(kind, str) else None
+    return known.identity if known is not None else "side"
 
 
 def _is_source(kind: str) -> bool:
@@ -346,9 +386,17 @@ class ExerciseState(State):
     """initiative or item id → participant ids who volunteered as champion."""
     comments: list[Comment] = Field(default_factory=list)
     initiatives: dict[str, Initiative] = Field(default_factory=dict)
-    sides: dict[str, str] = Field(default_factory=dict)
+    sides: dict[str, str | None] = Field(default_factory=dict)
     """participant → the side they were on when they first answered here: their
     answers count for that side, so moving someone later never changes this result."""
+    _withheld: frozenset[str] = PrivateAttr(default_factory=frozenset)
+
+    @property
+    def withheld(self) -> frozenset[str]:
+        """Sides whose figures are withheld in this copy (`privacy.protect`): their
+        people's answers count for the room only. Empty in the stored state."""
+        return self._withheld
+
     counter: int = 0
     """Source of ids for ideas, themes, items and initiatives within the exercise."""
 

@@ -161,6 +161,13 @@ class Workshop:
         return None
 
 
+def _k(value: int) -> int:
+    """A session's `min_answers`, checked as the template's own field is."""
+    if not 1 <= value <= 50:
+        raise ValueError(f"--min-answers must be a whole number from 1 to 50, not {value}.")
+    return value
+
+
 def create(
     title: str,
     template: str = "cio-cmo-alignment",
@@ -171,8 +178,10 @@ def create(
     now: float | None = None,
     max_participants: int = 120,
     room_code: str | None = None,
+    min_answers: int | None = None,
 ) -> Workshop:
     """A new session folder with its first event saved and a first snapshot.
+    `min_answers` overrides the template's k for this session (`workshop.privacy`).
     `now` and `room_code` are for repeatable tests; normally both are drawn here."""
     title = " ".join(title.split())
     if not title:
@@ -188,7 +197,7 @@ def create(
         organisation=" ".join(organisation.split()),
         facilitator=" ".join(facilitator.split()),
         template_name=found.name,
-        template=found.template,
+        template=found.template if min_answers is None else found.template.model_copy(update={"min_answers": _k(min_answers)}),
         room_code=room_code or "".join(secrets.choice(ROOM_CODE_ALPHABET) for _ in range(6)),
         now=now,
         max_participants=max_participants,

@@ -9,8 +9,9 @@ A phone's screen is two parts:
   (dots left, ideas left). Sent with each acknowledgement and whenever the
   facilitator changes something that affects it.
 
-Names never appear for an anonymous exercise, and authors of ideas never appear on
-phones at all: ideas are tagged by side only.
+What a result shows of its people is decided by `privacy` (names only in a `named`
+exercise, sides only from `min_answers` people); authors of ideas never appear on
+phones at all.
 
 The room part has a size budget (`VIEW_BUDGET`): when what people wrote would make it
 larger, the long lists are summarised — the latest few comments per initiative, the
@@ -22,10 +23,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import protocol
-from .activities import KINDS, results_visible
+from . import privacy, protocol
+from .activities import KINDS, counted, results_visible
 from .engine import Engine
-from .model import FACILITATOR, ExerciseBase, ExerciseState, Session
+from .model import ExerciseBase, ExerciseState, Session
 
 VIEW_BUDGET = 12 * 1024
 """Bytes of JSON the room part may take; the frame around it and the person's own part
@@ -91,7 +92,9 @@ def room_view(engine: Engine, now: float) -> dict[str, Any]:
         "title": cfg.title,
         "prompt": cfg.prompt,
         "status": state.status,
-        "anonymous": cfg.anonymous,
+        "identity": cfg.identity,
+        "min_answers": session.template.min_answers,
+        "withheld": [side.id for side in session.template.sides if side.id in privacy.withheld_sides(session, cfg, counted(session, state))],
         "config": {name: getattr(cfg, name) for name in KINDS[cfg.kind].phone_config},
         "items": [{"id": i.id, "text": i.text} for i in state.items],
         "timer": {
@@ -125,13 +128,7 @@ def mine_view(session: Session, pid: str) -> dict[str, Any]:
 
 
 def _results(engine: Engine, cfg: ExerciseBase, state: ExerciseState) -> dict[str, Any]:
-    """The kind's result with participant ids removed or turned into names."""
-    session = engine.session
-    data = engine.result(cfg.id).model_dump(mode="json")
-
-    def name(pid: str) -> str:
-        if cfg.anonymous or pid == FACILITATOR or pid not in session.participants:
-            return ""
-        return session.participants[pid].name
-
-    return KINDS[cfg.kind].for_phone(data, name)
+    """The kind's result as phones may see it (`privacy.redact`), in JSON."""
+    rule = privacy.policy(engine.session, cfg, state)
+    data = privacy.redact(engine.result(cfg.id), "phone", rule).model_dump(mode="json")
+    return KINDS[cfg.kind].for_phone(data)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from .common import ALL, Ctx, Refusal, counted, results_visible
+from .common import ALL, ONES_SIDE, PERSON, Ctx, OnesSide, Person, Refusal, Result, counted, results_visible, side_of
 from .kind import ActivityKind, check
 
 SHARED = frozenset({"common", "kind"})
@@ -31,4 +31,7 @@ def _discover() -> dict[str, ActivityKind]:
 
 KINDS: dict[str, ActivityKind] = _discover()
 
-__all__ = ["ALL", "KINDS", "ActivityKind", "Ctx", "Refusal", "counted", "results_visible"]
+__all__ = [
+    "ALL", "KINDS", "ONES_SIDE", "PERSON", "ActivityKind", "Ctx", "OnesSide", "Person", "Refusal", "Result",
+    "counted", "results_visible", "side_of",
+]

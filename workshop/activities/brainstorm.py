@@ -5,7 +5,6 @@ duplicates, group into named themes, and add ideas that were spoken aloud."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from random import Random
 from typing import Annotated, Any, Literal
 
@@ -14,7 +13,7 @@ from pydantic import Field
 from .. import commands as c
 from ..events import EventBody, Grouped, IdeaAdded, IdeaEdited, IdeaHidden, IdeasMerged, IdeaWithdrawn, ThemeRenamed, recorded
 from ..model import FACILITATOR, ExerciseBase, ExerciseState, Idea, Session, Theme
-from .common import ALL, Ctx, Refusal, Result, clean_text, side_ids
+from .common import ALL, Ctx, OnesSide, Person, Refusal, Result, clean_text, side_ids
 from .kind import Kind, Persona
 
 
@@ -168,12 +167,14 @@ def participated(state: ExerciseState, pid: str) -> bool:
 class IdeaView(Result):
     id: str
     text: str
-    side: str | None
-    author: str
+    side: OnesSide
+    author: Person
     theme: str | None
     merged: int
     """How many duplicates were merged into it."""
     hidden: bool = False
+    by_facilitator: bool = False
+    """Written by the facilitator (seeded, or typed for the room)."""
 
 
 class ThemeView(Result):
@@ -193,7 +194,10 @@ class BrainstormResult(Result):
 
 def _view(state: ExerciseState, idea: Idea) -> IdeaView:
     merged = sum(1 for i in state.ideas.values() if i.merged_into == idea.id and not i.withdrawn)
-    return IdeaView(id=idea.id, text=idea.text, side=idea.side, author=idea.author, theme=idea.theme, merged=merged, hidden=idea.hidden)
+    return IdeaView(
+        id=idea.id, text=idea.text, side=idea.side, author=idea.author, theme=idea.theme, merged=merged, hidden=idea.hidden,
+        by_facilitator=idea.author == FACILITATOR,
+    )
 
 
 def result(session: Session, cfg: BrainstormExercise, state: ExerciseState) -> BrainstormResult:
@@ -204,7 +208,7 @@ def result(session: Session, cfg: BrainstormExercise, state: ExerciseState) -> B
         for t in state.themes.values()
     ]
     counted = [i for i in live_ideas(state) if not i.hidden]  # merged duplicates count; moderated-away ones do not
-    by_side = {side: 0 for side in side_ids(session)}
+    by_side = {side: 0 for side in side_ids(session, state)}
     for idea in counted:
         if idea.side in by_side:
             by_side[idea.side] += 1
@@ -227,8 +231,9 @@ def mine(session: Session, cfg: BrainstormExercise, state: ExerciseState, pid: s
     }
 
 
-def for_phone(data: dict[str, Any], name: Callable[[str], str]) -> dict[str, Any]:
-    """Phones see ideas tagged by side only: never who wrote one, nor what was hidden."""
+def for_phone(data: dict[str, Any]) -> dict[str, Any]:
+    """Phones never see who wrote an idea (even where names are allowed), nor what was
+    hidden; the side chip is there where `privacy.redact` left it."""
     data.pop("hidden")
     for idea in data["ideas"]:
         idea.pop("author")

@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import fmean
-from typing import Generic, NamedTuple, TypeVar
+from typing import Annotated, Generic, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -76,6 +76,26 @@ class Result(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
+class Marker:
+    """What a field of a result model holds about one person, for `privacy.redact`."""
+
+    def __init__(self, what: str):
+        self.what = what
+
+    def __repr__(self) -> str:
+        return f"Marker({self.what!r})"
+
+
+PERSON = Marker("person")
+ONES_SIDE = Marker("side")
+Person = Annotated[str | None, PERSON]
+"""A participant id in a result (an idea's author, a champion): `privacy.redact`
+turns it into the name where the exercise is `named`, and None elsewhere."""
+OnesSide = Annotated[str | None, ONES_SIDE]
+"""The side beside one person's input (an idea's chip): `privacy.redact` keeps it
+only where the exercise is not `anonymous` and that side is not withheld."""
+
+
 def clean_text(text: str, limit: int, what: str = "Your text") -> str:
     """Strip and check a participant's text; the refusal says the limit."""
     text = " ".join(text.split())
@@ -86,13 +106,17 @@ def clean_text(text: str, limit: int, what: str = "Your text") -> str:
     return text
 
 
-def side_ids(session: Session) -> list[str]:
-    return [side.id for side in session.template.sides]
+def side_ids(session: Session, state: ExerciseState | None = None) -> list[str]:
+    """The sides a result has figures for: every side of the template, less those
+    withheld in `state` (too few answers there, `workshop.privacy`)."""
+    withheld = state.withheld if state is not None else frozenset()
+    return [side.id for side in session.template.sides if side.id not in withheld]
 
 
 def side_of(session: Session, pid: str, state: ExerciseState | None = None) -> str | None:
     """The side a person's answers in `state` count for: the one they were on when they
-    first answered there (moving them later changes nothing here), else their side now."""
+    first answered there (moving them later changes nothing here), else their side now;
+    None for the room only (a withheld side, `privacy.protect`)."""
     if state is not None and pid in state.sides:
         return state.sides[pid]
     participant = session.participants.get(pid)
@@ -121,7 +145,7 @@ V = TypeVar("V")
 
 def split(session: Session, state: ExerciseState, values: Iterable[tuple[str, V]]) -> dict[str, list[V]]:
     """Group (participant, value) pairs by the side each answered under, plus ALL."""
-    groups: dict[str, list[V]] = {side: [] for side in side_ids(session)}
+    groups: dict[str, list[V]] = {side: [] for side in side_ids(session, state)}
     groups[ALL] = []
     for pid, value in values:
         side = side_of(session, pid, state)
@@ -184,12 +208,12 @@ def share_gap(session: Session, part: dict[str, int], whole: dict[str, int]) -> 
 def counts(session: Session, state: ExerciseState, pairs: Iterable[tuple[str, int]]) -> dict[str, int]:
     """Sum integer values per side (the side each answered under) and for ALL."""
     totals: dict[str, int] = defaultdict(int)
-    for side_id in side_ids(session):
+    for side_id in side_ids(session, state):
         totals[side_id] = 0
     totals[ALL] = 0
     for pid, value in pairs:
         side = side_of(session, pid, state)
-        if side is not None:
+        if side in totals and side != ALL:
             totals[side] += value
         totals[ALL] += value
     return dict(totals)

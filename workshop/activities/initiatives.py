@@ -5,7 +5,6 @@ Participants volunteer as champions and comment, on a draft or on a candidate.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from random import Random
 from typing import Any, Literal, cast
 
@@ -14,7 +13,7 @@ from pydantic import Field
 from .. import commands as c
 from ..events import Commented, EventBody, InitiativeDrafted, InitiativeStatusSet, InitiativeUpdated, Volunteered, recorded
 from ..model import INITIATIVE_FIELDS, INITIATIVE_LABELS, Comment, ExerciseBase, ExerciseState, Initiative, InitiativeStatus, Session, Sourced
-from .common import Ctx, Refusal, Result, clean_text, side_of
+from .common import Ctx, OnesSide, Person, Refusal, Result, clean_text, side_of
 from .kind import Kind, Persona
 
 
@@ -128,13 +127,13 @@ def participated(state: ExerciseState, pid: str) -> bool:
 
 
 class Champion(Result):
-    participant: str
-    side: str | None
+    participant: Person
+    side: OnesSide
 
 
 class CommentView(Result):
-    author: str
-    side: str | None
+    author: Person
+    side: OnesSide
     text: str
 
 
@@ -189,14 +188,15 @@ def mine(session: Session, cfg: InitiativesExercise, state: ExerciseState, pid: 
     }
 
 
-def for_phone(data: dict[str, Any], name: Callable[[str], str]) -> dict[str, Any]:
-    """Champions and commenters by name where the exercise allows names, never by id."""
+def for_phone(data: dict[str, Any]) -> dict[str, Any]:
+    """Champions and commenters by name where the exercise allows names (redacted to
+    None elsewhere: "" here), never by id."""
     for target in data["initiatives"] + data["candidates"]:
         target.pop("initiative", None)
         for champion in target["champions"]:
-            champion["name"] = name(champion.pop("participant"))
+            champion["name"] = champion.pop("participant") or ""
         for comment in target["comments"]:
-            comment["name"] = name(comment.pop("author"))
+            comment["name"] = comment.pop("author") or ""
     return data
 
 
@@ -221,6 +221,7 @@ KIND = Kind(
     result_model=InitiativesResult,
     accepts=ACCEPTS,
     simulate=simulate,
+    identity="named",  # who champions what is the point
     moderation=MODERATION,
     for_phone=for_phone,
     phone_config=("max_initiatives",),

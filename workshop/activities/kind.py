@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # pragma: no cover - for the type checker only
     from ..events import EventBody
-    from ..model import ExerciseBase, ExerciseState, Session
+    from ..model import ExerciseBase, ExerciseState, Identity, Session
     from .common import Ctx, Result
 
 
@@ -81,6 +81,9 @@ class ActivityKind(Protocol):
     def moderation(self) -> tuple[type, ...]:
         """The facilitator's commands it decides (besides open, close, reveal, timer)."""
     @property
+    def identity(self) -> Identity:
+        """Its exercises' identity level when the template names none."""
+    @property
     def items_only(self) -> bool:
         """Participants can only act on items: with none (an empty source), nothing to do."""
     @property
@@ -96,7 +99,7 @@ class ActivityKind(Protocol):
     def result(self, session: Session, cfg: Any, state: ExerciseState) -> Result: ...
     def participated(self, state: ExerciseState, pid: str) -> bool: ...
     def mine(self, session: Session, cfg: Any, state: ExerciseState, pid: str) -> dict[str, Any]: ...
-    def for_phone(self, data: dict[str, Any], name: Callable[[str], str]) -> dict[str, Any]: ...
+    def for_phone(self, data: dict[str, Any]) -> dict[str, Any]: ...
     @property
     def offers(self) -> Callable[[Session, Any, ExerciseState, int | None], list[str]] | None: ...
     @property
@@ -111,7 +114,7 @@ def _no_seed(state: ExerciseState, cfg: Any, at: float) -> None:
     return None
 
 
-def _as_is(data: dict[str, Any], name: Callable[[str], str]) -> dict[str, Any]:
+def _as_is(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
@@ -134,13 +137,15 @@ class Kind:
     simulate: Simulate
     """What a plausible participant does (the demo's phones)."""
     moderation: tuple[type, ...] = ()
+    identity: Identity = "side"
     items_only: bool = False
     phone_config: tuple[str, ...] = ()
     fixed_items: Callable[[Any], list[str]] = _no_items
     seed: Callable[[ExerciseState, Any, float], None] = _no_seed
-    for_phone: Callable[[dict[str, Any], Callable[[str], str]], dict[str, Any]] = _as_is
-    """Takes the result as JSON and a pid → name function (names only where allowed);
-    removes what phones must not see (authors, ids), or turns ids into names."""
+    for_phone: Callable[[dict[str, Any]], dict[str, Any]] = _as_is
+    """Takes the result as JSON, already redacted (`privacy.redact`: people are names
+    only where the exercise is named, else None) and removes what phones must not
+    see besides (what the facilitator hid, the fields that are None for them)."""
     offers: Callable[[Session, Any, ExerciseState, int | None], list[str]] | None = None
     """As a `source`: the texts a later exercise takes as its items, the top N when
     asked; None when this kind cannot be a source."""

@@ -113,7 +113,8 @@ def result(session: Session, cfg: MatrixExercise, state: ExerciseState) -> Matri
         for key, points in groups.items():
             x, y = _mean([p[0] for p in points]), _mean([p[1] for p in points])
             by_side[key] = Position(x=x, y=y, n=len(points), quadrant=quadrant(x, y, cfg.max))
-        distance, flagged = _apart(by_side[first], by_side[second])
+        a, b = by_side.get(first), by_side.get(second)  # absent: withheld (privacy)
+        distance, flagged = _apart(a, b) if a is not None and b is not None else (None, False)
         sentence = pair_sentence(
             session, flagged, lambda a, qa, b, qb: f"{a} sees {qa}, {b} {qb}", {side: a_quadrant(p.quadrant) for side, p in by_side.items()}
         )

@@ -5,7 +5,6 @@ respondents who picked it (flagged from 20 points), and the 'Other' answers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from random import Random
 from typing import Annotated, Any, Literal
 
@@ -14,7 +13,7 @@ from pydantic import Field
 from .. import commands as c
 from ..events import EventBody, Picked, recorded
 from ..model import ExerciseBase, ExerciseState, Session
-from .common import ALL, Ctx, Refusal, Result, clean_text, counts, pair_sentence, percent, share_gap, side_of
+from .common import ALL, Ctx, OnesSide, Person, Refusal, Result, clean_text, counts, pair_sentence, percent, share_gap, side_of
 from .kind import Kind, Persona
 
 
@@ -79,8 +78,8 @@ class OptionCount(Result):
 
 class OtherAnswer(Result):
     text: str
-    side: str | None
-    author: str
+    side: OnesSide
+    author: Person
 
 
 class PollResult(Result):
@@ -110,8 +109,8 @@ def mine(session: Session, cfg: PollExercise, state: ExerciseState, pid: str) ->
     return {"picked": list(state.scores.get(pid, {})), "other": state.other.get(pid, "")}
 
 
-def for_phone(data: dict[str, Any], name: Callable[[str], str]) -> dict[str, Any]:
-    """Phones see 'Other' answers tagged by side only."""
+def for_phone(data: dict[str, Any]) -> dict[str, Any]:
+    """Phones see 'Other' answers never with a name; with the side where allowed."""
     for answer in data["other"]:
         answer.pop("author")
     return data

@@ -91,7 +91,7 @@ def _places(points: dict[str, int], ranked: bool) -> dict[str, int | None]:
 
 def result(session: Session, cfg: RankExercise, state: ExerciseState) -> RankResult:
     n = len(state.items)
-    keys = [*side_ids(session), ALL]
+    keys = [*side_ids(session, state), ALL]
     points = {key: {item.id: 0 for item in state.items} for key in keys}
     respondents = dict.fromkeys(keys, 0)
     for pid, order in state.scores.items():
@@ -107,7 +107,7 @@ def result(session: Session, cfg: RankExercise, state: ExerciseState) -> RankRes
     first, second = pair(session)
     rows = []
     for item in state.items:
-        a, b = places[first][item.id], places[second][item.id]
+        a, b = (places.get(side, {}).get(item.id) for side in (first, second))  # none: withheld (privacy)
         apart = a - b if a is not None and b is not None else None
         flagged = apart is not None and abs(apart) >= PLACES_APART
         sentence = (

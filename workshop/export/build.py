@@ -10,6 +10,7 @@ the same outline.
 
 from __future__ import annotations
 
+from .. import privacy
 from ..activities import KINDS
 from ..present import dotvote, initiatives, ownership, scale
 from . import kinds, raw
@@ -44,7 +45,8 @@ def build(view: View) -> Document:
         facts=tuple(_facts(view)),
         sections=tuple(sections),
         footer=(
-            f"Exported from Common Ground session {session.id}. Anonymous exercises show sides, never names; "
+            f"Exported from Common Ground session {session.id}. Names stand beside answers only in named "
+            f"exercises; a side's figures show from {session.template.min_answers} answers; "
             "ideas hidden by the facilitator are left out."
         ),
     )
@@ -225,8 +227,7 @@ def _appendix(view: View, pulled) -> Section:
     for number, cfg in enumerate(view.exercises, 1):
         state = view.state(cfg.id)
         facts = [KINDS[cfg.kind].noun.capitalize()]
-        if cfg.anonymous:
-            facts.append("anonymous")
+        facts.append(privacy.IDENTITY_WORDS[cfg.identity])
         if state.opened_at is None:
             facts.append("not run")
         else:
@@ -246,8 +247,10 @@ def _appendix(view: View, pulled) -> Section:
         parts.append(Part(key=f"appendix-{cfg.id}", title=f"{number}. {cfg.title}", blocks=tuple(blocks), lead=cfg.prompt))
     intro = (
         Paragraph(
-            "Every input, exercise by exercise, as the room gave it. In anonymous exercises each input shows "
-            "its side only. Ideas hidden by the facilitator and ideas withdrawn by their authors are left out."
+            "Every input, exercise by exercise, as the room gave it. A name stands beside an input only in an "
+            "exercise whose answers are named; elsewhere an input shows its side, or nothing in an anonymous "
+            f"exercise, and a side with fewer than {view.session.template.min_answers} answers is not shown. "
+            "Ideas hidden by the facilitator and ideas withdrawn by their authors are left out."
         ),
     )
     return Section(key="appendix", title="Appendix: every input", intro=intro, parts=tuple(parts), page_break=True)

@@ -1,11 +1,12 @@
-"""What every part of the export needs: the session seen through its results, the
-rules for showing a person (names, or the side only in anonymous exercises), and
-number formats that never change between runs."""
+"""What every part of the export needs: the session seen through its results
+(redacted for the document by `privacy`), how a person is shown under each
+exercise's identity level, and number formats that never change between runs."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, tzinfo
 
+from .. import privacy
 from ..activities import ALL, counted
 from ..activities.common import side_of
 from ..engine import Engine
@@ -19,7 +20,9 @@ MONTHS = (
 """Spelled here rather than via strftime, whose month names follow the machine's locale."""
 NO_VALUE = "–"
 FLAG = "⚑"
-ANONYMOUS_PERSON = "Anonymous participant"
+ANONYMOUS_PERSON = privacy.ANONYMOUS_NAME
+SOMEONE = "A participant"
+"""A person where neither name nor side may be shown."""
 
 
 def as_engine(source: Engine | Session) -> Engine:
@@ -28,8 +31,8 @@ def as_engine(source: Engine | Session) -> Engine:
 
 
 class View:
-    """A read-only view of one session for the export: results computed once, people
-    shown by the exercise's anonymity rule."""
+    """A read-only view of one session for the export: results computed once and
+    redacted for the document, people shown by each exercise's `privacy.Policy`."""
 
     def __init__(self, engine: Engine, tz: tzinfo = UTC):
         self.engine = engine
@@ -37,6 +40,7 @@ class View:
         self.tz = tz
         self.sides = tuple(SideKey(s.id, s.label, i) for i, s in enumerate(self.session.template.sides))
         self._results: dict[str, object] = {}
+        self._policies: dict[str, privacy.Policy] = {}
 
     # ------------------------------------------------------------ exercises
 
@@ -45,9 +49,16 @@ class View:
         return list(self.session.template.exercises)
 
     def result(self, exercise_id: str):
+        """The result as the document may show it (`privacy.redact`)."""
         if exercise_id not in self._results:
-            self._results[exercise_id] = self.engine.result(exercise_id)
+            cfg = self.session.exercise(exercise_id)
+            self._results[exercise_id] = privacy.redact(self.engine.result(exercise_id), "document", self.policy(cfg))
         return self._results[exercise_id]
+
+    def policy(self, cfg) -> privacy.Policy:
+        if cfg.id not in self._policies:
+            self._policies[cfg.id] = privacy.policy(self.session, cfg)
+        return self._policies[cfg.id]
 
     def state(self, exercise_id: str):
         """The exercise's state over the inputs that count (see `activities.counted`)."""
@@ -106,17 +117,44 @@ class View:
             return "Unknown participant"
         return participant.name or ANONYMOUS_PERSON
 
+    def named(self, cfg) -> bool:
+        """Whether names may stand beside this exercise's inputs."""
+        return self.policy(cfg).shows_name
+
+    def sided(self, cfg) -> bool:
+        """Whether sides may stand beside this exercise's inputs (where not withheld)."""
+        return cfg.identity != "anonymous"
+
+    def shown_side(self, pid: str, cfg) -> str | None:
+        """The side shown beside one person's input here, or None (`Policy.side_shown`)."""
+        return self.policy(cfg).side_shown(self.participant_side(pid, cfg))
+
+    def side_cell(self, side_id: str | None, cfg) -> str:
+        """A side column's cell for one input: its label, or NO_VALUE where withheld."""
+        shown = self.policy(cfg).side_shown(side_id)
+        return self.side_label(shown) if shown else NO_VALUE
+
     def who(self, pid: str, cfg) -> str:
-        """A person in an exercise: their name, or only their side when it is anonymous."""
-        if cfg.anonymous and pid != FACILITATOR:
-            return f"{self.side_label(self.participant_side(pid, cfg))} participant"
-        return self.name(pid)
+        """A person in an exercise: their name where it is named, else their side
+        ("IT participant") where it may be shown, else "A participant"."""
+        if pid == FACILITATOR:
+            return "Facilitator"
+        if self.named(cfg):
+            return self.name(pid)
+        return self.label(None, self.shown_side(pid, cfg))
 
     def person(self, pid: str, cfg) -> str:
-        """"Dana Whitfield (IT)", or "IT participant" in an anonymous exercise."""
-        if cfg.anonymous or pid == FACILITATOR:
+        """"Dana Whitfield (IT)" where names may be shown, else as `who`."""
+        if pid == FACILITATOR or not self.named(cfg):
             return self.who(pid, cfg)
-        return f"{self.name(pid)} ({self.side_label(self.participant_side(pid, cfg))})"
+        return self.label(self.name(pid), self.shown_side(pid, cfg))
+
+    def label(self, name: str | None, side: str | None) -> str:
+        """A person from a redacted result's fields: "Dana (IT)", "Dana", "IT
+        participant" or "A participant"."""
+        if name:
+            return f"{name} ({self.side_label(side)})" if side else name
+        return f"{self.side_label(side)} participant" if side else SOMEONE
 
     def people(self) -> list:
         """Everyone who joined and was not taken off the roster, by side (template

@@ -11,7 +11,7 @@ Top-level shape (keys are sorted in the file; `…` marks kind-specific content)
       "sides": [{"id", "label"}, …],              # template order; the first two are the gap pair
       "participants": [{"id", "name", "side", "left"}, …],   # join order; never the token
       "exercises": [                              # agenda order
-        {"id", "kind", "title", "prompt", "section", "anonymous", "reveal", "minutes",
+        {"id", "kind", "title", "prompt", "section", "identity", "reveal", "minutes",
          "config": {…},                           # the kind's own options (statements, dots, …)
          "status", "opened_at", "closed_at", "active_seconds",
          "inputs": {
@@ -28,17 +28,20 @@ Top-level shape (keys are sorted in the file; `…` marks kind-specific content)
                              "status", "source_item"}]
          },
          "result": {…},                           # the kind's result model (`KINDS[kind].result_model`)
-         "redacted": {"hidden_ideas": n, "anonymised": bool}}
+         "redacted": {"hidden_ideas": n, "identity": level, "min_answers": k,
+                      "withheld_sides": {side: how many answered}}}
       ]
     }
 
-Two things are redacted, the same way in every format: ideas the facilitator hid
-(and ideas withdrawn by their authors) appear neither in `inputs` nor in `result`;
-and in an anonymous exercise every participant id is replaced by an alias
-(`anonymous-1`, … in order of first input), whose side alone is given in
-`inputs.sides` — so that the participant list cannot be joined back to it.
-Otherwise `result` is exactly `engine.result(id).model_dump(mode="json")`, and
-`results_from_json` loads it back into the result models.
+What is redacted, the same way in every format: ideas the facilitator hid (and
+ideas withdrawn by their authors) appear neither in `inputs` nor in `result`; the
+result is the document's (`privacy.redact`: a person is a name only in a `named`
+exercise, None elsewhere; a side with fewer than `min_answers` answers has no
+figure); and in an exercise that is not `named` every participant id in `inputs` is
+replaced by an alias (`anonymous-1`, … in order of first input), whose side alone
+is given in `inputs.sides` (not at all where the exercise is `anonymous`, None for
+a withheld side) — so that the participant list cannot be joined back to it.
+`results_from_json` loads `result` back into the result models.
 
 Facilitator notes (the talk track) are never exported.
 """
@@ -54,7 +57,7 @@ from .common import View
 
 FORMAT = "common-ground/joint-agenda"
 VERSION = 1
-COMMON_FIELDS = {"id", "kind", "title", "prompt", "notes", "minutes", "anonymous", "reveal", "section"}
+COMMON_FIELDS = {"id", "kind", "title", "prompt", "notes", "minutes", "identity", "reveal", "section"}
 PERSON_KEYS = ("author", "participant", "added_by")
 """Keys under which results and inputs hold a participant id."""
 
@@ -97,8 +100,6 @@ def exported_result(view: View, exercise_id: str) -> dict:
     data = view.result(exercise_id).model_dump(mode="json")
     if cfg.kind == "brainstorm":
         data["hidden"] = []
-    if cfg.anonymous:
-        data = _rename(data, _aliases(view, cfg))
     return data
 
 
@@ -120,17 +121,20 @@ def _exercise(view: View, cfg) -> dict:
         "comments": [comment.model_dump(mode="json") for comment in state.comments],
         "initiatives": [initiative.model_dump(mode="json") for initiative in state.initiatives.values()],
     }
-    if cfg.anonymous:
+    if not view.named(cfg):
         aliases = _aliases(view, cfg)
         inputs = _rename(inputs, aliases)
-        inputs["sides"] = {alias: view.participant_side(pid, cfg) for pid, alias in aliases.items()}
+        for idea in inputs["ideas"]:
+            idea["side"] = view.policy(cfg).side_shown(idea["side"])
+        if view.sided(cfg):
+            inputs["sides"] = {alias: view.shown_side(pid, cfg) for pid, alias in aliases.items()}
     return {
         "id": cfg.id,
         "kind": cfg.kind,
         "title": cfg.title,
         "prompt": cfg.prompt,
         "section": cfg.section,
-        "anonymous": cfg.anonymous,
+        "identity": cfg.identity,
         "reveal": cfg.reveal,
         "minutes": cfg.minutes,
         "config": cfg.model_dump(mode="json", exclude=COMMON_FIELDS),
@@ -140,7 +144,12 @@ def _exercise(view: View, cfg) -> dict:
         "active_seconds": state.active_seconds,
         "inputs": inputs,
         "result": exported_result(view, cfg.id),
-        "redacted": {"hidden_ideas": len(hidden), "anonymised": cfg.anonymous},
+        "redacted": {
+            "hidden_ideas": len(hidden),
+            "identity": cfg.identity,
+            "min_answers": view.session.template.min_answers,
+            "withheld_sides": dict(view.policy(cfg).withheld),
+        },
     }
 
 

@@ -22,7 +22,8 @@ def blocks_for(view: View, cfg) -> tuple[Block, ...]:
 
     if not view.ran(cfg):
         return (Note("This exercise was not run."),)
-    return tuple(SURFACES[cfg.kind].document(view, cfg))
+    withheld = tuple(Note(reason) for reason in view.policy(cfg).reasons())
+    return (*SURFACES[cfg.kind].document(view, cfg), *withheld)
 
 
 def nice_top(value: float) -> tuple[float, tuple[float, ...]]:

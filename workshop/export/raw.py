@@ -2,10 +2,12 @@
 the exercise's kind for its table (`present/<kind>.py`, function `raw`); what
 follows it is what those tables share.
 
-Names appear here, except in anonymous exercises: there a row shows only the side,
-and rows are sorted by side and content instead of by person, so that their order
-cannot be matched against the list of participants. Ideas the facilitator hid and
-ideas their authors withdrew are left out.
+People appear as each exercise's identity level allows (`privacy`): a name and side
+in a `named` exercise, the side only in a `side` one (none where the side is
+withheld for too few answers), neither in an `anonymous` one. Where no name is
+shown, rows are sorted by side and content instead of by person, so that their
+order cannot be matched against the list of participants. Ideas the facilitator
+hid and ideas their authors withdrew are left out.
 """
 
 from __future__ import annotations
@@ -23,19 +25,23 @@ def blocks_for(view: View, cfg) -> tuple[Block, ...]:
     return blocks or (Note("No inputs."),)
 
 
-def who_columns(cfg) -> tuple[Column, ...]:
-    return (Column("Side", short=True),) if cfg.anonymous else (Column("Participant"), Column("Side", short=True))
+def who_columns(view: View, cfg) -> tuple[Column, ...]:
+    """The columns that say who gave a row: name and side, side, or none."""
+    name = (Column("Participant"),) if view.named(cfg) else ()
+    side = (Column("Side", short=True),) if view.sided(cfg) else ()
+    return name + side
 
 
 def person_rows(view: View, cfg, pids, cells) -> tuple[tuple, ...]:
-    """One row per person who gave an input: name (unless anonymous), side, cells."""
+    """One row per person who gave an input: who (as `who_columns`), then cells."""
     rows = []
     for pid in pids:
-        side = view.participant_side(pid, cfg)
-        who = () if cfg.anonymous else (view.name(pid),)
-        rows.append((view.side_order(side), (*who, view.side_label(side), *cells(pid))))
-    if cfg.anonymous:
-        rows.sort(key=lambda row: (row[0], row[1]))
+        side = view.shown_side(pid, cfg)
+        who = (view.name(pid),) if view.named(cfg) else ()
+        who += (view.side_cell(side, cfg),) if view.sided(cfg) else ()
+        rows.append((view.side_order(side), (*who, *cells(pid))))
+    if not view.named(cfg):
+        rows.sort(key=lambda row: (row[0], [str(cell) for cell in row[1]]))
     return tuple(row for _, row in rows)
 
 

@@ -4,15 +4,16 @@ Every module in this package is the presentation of the kind it is named after
 (`present/dotvote.py` for `kind = "dotvote"`), and holds that kind's drawings side
 by side:
 
-    tui(session, cfg, result, names, presentation)
-        the live result on the facilitator's screen, a Rich renderable; `names` maps
-        participant ids to names where the exercise may show them (empty when it is
-        anonymous or projected), `presentation` hides idea ids and names
+    tui(session, cfg, result, presentation)
+        the live result on the facilitator's screen, a Rich renderable; the result
+        is already redacted (`privacy.redact`: a person is a name only where the
+        exercise is named), `presentation` hides idea ids for the projector
     document(view, cfg)
-        the result in the joint agenda, as document blocks (sides, never names)
+        the result in the joint agenda, as document blocks (`view.result` is
+        redacted the same way)
     raw(view, cfg)
-        every input, for the joint agenda's appendix (names, or sides in an
-        anonymous exercise); an empty list when there is none
+        every input, for the joint agenda's appendix, each person as
+        `view.person(pid, cfg)` allows; an empty list when there is none
 
 A phone draws the kind in `web/kinds/<kind>.js`. Adding a kind is its module in
 `activities/`, its module here and its phone module: `SURFACES` finds this one by
@@ -39,7 +40,7 @@ from ..activities import KINDS
 SHARED: frozenset[str] = frozenset()
 """Modules here that are not a kind's presentation (none yet: helpers live with their surface)."""
 DRAWINGS = {
-    "tui": ("session", "cfg", "result", "names", "presentation"),
+    "tui": ("session", "cfg", "result", "presentation"),
     "document": ("view", "cfg"),
     "raw": ("view", "cfg"),
 }
@@ -52,7 +53,7 @@ class Surfaces:
 
     kind: str
     tui: Callable[..., Any]
-    """(session, cfg, result, names, presentation) → a Rich renderable."""
+    """(session, cfg, result, presentation) → a Rich renderable."""
     document: Callable[..., list[Any]]
     """(view, cfg) → the result as document blocks."""
     raw: Callable[..., list[Any]]

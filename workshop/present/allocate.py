@@ -15,7 +15,7 @@ from ..export.raw import person_rows, respondents, who_columns
 from ..tui.results import fmt, gap_note, side_bar, side_line
 
 
-def tui(session, cfg, result, names, presentation) -> RenderableType:
+def tui(session, cfg, result, presentation) -> RenderableType:
     parts: list[RenderableType] = [Text(f"Mean share of {cfg.budget} points, {result.respondents} allocations", style="dim")]
     for row in result.items:
         head = Text(f"{fmt(row.share[ALL], 0):>3}%  ", style="bold")
@@ -24,6 +24,8 @@ def tui(session, cfg, result, names, presentation) -> RenderableType:
         if row.flagged:
             parts.append(gap_note(row.gap * 100 / cfg.budget, row.sentence or ""))
         for side_id, label in side_line(session):
+            if side_id not in row.share:
+                continue  # withheld: too few answers (privacy), said under the result
             value = row.share[side_id]
             parts.append(side_bar(session, side_id, label, value, 100, f"{fmt(value, 0)}%", indent=6, width=20))
     return Group(*parts)
@@ -60,6 +62,6 @@ def raw(view: View, cfg) -> list[Block]:
     pids = respondents(view, state.scores)
     if not pids:
         return []
-    columns = (*who_columns(cfg), *(Column(item.text, True) for item in state.items))
+    columns = (*who_columns(view, cfg), *(Column(item.text, True) for item in state.items))
     cells = lambda pid: [str(state.scores[pid].get(item.id, 0)) for item in state.items]  # noqa: E731
     return [Table(columns=columns, rows=person_rows(view, cfg, pids, cells))]

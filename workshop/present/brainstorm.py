@@ -7,17 +7,17 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from ..activities.brainstorm import live_ideas
-from ..export.common import View, plural
+from ..export.common import NO_VALUE, View, plural
 from ..export.document import Block, Bullets, Column, Note, Paragraph, Span, Table
 from ..model import FACILITATOR
 from ..tui.results import side_line, side_style
 
 
-def tui(session, cfg, result, names, presentation) -> RenderableType:
+def tui(session, cfg, result, presentation) -> RenderableType:
     parts: list[RenderableType] = []
     counts = Text("Ideas by side: ")
     for side_id, label in side_line(session):
-        counts.append(f"{label} {result.by_side.get(side_id, 0)}  ", style=side_style(session, side_id))
+        counts.append(f"{label} {result.by_side.get(side_id, NO_VALUE)}  ", style=side_style(session, side_id))
     parts.append(counts)
     by_theme: dict[str | None, list] = {}
     for idea in result.ideas:
@@ -33,24 +33,25 @@ def tui(session, cfg, result, names, presentation) -> RenderableType:
             title.append(f"  ({len(ideas)})", style="dim")
             parts.append(title)
         for idea in ideas:
-            parts.append(_idea_text(session, idea, names, presentation, indent=2 if theme_id else 0))
+            parts.append(_idea_text(session, idea, presentation, indent=2 if theme_id else 0))
     if result.hidden and not presentation:
         parts.append(Text(f"Hidden ({len(result.hidden)}):", style="dim"))
-        parts.extend(_idea_text(session, idea, names, presentation, indent=2, dim=True) for idea in result.hidden)
+        parts.extend(_idea_text(session, idea, presentation, indent=2, dim=True) for idea in result.hidden)
     if not result.ideas and not result.hidden:
         parts.append(Text("No ideas yet.", style="dim italic"))
     return Group(*parts)
 
 
-def _idea_text(session, idea, names, presentation, indent=0, dim=False) -> Text:
+def _idea_text(session, idea, presentation, indent=0, dim=False) -> Text:
     line = Text(" " * indent)
     if not presentation:
         line.append(f"{idea.id:>4} ", style="dim")
-    line.append(f"{session.side_label(idea.side) or 'Room':<9}"[:9] + " ", style=side_style(session, idea.side))
+    chip = session.side_label(idea.side) if idea.side else ""  # none where privacy withholds it
+    line.append(f"{chip:<9}"[:9] + " ", style=side_style(session, idea.side))
     line.append(idea.text, style="dim" if dim else "")
     if idea.merged:
         line.append(f"  +{idea.merged}", style="bold green")
-    author = names.get(idea.author) if idea.author != FACILITATOR else "facilitator"
+    author = idea.author  # a name only in a named exercise (privacy.redact)
     if author and not presentation:
         line.append(f"  — {author}", style="dim italic")
     return line
@@ -61,7 +62,7 @@ def document(view: View, cfg) -> list[Block]:
     blocks: list[Block] = []
     given = [i for i in live_ideas(view.state(cfg.id)) if not i.hidden]
     people = {i.author for i in given if i.author != FACILITATOR}
-    by_side = ", ".join(f"{s.label} {sum(1 for i in given if i.side == s.id)}" for s in view.sides)
+    by_side = ", ".join(f"{s.label} {result.by_side.get(s.id, NO_VALUE)}" for s in view.sides)  # – where withheld
     merged = sum(1 for i in given if i.merged_into)
     summary = f"{plural(len(given), 'idea')} from {plural(len(people), 'person', 'people')} ({by_side})"
     summary += f"; {plural(merged, 'duplicate')} merged into similar ideas." if merged else "."
@@ -103,11 +104,13 @@ def raw(view: View, cfg) -> list[Block]:
         if idea.author == FACILITATOR:
             who = "Facilitator (seed)" if idea.side is None and idea.at == view.session.created_at else "Facilitator"
         else:
-            who = view.who(idea.author, cfg)
+            who = view.name(idea.author)
         note = f"merged into #{number[idea.merged_into]}" if idea.merged_into in number else ""
-        row = (str(number[idea.id]), idea.text, view.side_label(idea.side))
-        row += () if cfg.anonymous else (who,)
+        row = (str(number[idea.id]), idea.text)
+        row += (view.side_cell(idea.side, cfg),) if view.sided(cfg) else ()
+        row += (who,) if view.named(cfg) else ()
         rows.append((*row, themes.get(idea.theme, ""), note))
-    columns = (Column("#", True), Column("Idea"), Column("Side", short=True))
-    columns += () if cfg.anonymous else (Column("Author"),)
+    columns = (Column("#", True), Column("Idea"))
+    columns += (Column("Side", short=True),) if view.sided(cfg) else ()
+    columns += (Column("Author"),) if view.named(cfg) else ()
     return [Table(columns=(*columns, Column("Theme"), Column("Note")), rows=tuple(rows))]

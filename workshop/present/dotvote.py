@@ -13,7 +13,7 @@ from ..export.raw import person_rows, respondents, who_columns
 from ..tui.results import gap_note, legend, side_line, stacked
 
 
-def tui(session, cfg, result, names, presentation) -> RenderableType:
+def tui(session, cfg, result, presentation) -> RenderableType:
     parts: list[RenderableType] = [legend(session)]
     top = max((r.total for r in result.ranking), default=0) or 1
     for rank, row in enumerate(result.ranking, 1):
@@ -23,7 +23,7 @@ def tui(session, cfg, result, names, presentation) -> RenderableType:
         line = Text("    ")
         line.append_text(stacked(session, row.by_side, top))
         line.append(f" {row.total:>3}  ", style="bold")
-        split = " · ".join(f"{label} {row.by_side.get(side_id, 0)}" for side_id, label in side_line(session))
+        split = " · ".join(f"{label} {row.by_side.get(side_id, NO_VALUE)}" for side_id, label in side_line(session))
         line.append(split, style="dim")
         parts.append(line)
         if row.flagged:
@@ -40,7 +40,7 @@ def document(view: View, cfg) -> list[Block]:
     for rank, row in zip(ranks, result.ranking):
         text = (row.text, Span(" (added in the room)", "muted")) if row.item in added else row.text
         rows.append((
-            str(rank) if row.total else NO_VALUE, text, str(row.total), *(str(row.by_side.get(s.id, 0)) for s in view.sides),
+            str(rank) if row.total else NO_VALUE, text, str(row.total), *(str(row.by_side.get(s.id, NO_VALUE)) for s in view.sides),
             points_spans(row.gap, row.flagged),
         ))
     voted = [row for row in result.ranking if row.total]
@@ -91,7 +91,7 @@ def raw(view: View, cfg) -> list[Block]:
             dots = state.scores[pid]
             return ["; ".join(f"{texts[i]} ×{dots[i]}" for i in order if dots.get(i))]
 
-        blocks.append(Table(columns=(*who_columns(cfg), Column("Dots")), rows=person_rows(view, cfg, pids, cells)))
+        blocks.append(Table(columns=(*who_columns(view, cfg), Column("Dots")), rows=person_rows(view, cfg, pids, cells)))
     added = [item for item in state.items if item.added_by]
     if added:
         blocks.append(Table(

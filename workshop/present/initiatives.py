@@ -12,7 +12,7 @@ from ..export.common import NO_VALUE, View, plural
 from ..export.document import Block, Bullets, Column, Note, Paragraph, Span, Table
 
 
-def tui(session, cfg, result, names, presentation) -> RenderableType:
+def tui(session, cfg, result, presentation) -> RenderableType:
     parts: list[RenderableType] = []
     marks = {"draft": ("DRAFT", "bold white on grey30"), "agreed": ("AGREED", "bold black on green"), "parked": ("PARKED", "dim")}
     for target in result.initiatives:
@@ -41,7 +41,7 @@ def tui(session, cfg, result, names, presentation) -> RenderableType:
         line = Text(f"{n:>2}. ")
         line.append(target.title)
         if target.champions:
-            who = ", ".join(names.get(c.participant, "") for c in target.champions if names.get(c.participant))
+            who = ", ".join(c.participant for c in target.champions if c.participant)
             line.append(f"   {plural(len(target.champions), 'champion')}" + (f": {who}" if who else ""), style="green")
         if target.comments:
             line.append(f"   {plural(len(target.comments), 'comment')}", style="dim")
@@ -122,10 +122,10 @@ def document(view: View, cfg) -> list[Block]:
 def _target_line(view: View, cfg, target) -> tuple:
     line: list = [Span(target.title, "strong")]
     if target.champions:
-        names = ", ".join(view.person(c.participant, cfg) for c in target.champions)
+        names = ", ".join(view.label(c.participant, c.side) for c in target.champions)
         line.append(f" — champions: {names}")
     for comment in target.comments:
-        line.extend([f" — {view.person(comment.author, cfg)}: “", comment.text, "”"])
+        line.extend([f" — {view.label(comment.author, comment.side)}: “", comment.text, "”"])
     return tuple(line)
 
 
@@ -160,12 +160,19 @@ def raw(view: View, cfg) -> list[Block]:
             ),
         ))
     if state.comments:
+        named, sided = view.named(cfg), view.sided(cfg)
+        comments = state.comments if named else sorted(
+            state.comments, key=lambda m: (m.target, view.side_order(view.shown_side(m.author, cfg)), m.text)
+        )
         blocks.append(Table(
-            columns=(Column("Comment on"), *(() if cfg.anonymous else (Column("Author"),)), Column("Side", short=True), Column("Comment")),
+            columns=(
+                Column("Comment on"), *((Column("Author"),) if named else ()),
+                *((Column("Side", short=True),) if sided else ()), Column("Comment"),
+            ),
             rows=tuple(
-                (titles.get(m.target, m.target), *(() if cfg.anonymous else (view.who(m.author, cfg),)),
-                 view.side_label(view.participant_side(m.author, cfg)), m.text)
-                for m in (state.comments if not cfg.anonymous else sorted(state.comments, key=lambda m: (m.target, view.side_order(view.participant_side(m.author, cfg)), m.text)))
+                (titles.get(m.target, m.target), *((view.who(m.author, cfg),) if named else ()),
+                 *((view.side_cell(view.participant_side(m.author, cfg), cfg),) if sided else ()), m.text)
+                for m in comments
             ),
         ))
     return blocks

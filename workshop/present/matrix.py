@@ -15,7 +15,7 @@ from ..export.raw import person_rows, respondents, who_columns
 from ..tui.results import pair
 
 
-def tui(session, cfg, result, names, presentation) -> RenderableType:
+def tui(session, cfg, result, presentation) -> RenderableType:
     width, height = 41, 11
     grid = [[" "] * width for _ in range(height)]
     middle_col, middle_row = width // 2, height // 2
@@ -51,6 +51,12 @@ def tui(session, cfg, result, names, presentation) -> RenderableType:
     return Group(*plot, Text(""), *legend)
 
 
+def _quadrant_of(row, side_id: str) -> str | None:
+    """A side's quadrant for an item; None where it placed none or is withheld."""
+    position = row.by_side.get(side_id)
+    return position.quadrant if position is not None else None
+
+
 def document(view: View, cfg) -> list[Block]:
     result = view.result(cfg.id)
     x_axis, y_axis = result.axes
@@ -60,7 +66,7 @@ def document(view: View, cfg) -> list[Block]:
         room = row.by_side[ALL]
         rows.append((
             str(number), row.text, num(room.x), num(room.y),
-            *((q or NO_VALUE).capitalize() for q in (room.quadrant, row.by_side[first.id].quadrant, row.by_side[second.id].quadrant)),
+            *((q or NO_VALUE).capitalize() for q in (room.quadrant, *(_quadrant_of(row, side.id) for side in (first, second)))),
             flag_spans(None if row.distance is None else num(row.distance), row.flagged),
         ))
         if room.x is not None and room.y is not None:
@@ -116,5 +122,5 @@ def raw(view: View, cfg) -> list[Block]:
 
     return [
         Paragraph(f"Each cell gives {x_axis.lower()}, then {y_axis.lower()} (1 to {cfg.max})."),
-        Table(columns=(*who_columns(cfg), *(Column(item.text, True) for item in state.items)), rows=person_rows(view, cfg, pids, cells)),
+        Table(columns=(*who_columns(view, cfg), *(Column(item.text, True) for item in state.items)), rows=person_rows(view, cfg, pids, cells)),
     ]

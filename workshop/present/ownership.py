@@ -16,7 +16,7 @@ from ..export.raw import respondents
 from ..tui.results import fmt
 
 
-def tui(session, cfg, result, names, presentation) -> RenderableType:
+def tui(session, cfg, result, presentation) -> RenderableType:
     table = RichTable(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
     table.add_column("Responsibility", ratio=3)
     for choice in result.choices:
@@ -80,10 +80,10 @@ def raw(view: View, cfg) -> list[Block]:
         cells = []
         for choice in range(len(cfg.choices)):
             chose = [pid for pid in pids if state.scores[pid].get(item.id) == choice]
-            if cfg.anonymous:
-                per_side = [(s.label, sum(1 for pid in chose if view.participant_side(pid, cfg) == s.id)) for s in view.sides]
-                cells.append(", ".join(f"{label} {n}" for label, n in per_side if n))
-            else:
+            if view.named(cfg):
                 cells.append(", ".join(view.person(pid, cfg) for pid in chose))
+            else:  # counts by side; a withheld side's people are not counted here
+                per_side = [(s.label, sum(1 for pid in chose if view.shown_side(pid, cfg) == s.id)) for s in view.sides]
+                cells.append(", ".join(f"{label} {n}" for label, n in per_side if n))
         rows.append((item.text, *cells))
     return [Table(columns=(Column("Responsibility"), *(Column(c) for c in cfg.choices)), rows=tuple(rows))]

@@ -6,14 +6,14 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from ..export.common import View, plural, points_spans
+from ..export.common import NO_VALUE, View, plural, points_spans
 from ..export.document import BarGroup, Bars, Block, Bullets, Column, Paragraph, Span, Table
 from ..export.kinds import nice_top, share_gap_note, where_sides_differ
 from ..export.raw import person_rows, respondents, who_columns
 from ..tui.results import gap_note, legend, side_style, stacked
 
 
-def tui(session, cfg, result, names, presentation) -> RenderableType:
+def tui(session, cfg, result, presentation) -> RenderableType:
     parts: list[RenderableType] = [legend(session)]
     top = max((o.total for o in result.options), default=0) or 1
     for option in result.options:
@@ -41,7 +41,7 @@ def document(view: View, cfg) -> list[Block]:
         Table(
             columns=(Column("Option"), Column("Picks", True), *(Column(s.label, True) for s in view.sides), Column(view.gap_label(), True)),
             rows=tuple(
-                (o.text, str(o.total), *(str(o.by_side.get(s.id, 0)) for s in view.sides), points_spans(o.gap, o.flagged))
+                (o.text, str(o.total), *(str(o.by_side.get(s.id, NO_VALUE)) for s in view.sides), points_spans(o.gap, o.flagged))
                 for o in result.options
             ),
         ),
@@ -73,4 +73,4 @@ def raw(view: View, cfg) -> list[Block]:
     if not pids:
         return []
     cells = lambda pid: ["; ".join(texts[i] for i in state.scores.get(pid, {})), state.other.get(pid, "")]  # noqa: E731
-    return [Table(columns=(*who_columns(cfg), Column("Picked"), Column("Own answer")), rows=person_rows(view, cfg, pids, cells))]
+    return [Table(columns=(*who_columns(view, cfg), Column("Picked"), Column("Own answer")), rows=person_rows(view, cfg, pids, cells))]

@@ -19,7 +19,7 @@ def _place(place: int | None) -> str:
     return ordinal(place) if place else NO_VALUE
 
 
-def tui(session, cfg, result, names, presentation) -> RenderableType:
+def tui(session, cfg, result, presentation) -> RenderableType:
     parts: list[RenderableType] = [Text(f"  {plural(result.respondents[ALL], 'person', 'people')} ranked", style="dim")]
     for row in result.rows:
         line = Text(f"{_place(row.place[ALL]):>5}  ", style="bold")
@@ -79,4 +79,4 @@ def raw(view: View, cfg) -> list[Block]:
         order = state.scores[pid]
         return ["; ".join(texts[item] for item in sorted(order, key=order.__getitem__))]
 
-    return [Table(columns=(*who_columns(cfg), Column("Order, best first")), rows=person_rows(view, cfg, pids, cells))]
+    return [Table(columns=(*who_columns(view, cfg), Column("Order, best first")), rows=person_rows(view, cfg, pids, cells))]

@@ -14,7 +14,7 @@ from ..export.raw import person_rows, respondents, who_columns
 from ..tui.results import fmt, side_bar, side_line
 
 
-def tui(session, cfg, result, names, presentation) -> RenderableType:
+def tui(session, cfg, result, presentation) -> RenderableType:
     parts: list[RenderableType] = []
     for n, st in enumerate(result.statements, 1):
         head = Text(f"{n}. ", style="bold")
@@ -22,6 +22,8 @@ def tui(session, cfg, result, names, presentation) -> RenderableType:
         head.append(f"   ({plural(st.n[ALL], 'answer')})", style="dim")
         parts.append(head)
         for side_id, label in side_line(session):
+            if side_id not in st.mean:
+                continue  # withheld: too few answers (privacy), said under the result
             line = side_bar(session, side_id, label, st.mean[side_id], cfg.max, fmt(st.mean[side_id]), indent=3, width=24)
             if st.shift and st.shift.get(side_id) is not None:
                 shift = st.shift[side_id]
@@ -134,6 +136,6 @@ def raw(view: View, cfg) -> list[Block]:
     pids = respondents(view, state.scores)
     if not pids:
         return []
-    columns = (*who_columns(cfg), *(Column(item.text, True) for item in state.items))
+    columns = (*who_columns(view, cfg), *(Column(item.text, True) for item in state.items))
     cells = lambda pid: [str(state.scores[pid][item.id]) if item.id in state.scores[pid] else NO_VALUE for item in state.items]  # noqa: E731
     return [Table(columns=columns, rows=person_rows(view, cfg, pids, cells))]

@@ -6,15 +6,16 @@ Everything here builds Rich `Text` objects piece by piece and appends participan
 text as plain strings, never through markup: an idea that says `[bold]` or
 `[link=…]` is shown exactly as typed.
 
-`presentation=True` is for a projected screen: no names, no idea ids.
+`presentation=True` is for a projected screen: no idea ids. What the result shows
+of its people is `privacy`'s to decide, for both.
 """
 
 from __future__ import annotations
 
-from rich.console import RenderableType
+from rich.console import Group, RenderableType
 from rich.text import Text
 
-from ..activities import KINDS, counted
+from .. import privacy
 from ..model import Session
 
 SIDE_STYLES = ("bold dodger_blue2", "bold dark_orange", "bold grey62", "bold green", "bold magenta", "bold yellow")
@@ -27,9 +28,11 @@ def render(session: Session, exercise_id: str, *, presentation: bool = False) ->
 
     cfg = session.exercise(exercise_id)
     state = session.exercises[exercise_id]
-    result = KINDS[cfg.kind].result(session, cfg, counted(session, state))
-    names = {} if (presentation or cfg.anonymous) else {p.id: p.name or p.id for p in session.participants.values()}
-    return SURFACES[cfg.kind].tui(session, cfg, result, names, presentation)
+    rule = privacy.policy(session, cfg, state)
+    result = privacy.redact(privacy.result(session, cfg, state), "projector" if presentation else "facilitator", rule)
+    drawing = SURFACES[cfg.kind].tui(session, cfg, result, presentation)
+    reasons = rule.reasons()
+    return Group(drawing, Text("\n".join(reasons), style="dim italic")) if reasons else drawing
 
 
 def side_style(session: Session, side_id: str | None) -> str:

@@ -23,7 +23,7 @@
  */
 
 import { h, morphChildren } from "./dom.js";
-import { t, plural } from "./i18n.js";
+import { t, listOf, plural } from "./i18n.js";
 import { KINDS } from "./kinds/index.js";
 import { join, keepAlive, redrawWith, start } from "./net.js";
 import { S, NAME_KEY, storageGet } from "./state.js";
@@ -126,8 +126,10 @@ function joinScreen() {
         maxlength: "40",
         "data-draft": "name",
         placeholder: t("join.placeholder"),
+        "aria-describedby": "name-use",
         value: S.drafts.get("name"),
       }),
+      h("p", { id: "name-use", class: "name-use muted small", "data-key": "name-use" }, t("join.name-use")),
     ),
     h("h2", { class: "q", id: "side-q" }, t("join.side")),
     h(
@@ -199,23 +201,40 @@ function exerciseScreen(room) {
   parts.push(
     h("h1", { tabindex: "-1", "data-key": "title" }, ex.title),
     h("p", { class: "prompt", "data-key": "prompt" }, ex.prompt),
+    identityLine(ex),
   );
   const done = { done: ex.done, present: room.present, verb: kind ? kind.labels.done : t("done.verb") };
   parts.push(h("p", { class: "participation", "data-key": "done" }, t(ex.done === 1 ? "done.one" : "done.many", done)));
-  if (ex.anonymous) parts.push(h("p", { class: "muted small", "data-key": "anon" }, t("anonymous")));
 
   if (ex.status === "open") {
     parts.push(h("div", { class: "inputs", "data-key": `inputs:${ex.kind}` }, kind ? kind.input(ex, mine) : h("p", null, t("kind.unknown"))));
     if (ex.results && !(kind && kind.resultsWhileOpen === false)) {
-      parts.push(h("section", { class: "results", "data-key": "results" }, h("h2", null, t("results.live")), results(kind, ex)));
+      parts.push(h("section", { class: "results", "data-key": "results" }, h("h2", null, t("results.live")), withheldLine(ex), results(kind, ex)));
     }
   } else if (ex.results) {
     parts.splice(room.published ? 2 : 1, 0, h("p", { class: "eyebrow", "data-key": "eyebrow" }, t("results.eyebrow")));
-    parts.push(h("section", { class: "results", "data-key": "results" }, results(kind, ex)));
+    parts.push(h("section", { class: "results", "data-key": "results" }, withheldLine(ex), results(kind, ex)));
   } else {
     parts.push(h("div", { class: "thanks", "data-key": "thanks" }, h("p", { class: "lead" }, t("thanks.lead")), h("p", { class: "muted" }, t("thanks.hint"))));
   }
   return h("section", { class: `screen exercise kind-${ex.kind}`, "data-key": `screen:ex:${ex.id}` }, parts);
+}
+
+const IDENTITIES = ["named", "side", "anonymous"];
+
+/** Who may be seen with an answer here, said before anyone answers: the
+ *  exercise's identity level (one of IDENTITIES; anything else says nothing). */
+function identityLine(ex) {
+  if (!IDENTITIES.includes(ex.identity)) return null;
+  return h("p", { class: "identity muted small", "data-key": "identity", "data-identity": ex.identity }, t(`identity.${ex.identity}`));
+}
+
+/** The sides whose figures the server withheld: fewer than `min_answers` of them answered. */
+function withheldLine(ex) {
+  const withheld = Array.isArray(ex.withheld) ? ex.withheld : [];
+  if (!withheld.length) return null;
+  const vars = { sides: listOf(withheld.map(sideLabel)), k: ex.min_answers };
+  return h("p", { class: "withheld muted small", "data-key": "withheld" }, t(withheld.length === 1 ? "withheld.one" : "withheld.many", vars));
 }
 
 function results(kind, ex) {

@@ -40,6 +40,7 @@ const EN = {
   "join.name": "Your name ",
   "join.optional": "(optional)",
   "join.placeholder": "Leave blank to stay anonymous",
+  "join.name-use": "Your name is shown only where an exercise says so (like volunteering to champion an initiative); elsewhere answers show your team or nobody.",
   "join.side": "Which team are you in?",
   // an exercise
   "agenda.ready": "The joint agenda is ready.",
@@ -56,7 +57,9 @@ const EN = {
   "done.one": "{done} of {present} has {verb}",
   "done.many": "{done} of {present} have {verb}",
   "done.verb": "answered",
-  "anonymous": "Anonymous: names are never shown for this exercise.",
+  "identity.anonymous": "Anonymous: nobody, not even the facilitator, sees who answered.",
+  "identity.side": "Shown with your team, never your name.",
+  "identity.named": "Your name will appear with your answer in the joint agenda.",
   "kind.unknown": "This page cannot show this exercise. Reload it.",
   "results.live": "The room so far",
   "results.eyebrow": "Results",
@@ -67,6 +70,9 @@ const EN = {
   "side.facilitator": "Facilitator",
   "results.none": "None yet",
   "results.more": "+ {count} not shown",
+  "list.and": "and",
+  "withheld.one": "{sides}: fewer than {k} answers, so its figures are not shown.",
+  "withheld.many": "{sides}: fewer than {k} answers each, so their figures are not shown.",
   "gap.badge": "Gap",
 };
 
@@ -78,6 +84,12 @@ export function t(key, vars) {
     text = key;
   }
   return vars ? text.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole)) : text;
+}
+
+/** "IT", "IT and Marketing", "IT, Marketing and Other". */
+export function listOf(items) {
+  if (items.length <= 1) return items.join("");
+  return `${items.slice(0, -1).join(", ")} ${t("list.and")} ${items[items.length - 1]}`;
 }
 
 /** "1 idea", "3 ideas"; `many` when the plural is not `one` + "s". */

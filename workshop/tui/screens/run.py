@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from ... import commands as c
+from ... import privacy
 from ...activities import KINDS, results_visible
 from ..facade import WorkshopScreen
 from ..results import render
@@ -108,8 +109,7 @@ class RunScreen(WorkshopScreen):
     def _draw_head(self, session, cfg, state) -> None:
         head = Text(f"Step {session.current + 1} of {len(session.template.exercises)} · ", style="dim")
         head.append(KINDS[cfg.kind].label, style="dim")
-        if cfg.anonymous:
-            head.append(" · anonymous", style="bold magenta")
+        head.append(f" · {privacy.IDENTITY_WORDS[cfg.identity]}", style="bold magenta" if cfg.identity == "anonymous" else "dim")
         head.append("\n")
         head.append(cfg.title, style="bold")
         status = {"pending": ("  not started — press o to open", "yellow"), "open": ("  OPEN", "bold green"), "closed": ("  closed", "dim")}[state.status]

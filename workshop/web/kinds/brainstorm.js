@@ -108,7 +108,7 @@ function ideaCard(idea) {
     "li",
     { class: "idea-card", "data-key": `board:${idea.id}` },
     h("span", { class: "idea-text" }, idea.text),
-    h("span", { class: "idea-meta" }, idea.side ? chip(idea.side) : h("span", { class: "chip sx" }, "Facilitator"), idea.merged ? h("span", { class: "muted small" }, ` +${idea.merged} similar`) : null),
+    h("span", { class: "idea-meta" }, idea.side ? chip(idea.side) : idea.by_facilitator ? h("span", { class: "chip sx" }, "Facilitator") : null, idea.merged ? h("span", { class: "muted small" }, ` +${idea.merged} similar`) : null),
   );
 }
 

@@ -90,7 +90,7 @@ export function results(res) {
           "div",
           { class: "card", "data-key": "res:other" },
           h("p", { class: "q" }, "Other answers"),
-          h("ul", { class: "board" }, res.other.map((a, i) => h("li", { class: "idea-card", "data-key": `other:${i}` }, h("span", { class: "idea-text" }, a.text), h("span", { class: "idea-meta" }, chip(a.side))))),
+          h("ul", { class: "board" }, res.other.map((a, i) => h("li", { class: "idea-card", "data-key": `other:${i}` }, h("span", { class: "idea-text" }, a.text), h("span", { class: "idea-meta" }, a.side ? chip(a.side) : null)))),
           more(res.other_more, "earlier answer"),
         )
       : null,
