@@ -97,7 +97,7 @@ def _top_objectives(view: View) -> Part:
     if not rows:
         return Part("summary-objectives", title, (Note("No dots were spent on the objectives."),))
     items = tuple(
-        (Span(row.text, "strong"), f" — {plural(row.total, 'dot')} (" + ", ".join(f"{s.label} {row.by_side.get(s.id, 0)}" for s in view.sides) + ")")
+        (Span(row.text, "strong"), f" — {plural(row.total, 'dot')} (" + ", ".join(f"{s.label} {row.by_side[s.id]}" for s in view.sides if s.id in row.by_side) + ")")
         for row in rows
     )
     return Part("summary-objectives", title, (Bullets(items, ordered=True),), lead=f"From “{cfg.title}”.")

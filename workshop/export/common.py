@@ -229,6 +229,12 @@ def points_spans(value: float | None, flagged: bool) -> tuple:
     return flag_spans(None if value is None else f"{signed(value, 0)} pts", flagged)
 
 
+def figure(per_side: dict, side_id: str) -> float | None:
+    """A side's count as a chart value: None where the side is withheld (no key)."""
+    value = per_side.get(side_id)
+    return None if value is None else float(value)
+
+
 def sides_and_room(view: View) -> list[tuple[str, str]]:
     """(key, label) for each side and the whole room, the columns of most tables."""
     return [(s.id, s.label) for s in view.sides] + [(ALL, "Room")]

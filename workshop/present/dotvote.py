@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from ..export.common import NO_VALUE, View, plural, points_spans
+from ..export.common import NO_VALUE, View, figure, plural, points_spans
 from ..export.document import BarGroup, Bars, Block, Column, Paragraph, Span, Table
 from ..export.kinds import competition_ranks, nice_top, share_gap_note, where_sides_differ
 from ..export.raw import person_rows, respondents, who_columns
@@ -63,7 +63,7 @@ def document(view: View, cfg) -> list[Block]:
             title="Dots per item, by side",
             stacked=True,
             sides=view.sides,
-            groups=tuple(BarGroup(row.text, tuple(float(row.by_side.get(s.id, 0)) for s in view.sides)) for row in voted),
+            groups=tuple(BarGroup(row.text, tuple(figure(row.by_side, s.id) for s in view.sides)) for row in voted),
             top=top, ticks=ticks, digits=0,
         ))
     blocks.append(share_gap_note(view, "dots"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from ..export.common import NO_VALUE, View, plural, points_spans
+from ..export.common import NO_VALUE, View, figure, plural, points_spans
 from ..export.document import BarGroup, Bars, Block, Bullets, Column, Paragraph, Span, Table
 from ..export.kinds import nice_top, share_gap_note, where_sides_differ
 from ..export.raw import person_rows, respondents, who_columns
@@ -55,7 +55,7 @@ def document(view: View, cfg) -> list[Block]:
             title="Picks per option, by side",
             stacked=True,
             sides=view.sides,
-            groups=tuple(BarGroup(o.text, tuple(float(o.by_side.get(s.id, 0)) for s in view.sides)) for o in result.options),
+            groups=tuple(BarGroup(o.text, tuple(figure(o.by_side, s.id) for s in view.sides)) for o in result.options),
             top=top, ticks=ticks, digits=0,
         ))
     blocks.append(share_gap_note(view, "respondents"))
