@@ -941,7 +941,12 @@ def test_the_facilitator_drafts_updates_agrees_and_parks_initiatives(plan):
     loyalty = draft(plan, "Loyalty app", source_item="i1")
     dashboard = draft(plan, "KPI dashboard")
     plan.run(c.UpdateInitiative(exercise="plan", initiative=loyalty, fields={"kpi": " Retention  rate", "it_lead": "Ana"}))
+    reason = plan.refuses("facilitator", c.SetInitiativeStatus(exercise="plan", initiative=loyalty, status="agreed"), "incomplete")
+    assert reason == "To agree “Loyalty app”, fill in its time frame and marketing lead first."
+    plan.run(c.UpdateInitiative(exercise="plan", initiative=loyalty, fields={"marketing_lead": "Mo", "timeframe": "Q3"}))
     plan.run(c.SetInitiativeStatus(exercise="plan", initiative=loyalty, status="agreed"))
+    reason = plan.refuses("facilitator", c.UpdateInitiative(exercise="plan", initiative=loyalty, fields={"kpi": "", "target": "+5"}), "incomplete")
+    assert reason == "This initiative is agreed, so its shared KPI cannot be empty. Park it first to change that."
     plan.run(c.SetInitiativeStatus(exercise="plan", initiative=dashboard, status="parked"))
     result = plan.engine.result("plan")
     first = result.initiatives[0].initiative

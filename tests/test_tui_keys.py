@@ -252,6 +252,7 @@ async def test_the_idea_keys_add_hide_edit_merge_and_group_what_phones_see(works
 
 async def test_the_initiatives_editor_drafts_from_the_top_candidate_fills_it_in_agrees_and_parks(workshop):
     app = build_app(workshop=workshop, room=ROOM)
+    told = notifications(app)
     async with app.run_test(size=SIZE) as pilot:
         await on_run_screen(app, pilot)
         ann, bob = await phones(app, ("Ann", "it"), ("Bob", "marketing"))
@@ -285,6 +286,14 @@ async def test_the_initiatives_editor_drafts_from_the_top_candidate_fills_it_in_
         assert drafted.title == "Faster delivery" and drafted.outcome == ""
         await wait_for(pilot, lambda: "KPI: Repeat purchase rate — +10% by Q4" in text_of(app, "#initiative-board"))
 
+        await pilot.press("a")  # not yet: an agreed initiative names both leads and a date
+        await wait_for(pilot, lambda: any("fill in its time frame, IT lead and marketing lead first" in n for n in told))
+        assert drafted.status == "draft"
+        await pilot.press("enter")
+        await answer(
+            "Edit: Faster delivery", app, pilot, "tab", "tab", "tab", "tab", *typed("By Q4"), "tab", *typed("Ann"), "tab", *typed("Bob"), "enter",
+        )
+        await wait_for(pilot, lambda: (drafted.timeframe, drafted.it_lead, drafted.marketing_lead) == ("By Q4", "Ann", "Bob"))
         await pilot.press("a")
         await wait_for(pilot, lambda: drafted.status == "agreed")
         await wait_for(pilot, lambda: "AGREED" in text_of(app, "#initiative-board"))
@@ -369,3 +378,33 @@ async def test_the_demo_brings_twelve_phones_whose_dots_show_split_by_side(works
         shown = [tuple(map(int, m)) for m in re.findall(r"IT (\d+) · Marketing (\d+) · Other (\d+)", text_of(app, "#results"))]
         assert shown == [(r.by_side["it"], r.by_side["marketing"], r.by_side["other"]) for r in ranking]
         assert f"{sum(r.total for r in ranking)} dots from 12 people" in text_of(app, "#results")
+
+
+async def test_escape_on_a_form_with_typing_in_it_asks_before_throwing_the_typing_away(workshop):
+    from workshop.tui.screens.dialogs import ConfirmDiscard
+
+    app = build_app(workshop=workshop, room=ROOM)
+    async with app.run_test(size=SIZE) as pilot:
+        await on_run_screen(app, pilot)
+        await app.facilitate(c.Open(exercise="customer-first"))
+        ideas = workshop.session.exercises["customer-first"].ideas
+
+        await pilot.press("a")  # nothing typed yet: Escape closes at once
+        await wait_for(pilot, lambda: isinstance(app.screen, FormDialog))
+        await pilot.pause()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, (FormDialog, ConfirmDiscard)))
+
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormDialog))
+        await pilot.pause()
+        await pilot.press(*typed("Half a thought"), "escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDiscard))
+        await pilot.press("escape")  # keep editing: back in the form, the typing still there
+        await wait_for(pilot, lambda: isinstance(app.screen, FormDialog))
+        assert app.screen.query_one("#f-text", Input).value == "Half a thought"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDiscard))
+        await pilot.click("#discard")
+        await wait_for(pilot, lambda: not isinstance(app.screen, (FormDialog, ConfirmDiscard)))
+        assert not ideas  # discarded: nothing was added

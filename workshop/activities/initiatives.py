@@ -90,13 +90,31 @@ def decide(ctx: Ctx[InitiativesExercise], cmd: Command) -> list[EventBody]:
                     raise Refusal("too_long", f"{INITIATIVE_LABELS[name]} is {len(value)} characters; the limit is {FIELD_LIMIT}.")
             if "title" in fields and not fields["title"]:
                 raise Refusal("empty", "An initiative needs a title.")
+            initiative = state.initiatives[cmd.initiative]
+            emptied = [INITIATIVE_LABELS[name] for name in AGREE_NEEDS if name in fields and not fields[name]]
+            if initiative.status == "agreed" and emptied:
+                raise Refusal("incomplete", f"This initiative is agreed, so its {_words(emptied)} cannot be empty. Park it first to change that.")
             return [recorded(cmd.model_copy(update={"fields": fields}))]
         case c.SetInitiativeStatus():
             initiative = _initiative(ctx, cmd.initiative)
             if initiative.status == "parked" and cmd.status != "parked" and _in_play(state) >= cfg.max_initiatives:
                 raise Refusal("limit", f"There are already {cfg.max_initiatives} initiatives in play; park one first.")
+            missing = [INITIATIVE_LABELS[name] for name in AGREE_NEEDS if not getattr(initiative, name).strip()]
+            if cmd.status == "agreed" and missing:
+                raise Refusal("incomplete", f"To agree “{initiative.title}”, fill in its {_words(missing)} first.")
             return [recorded(cmd)]
     raise AssertionError(f"initiatives cannot decide {cmd!r}")
+
+
+AGREE_NEEDS = ("title", "kpi", "timeframe", "it_lead", "marketing_lead")
+"""What an initiative must say before the room can agree it: something the CEO can
+hold two named people to, by a date."""
+
+
+def _words(labels: list[str]) -> str:
+    """"IT lead, Shared KPI and Time frame": labels as a sentence says them."""
+    lowered = [label if label.startswith(("IT", "KPI")) else label[0].lower() + label[1:] for label in labels]
+    return lowered[0] if len(lowered) == 1 else ", ".join(lowered[:-1]) + " and " + lowered[-1]
 
 
 def apply(ctx: Ctx[InitiativesExercise], body: Body) -> None:

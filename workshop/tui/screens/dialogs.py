@@ -1,7 +1,9 @@
 """Small modal forms the run screen asks with: which idea, what text, which theme.
 
-`FormDialog` returns a dict of the typed values, or None when cancelled with
-Escape. What is typed is treated as data; it is never rendered as markup.
+`FormDialog` returns a dict of the typed values, or None when cancelled. Escape on
+a form whose values changed asks first (`ConfirmDiscard`): a half-filled nine-field
+initiative is not thrown away by one key. What is typed is treated as data; it is
+never rendered as markup.
 
 A long form (the initiative editor has nine fields) scrolls between its title and
 its buttons, which stay in view on any terminal the app fits.
@@ -67,6 +69,7 @@ class FormDialog(ModalScreen[dict | None]):
         # and the scroll Textual would make hides the first field's label.
         first = next(w for w in self.query_one(".dialog-fields").children if w.focusable)
         first.focus(scroll_visible=False)
+        self._initial = self._values()
 
     def _values(self) -> dict:
         values = {}
@@ -81,5 +84,42 @@ class FormDialog(ModalScreen[dict | None]):
         self.dismiss(self._values())
 
     @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
+    def _cancel(self) -> None:
         self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        """Escape: close at once when nothing changed, else ask first."""
+        if self._values() == self._initial:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDiscard(), answered)
+
+
+class ConfirmDiscard(ModalScreen[bool]):
+    """"Discard your changes?" — Discard, or Keep editing (also Escape)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "keep", "Keep editing")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm"):
+            yield Static("Discard your changes?", classes="dialog-title")
+            yield Static("What you typed in this form is not saved yet.", classes="dialog-help")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Discard", variant="error", id="discard")
+                yield Button("Keep editing", variant="primary", id="keep")
+
+    def on_mount(self) -> None:
+        self.query_one("#keep", Button).focus()
+
+    @on(Button.Pressed, "#discard")
+    def _discard(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#keep")
+    def action_keep(self) -> None:
+        self.dismiss(False)
