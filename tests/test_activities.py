@@ -111,6 +111,40 @@ def test_a_check_out_scale_shows_the_shift_since_the_check_in(make_room):
     assert first.shift == {"it": 2.0, "marketing": 0.0, "other": None, ALL: 1.0}
     assert first.gap == 0.0 and not first.flagged
     assert second.shift == {"it": None, "marketing": None, "other": None, ALL: None}
+    assert second.matched == {"it": 0, "marketing": 0, "other": 0, ALL: 0}
+
+
+def test_the_shift_counts_only_the_people_who_rated_both_times(make_room):
+    """A sceptic who leaves at the break and an enthusiast who arrives after it do not
+    make the room look as if it moved: the shift is the same people's."""
+    room = make_room(PULSE, {**PULSE, "id": "check-out", "compare_with": "pulse"})
+    stays, leaves, arrives = room.join("it"), room.join("it"), room.join("it")
+    room.open("pulse")
+    rate(room, stays, "i1", 3)
+    rate(room, leaves, "i1", 1)
+    room.open("check-out")
+    rate(room, stays, "i1", 4, "check-out")
+    rate(room, arrives, "i1", 5, "check-out")
+    first = room.engine.result("check-out").statements[0]
+    assert first.mean["it"] == 4.5  # the check-out's own result: everyone who rated it
+    assert (first.before["it"], first.after["it"], first.shift["it"]) == (3.0, 4.0, 1.0)  # the one who stayed
+    assert first.matched == {"it": 1, "marketing": 0, "other": 0, ALL: 1}
+    # Naively, 2.0 (mean of 3 and 1) → 4.5 would have read as +2.5.
+
+
+def test_a_side_with_fewer_than_k_people_who_rated_both_times_has_no_shift(make_room):
+    room = make_room(PULSE, {**PULSE, "id": "check-out", "compare_with": "pulse"}, min_answers=2)
+    a, b, c_ = room.join("it"), room.join("it"), room.join("marketing")
+    room.open("pulse")
+    for pid in (a, b, c_):
+        rate(room, pid, "i1", 2)
+    room.open("check-out")
+    rate(room, a, "i1", 4, "check-out")
+    rate(room, c_, "i1", 4, "check-out")
+    rate(room, room.join("marketing"), "i1", 5, "check-out")
+    first = room.engine.result("check-out").statements[0]
+    assert "it" not in first.shift and "marketing" not in first.shift  # one matched person each: withheld
+    assert first.shift[ALL] == 2.0 and first.matched[ALL] == 2
 
 
 def test_a_scale_without_compare_with_shows_no_shift(pulse):

@@ -177,7 +177,9 @@ def _initiatives(room, ex, it, mk):
     room.accepts(it, commands.Volunteer(exercise=ex, target=items[0]))
     room.accepts(mk, commands.Comment(exercise=ex, target=items[0], text="Start with one market."))
     drafted = room.run(commands.DraftInitiative(exercise=ex, title="Loyalty app", source_item=items[0])).events[0].body.initiative.id
-    room.run(commands.UpdateInitiative(exercise=ex, initiative=drafted, fields={"kpi": "Retention", "it_lead": "Platform team"}))
+    room.run(commands.UpdateInitiative(exercise=ex, initiative=drafted, fields={
+        "kpi": "Retention", "timeframe": "Q3", "it_lead": "Platform team", "marketing_lead": "Brand team",
+    }))
     room.run(commands.SetInitiativeStatus(exercise=ex, initiative=drafted, status="agreed"))
     parked = room.run(commands.DraftInitiative(exercise=ex, title="Data lake")).events[0].body.initiative.id
     room.run(commands.SetInitiativeStatus(exercise=ex, initiative=parked, status="parked"))

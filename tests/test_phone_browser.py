@@ -257,6 +257,29 @@ async def test_a_phone_rates_every_statement_of_a_scale_and_sees_the_timer_run(t
         phone.assert_clean()
 
 
+def page_heading(phone):
+    return phone.page.get_by_role("heading", level=1)
+
+
+async def test_a_check_out_shows_how_the_people_who_rated_both_times_moved(tmp_path, browser):
+    async with running_room(tmp_path, min_answers=1) as room:
+        phone = await Phone.open(browser, room)
+        await phone.join("Ann", "IT")
+        await open_exercise(room, "check-in")
+        statements = [i.text for i in state(room, "check-in").items]
+        await phone.card(statements[0]).get_by_role("button", name="2 of 5").click()
+        await expect(phone.card(statements[0]).get_by_role("button", name="2 of 5")).to_have_attribute("aria-pressed", "true")
+        await open_exercise(room, "check-out")
+        await expect(page_heading(phone)).to_have_text("Check-out pulse")
+        await phone.card(statements[0]).get_by_role("button", name="4 of 5").click()
+        await expect(phone.card(statements[0]).get_by_role("button", name="4 of 5")).to_have_attribute("aria-pressed", "true")
+        await room.facilitate(c.Close(exercise="check-out"))
+        await expect(phone.card(statements[0]).get_by_text("Change since the check-in")).to_have_text(
+            "Change since the check-in, among the 1 person who rated both times: IT +2.0 · Everyone +2.0"
+        )
+        phone.assert_clean()
+
+
 async def test_a_phone_adds_edits_and_withdraws_ideas_in_a_brainstorm(tmp_path, browser):
     async with running_room(tmp_path, min_answers=1) as room:
         phone = await Phone.open(browser, room)

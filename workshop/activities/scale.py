@@ -13,7 +13,7 @@ from pydantic import Field
 from .. import commands as c
 from ..events import EventBody, Rated, recorded
 from ..model import SLUG, ExerciseBase, ExerciseState, Session
-from .common import Ctx, Refusal, Result, counted, gap, means, pair_sentence, scored, split
+from .common import ALL, Ctx, Refusal, Result, counted, gap, means, pair_sentence, scored, split
 from .kind import Kind, Persona
 
 
@@ -61,9 +61,16 @@ class StatementResult(Result):
     sentence: str | None = None
     """For a flagged statement: "IT rates it 4.2, Marketing 2.9"."""
     before: dict[str, float | None] | None = None
-    """Means of the compared earlier scale, for the same statement."""
+    """With `compare_with`: per side, the earlier mean of the people who rated this
+    statement both times (`matched`), so that a shift is never made by who came or
+    went."""
+    after: dict[str, float | None] | None = None
+    """The same people's mean now."""
     shift: dict[str, float | None] | None = None
-    """Mean now minus mean before, per side."""
+    """`after` minus `before`, per side: how the same people moved."""
+    matched: dict[str, int] | None = None
+    """Per side and ALL: how many rated this statement both times. A side with fewer
+    than the session's `min_answers` has no before, after or shift."""
 
 
 class ScaleResult(Result):
@@ -81,6 +88,22 @@ def _minus(now: float | None, then: float | None) -> float | None:
     return round(now - then, 3) if now is not None and then is not None else None
 
 
+def _matched(
+    session: Session, state: ExerciseState, item_id: str, before_state: ExerciseState, before_item: str
+) -> dict[str, list[tuple[int, int]]]:
+    """Per side (as this exercise counts them) and ALL: (then, now) for everyone who
+    rated the statement in both. A side with fewer than `min_answers` such people is
+    left out: its shift would be a few people's own."""
+    pairs = (
+        (pid, (before_state.scores[pid][before_item], scores[item_id]))
+        for pid, scores in state.scores.items()
+        if item_id in scores and before_item in before_state.scores.get(pid, {})
+    )
+    groups = split(session, state, pairs)
+    k = session.template.min_answers
+    return {key: values for key, values in groups.items() if key == ALL or len(values) >= k or not values}
+
+
 def result(session: Session, cfg: ScaleExercise, state: ExerciseState) -> ScaleResult:
     compared = session.exercises.get(cfg.compare_with) if cfg.compare_with is not None else None
     before_state = counted(session, compared) if compared is not None else None
@@ -93,11 +116,15 @@ def result(session: Session, cfg: ScaleExercise, state: ExerciseState) -> ScaleR
             session, flagged, lambda a, ma, b, mb: f"{a} rates it {ma}, {b} {mb}",
             {side: "–" if value is None else f"{value:.1f}" for side, value in mean.items()},
         )
-        before: dict[str, float | None] | None = None
-        shift: dict[str, float | None] | None = None
-        if before_state is not None and index < len(before_state.items):
-            _, before = _statement_means(session, before_state, before_state.items[index].id)
-            shift = {key: _minus(mean[key], before.get(key)) for key in mean}
+        matched = _matched(session, state, item.id, before_state, before_state.items[index].id) if (
+            before_state is not None and index < len(before_state.items)
+        ) else None
+        before = after = shift = counts = None
+        if matched is not None:
+            before = means({key: [then for then, _ in pairs] for key, pairs in matched.items()})
+            after = means({key: [now for _, now in pairs] for key, pairs in matched.items()})
+            shift = {key: _minus(after[key], before[key]) for key in matched}
+            counts = {key: len(pairs) for key, pairs in matched.items()}
         statements.append(
             StatementResult(
                 item=item.id,
@@ -109,7 +136,9 @@ def result(session: Session, cfg: ScaleExercise, state: ExerciseState) -> ScaleR
                 flagged=flagged,
                 sentence=sentence,
                 before=before,
+                after=after,
                 shift=shift,
+                matched=counts,
             )
         )
     return ScaleResult(respondents=sum(1 for s in state.scores.values() if s), statements=statements)

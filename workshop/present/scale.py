@@ -27,7 +27,11 @@ def tui(session, cfg, result, presentation) -> RenderableType:
             line = side_bar(session, side_id, label, st.mean[side_id], cfg.max, fmt(st.mean[side_id]), indent=3, width=24)
             if st.shift and st.shift.get(side_id) is not None:
                 shift = st.shift[side_id]
-                line.append(f"  {'+' if shift >= 0 else ''}{shift:.1f} since {cfg.compare_with}", style="green" if shift >= 0 else "red")
+                same = (st.matched or {}).get(side_id, 0)
+                line.append(
+                    f"  {'+' if shift >= 0 else ''}{shift:.1f} since {cfg.compare_with} ({same} who rated both)",
+                    style="green" if shift >= 0 else "red",
+                )
             parts.append(line)
         if st.gap is not None:
             gap = Text(f"   gap {abs(st.gap):.1f} point{'s' if abs(st.gap) != 1 else ''}")
@@ -80,18 +84,19 @@ def _pair_gap(view: View, means: dict | None) -> float | None:
 
 
 def shift_rows(view: View, cfg) -> tuple[tuple, ...]:
-    """Per statement: each side's mean before → after, and the gap before and after
-    (also the executive summary's pulse, `export/build.py`)."""
+    """Per statement: each side's mean before → after over the same people (those who
+    rated it both times), and the gap before and after between them (also the
+    executive summary's pulse, `export/build.py`)."""
     result = view.result(cfg.id)
     rows = []
     for st in result.statements:
-        before = st.before or {}
-        gap_before = _pair_gap(view, before)
+        before, after = st.before or {}, st.after or {}
+        gap_before, gap_after = _pair_gap(view, before), _pair_gap(view, after)
         rows.append((
             st.text,
-            *(shift_cell(before.get(key), st.mean.get(key)) for key, _ in sides_and_room(view)),
+            *(shift_cell(before.get(key), after.get(key)) for key, _ in sides_and_room(view)),
             gap_spans(gap_before, gap_before is not None and abs(gap_before) >= GAP_FLAG),
-            gap_spans(st.gap, st.flagged),
+            gap_spans(gap_after, gap_after is not None and abs(gap_after) >= GAP_FLAG),
         ))
     return tuple(rows)
 
@@ -108,10 +113,12 @@ def shift_columns(view: View) -> tuple[Column, ...]:
 def _shift_document(view: View, cfg) -> list[Block]:
     result = view.result(cfg.id)
     earlier = view.session.exercise(cfg.compare_with)
+    both = max(((st.matched or {}).get(ALL, 0) for st in result.statements), default=0)
     return [
         Paragraph(
-            f"{plural(result.respondents, 'person', 'people')} rated the same statements in “{earlier.title}” and in “{cfg.title}”, "
-            f"from 1 ({cfg.labels[0]}) to {cfg.max} ({cfg.labels[1]}). Each cell reads before → after (shift); "
+            f"{plural(both, 'person', 'people')} rated the same statements in “{earlier.title}” and in “{cfg.title}”, "
+            f"from 1 ({cfg.labels[0]}) to {cfg.max} ({cfg.labels[1]}); the shift counts only them, so that it is "
+            f"never made by who arrived or left. Each cell reads before → after (shift); "
             f"the gap is the mean of {view.pair[0].label} minus the mean of {view.pair[1].label}:"
         ),
         Table(columns=shift_columns(view), rows=shift_rows(view, cfg)),
@@ -119,7 +126,7 @@ def _shift_document(view: View, cfg) -> list[Block]:
             title=f"Mean rating per side, 1 to {cfg.max}: {earlier.title} (light) and {cfg.title} (solid)",
             sides=view.sides,
             groups=tuple(
-                BarGroup(st.text, tuple(st.mean.get(s.id) for s in view.sides), tuple((st.before or {}).get(s.id) for s in view.sides))
+                BarGroup(st.text, tuple((st.after or {}).get(s.id) for s in view.sides), tuple((st.before or {}).get(s.id) for s in view.sides))
                 for st in result.statements
             ),
             top=float(cfg.max),

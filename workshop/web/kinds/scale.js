@@ -55,7 +55,7 @@ export function results(res, ex) {
       h("p", { class: "q" }, st.text),
       keys.map((k) => sideRow(k, st.mean[k] ? st.mean[k] / max : 0, st.n[k] ? `${fmt1(st.mean[k])}` : "–")),
       gapLine(st.gap, st.flagged, pair),
-      shiftLine(st.shift, keys),
+      shiftLine(st, keys),
     );
   }).concat([h("p", { class: "muted small", "data-key": "res:n" }, `Means from 1 to ${max}; ${plural(res.respondents, "person", "people")} answered.`)]);
 }
@@ -76,8 +76,17 @@ function gapLine(gap, flagged, pair) {
   return h("p", { class: "gap" + (flagged ? " flagged" : "") }, flagged ? h("span", { class: "badge warn" }, "Gap") : null, text);
 }
 
-function shiftLine(shift, keys) {
+/** How the same people moved since the compared scale (the server counts only those
+ * who rated both times: `matched`). */
+function shiftLine(st, keys) {
+  const shift = st.shift;
   const moved = shift ? keys.filter((k) => shift[k] !== null && shift[k] !== undefined) : [];
   if (!moved.length) return null;
-  return h("p", { class: "muted small" }, "Change since the check-in: " + moved.map((k) => `${sideLabel(k)} ${signed(shift[k])}`).join(" · "));
+  const both = (st.matched && st.matched[ALL]) || 0;
+  return h(
+    "p",
+    { class: "muted small" },
+    `Change since the check-in, among the ${plural(both, "person", "people")} who rated both times: ` +
+      moved.map((k) => `${sideLabel(k)} ${signed(shift[k])}`).join(" · "),
+  );
 }
