@@ -99,17 +99,24 @@ class Policy:
 
 def respondents(session: Session, cfg: ExerciseBase, state: ExerciseState) -> dict[str, set[str]]:
     """side id → the people who gave a live input, by the side they answered under
-    (an idea counts for the side it carries: the facilitator may write for a side)."""
+    (for ideas, the side each idea carries). Only people count: not the facilitator
+    (who may write an idea for a side), not anyone taken off the roster."""
     kind = KINDS[cfg.kind]
     per_side: dict[str, set[str]] = {}
-    for pid in _people(state):
-        if pid != FACILITATOR and kind.participated(state, pid):
-            side = side_of(session, pid, state)
-            if side is not None:
-                per_side.setdefault(side, set()).add(pid)
+    idea_sides: dict[str, set[str]] = {}
     for idea in state.ideas.values():
         if idea.side is not None and not (idea.hidden or idea.withdrawn):
-            per_side.setdefault(idea.side, set()).add(idea.author)
+            idea_sides.setdefault(idea.author, set()).add(idea.side)
+    for pid in _people(state):
+        person = session.participants.get(pid)
+        if person is None or person.removed or not kind.participated(state, pid):
+            continue
+        # An idea carries the side it was written under: someone moved mid-brainstorm
+        # counts for each side their ideas show. Any other answer: `side_of`.
+        own: set[str | None] = set(idea_sides.get(pid, set())) or {side_of(session, pid, state)}
+        for side in own:
+            if side is not None:
+                per_side.setdefault(side, set()).add(pid)
     return per_side
 
 
