@@ -26,7 +26,7 @@ from pathlib import Path
 from workshop import commands as c
 from workshop.agenda import load_template
 from workshop.engine import Accepted, Engine
-from workshop.model import FACILITATOR
+from workshop.model import FACILITATOR, Executives
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "exercises" / "cio-cmo-alignment.toml"
 SESSION_ID = "2025-05-14-acme-cio-cmo-offsite"
@@ -70,6 +70,7 @@ class Script:
             template=template,
             room_code="QX7M2K",
             now=START,
+            executives=Executives(cio="Dana Whitfield", cmo="Maya Okafor", sponsor="Sam Chen, CEO"),
         )
         self.engine = Engine.replay([first])
         self.now = START
@@ -360,6 +361,32 @@ def _initiatives(s: Script) -> None:
     s.by("tok-script", c.Comment(exercise=ex, target=mobile, text="<b>Bold</b> claim | needs | a load test"))
     s.by("tok-anon", c.Comment(exercise=ex, target=s.item(ex, "Delivery updates customers can trust"), text="Worth a quick win later"))
     s.close(ex)
+    _records(s, one)
+
+
+def _records(s: Script, initiative: str) -> None:
+    """What the room decided and who does what next: a split who-leads row settled,
+    actions with owners and dates, a worry turned into a risk on an initiative, and a
+    record struck out (it shows nowhere)."""
+    budget_row = s.item("who-leads", "The marketing technology budget")
+    worry = next(i.id for i in s.engine.session.exercises["worries"].ideas.values() if i.text.startswith("Security and privacy"))
+    s.facilitator(c.RecordOutcome(
+        kind="decision", text="The CMO is accountable for the marketing technology budget; the CIO is consulted on every platform",
+        owner="Dana Whitfield and Maya Okafor", about=f"who-leads:{budget_row}", accountable="CMO leads",
+    ))
+    s.facilitator(c.RecordOutcome(kind="decision", text="Tools bought outside IT go through one two-week review", owner="Dana Whitfield and Maya Okafor"))
+    s.facilitator(c.RecordOutcome(
+        kind="action", text="Book the joint requirements workshop on the customer record", owner="Maya Okafor", due="2025-06-02",
+        initiative=f"joint-initiatives:{initiative}",
+    ))
+    s.facilitator(c.RecordOutcome(kind="action", text="Publish the two-week tool review checklist", owner="Dana Whitfield", due="2025-05-30"))
+    s.facilitator(c.RecordOutcome(kind="action", text="<b>Draft</b> | a | [bold]table[/bold]", owner="# heading", due="2025-07-01"))
+    s.facilitator(c.RecordOutcome(
+        kind="risk", text="Security and privacy skipped to hit a campaign date", owner="Dana Whitfield",
+        mitigation="A privacy review in the first sprint of every campaign", about=f"worries:{worry}", initiative=f"joint-initiatives:{initiative}",
+    ))
+    struck = s.facilitator(c.RecordOutcome(kind="decision", text="Replace the CIO", owner="Nobody")).events[0].body.record.id
+    s.facilitator(c.DropRecord(record=struck))
 
 
 def _ways(s: Script) -> None:

@@ -20,7 +20,7 @@ from workshop.export.common import View
 from workshop.export.json import exported_result
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "session-88c7a91" / "journal.jsonl"
-DECIDED = {"join", "submit_idea", "add_item", "open", "close", "next", "back", "group_ideas", "draft_initiative"}
+DECIDED = {"join", "submit_idea", "add_item", "open", "close", "next", "back", "group_ideas", "draft_initiative", "record"}
 """Command types whose rule records an event of its own (`Joined`, `IdeaAdded`,
 `Opened` …) instead of the command as it came."""
 

@@ -161,23 +161,37 @@ def test_the_executive_summary_names_objectives_agreed_initiatives_and_contested
     assert text.index("One customer view") < text.index("Personal and timely")
     assert "IT lead: Dana Whitfield; Marketing lead: Maya Okafor" in text
     assert "Real-time personal offers" not in text  # parked
-    assert "4 of 8 accountabilities are still contested" in text
+    assert "3 of 8 accountabilities are still contested" in text
+    assert "- **The marketing technology budget** — CMO leads (decision d1)" in text  # settled by a decision
     assert "1.8 → 3.2 (+1.5)" in text  # Marketing's shift on the first statement
 
 
 def test_sections_come_in_the_documented_order(engine):
     titles = [s.title for s in document(engine).sections]
     assert titles == [
-        "Executive summary", "Shared objectives", "Shared KPIs", "Where we collaborate",
+        "Executive summary", "Decisions, actions and risks", "Shared objectives", "Shared KPIs", "Where we collaborate",
         "Roles and accountabilities", "Budget as a shared opportunity", "Joint initiatives",
         "Ways of working", "The perception gap, before and after", "Concerns raised and parked items",
         "Appendix: every input",
     ]
 
 
+def test_decisions_actions_and_risks_follow_the_summary_and_a_struck_out_one_shows_nowhere(exports):
+    part = exports["md"].split("## Decisions, actions and risks")[1].split("\n## ")[0]
+    assert "| Book the joint requirements workshop on the customer record | Maya Okafor | 2025-06-02 | One customer view in 12 months |" in part
+    assert "| Security and privacy skipped to hit a campaign date | Dana Whitfield | A privacy review in the first sprint of every campaign |" in part
+    for fmt in ("md", "html", "json"):
+        assert "Replace the CIO" not in exports[fmt]
+    data = json.loads(exports["json"])
+    assert data["executives"] == {"cio": "Dana Whitfield", "cmo": "Maya Okafor", "sponsor": "Sam Chen, CEO"}
+    assert [r["id"] for r in data["records"]] == ["d1", "d2", "a1", "a2", "a3", "r1"]
+    assert "- **Signed by:** Dana Whitfield (CIO) and Maya Okafor (CMO)" in exports["md"]
+
+
 def test_contested_rows_show_each_sides_leader(exports):
     # Other (one person) is withheld: no leader of its own.
-    assert "| The marketing technology budget | **⚑ Contested** | 50% | CIO leads | CMO leads | – |" in exports["md"]
+    # The room was split; a decision settled it. Other (one person) is withheld.
+    assert "| The marketing technology budget | **⚑ Contested** → decided: CMO leads | 50% | CIO leads | CMO leads | – |" in exports["md"]
 
 
 def test_initiatives_get_their_quadrant_by_matching_the_matrix_items(exports):
@@ -328,7 +342,7 @@ def test_no_name_stands_beside_an_answer_in_the_appendix_but_in_a_named_exercise
 
 def test_the_json_holds_the_documented_top_level_shape(exports):
     data = json.loads(exports["json"])
-    assert set(data) == {"format", "version", "session", "sides", "participants", "exercises"}
+    assert set(data) == {"format", "version", "session", "executives", "records", "sides", "participants", "exercises"}
     assert all("token" not in p for p in data["participants"])
     first = data["exercises"][0]
     assert {"id", "kind", "config", "inputs", "result", "redacted", "section", "identity"} <= set(first)

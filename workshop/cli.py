@@ -30,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--organisation", default="", help="the organisation's name, shown in the document")
     new.add_argument("--facilitator", default="", help="your name, shown in the document")
     new.add_argument("--template", default="cio-cmo-alignment", help="a template's name (see `workshop templates`) or a path to a .toml file")
+    new.add_argument("--cio", default="", help="the CIO's name: the joint agenda is co-signed by the CIO and the CMO")
+    new.add_argument("--cmo", default="", help="the CMO's name")
+    new.add_argument("--sponsor", default="", help="the CEO or sponsor the joint agenda is for (optional)")
     new.add_argument(
         "--min-answers", type=int, default=None, metavar="K",
         help="a side's figures show only from K answers (default: the template's, 3); see README 'Privacy'",
@@ -219,9 +222,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_new(args) -> int:
     from . import sessions
+    from .model import Executives
+    from .text import clean
 
+    executives = Executives(cio=clean(args.cio), cmo=clean(args.cmo), sponsor=clean(args.sponsor))
     workshop = sessions.create(
-        args.title, args.template, organisation=args.organisation, facilitator=args.facilitator, min_answers=args.min_answers
+        args.title, args.template, organisation=args.organisation, facilitator=args.facilitator, min_answers=args.min_answers,
+        executives=executives,
     )
     session = workshop.session
     workshop.close()
@@ -230,6 +237,8 @@ def cmd_new(args) -> int:
     print(f"  template:  {session.template_name} ({len(session.template.exercises)} exercises, {session.template.minutes} min)")
     print(f"  room code: {session.room_code}")
     print(f"  privacy:   a side's figures show from {session.template.min_answers} answers")
+    signers = " and ".join(f"{name} ({role})" for name, role in ((session.executives.cio, "CIO"), (session.executives.cmo, "CMO")) if name)
+    print(f"  signed by: {signers or 'not named yet (--cio, --cmo)'}" + (f", for {session.executives.sponsor}" if session.executives.sponsor else ""))
     print(f"Resume it with: workshop resume {session.id}{args.resume_hint}")
     return 0
 

@@ -256,6 +256,43 @@ class Publish(Cmd):
     published: bool = True
 
 
+class RecordOutcome(Cmd):
+    """A decision, an action or a risk (see `model.Record` and `workshop.records`)."""
+
+    type: Literal["record"] = "record"
+    kind: Literal["decision", "action", "risk"]
+    text: Text
+    owner: Name = ""
+    due: Name = ""
+    mitigation: Text = ""
+    about: str | None = None
+    initiative: str | None = None
+    accountable: Name = ""
+
+
+class AmendRecord(Cmd):
+    """Sets any of a record's fields (those of `RecordOutcome` but `kind`)."""
+
+    type: Literal["amend_record"] = "amend_record"
+    record: str
+    fields: Annotated[dict[str, Text], Field(max_length=8)]
+
+
+class DropRecord(Cmd):
+    type: Literal["drop_record"] = "drop_record"
+    record: str
+    dropped: bool = True
+
+
+class NameExecutives(Cmd):
+    """Who signs the joint agenda (the CIO and the CMO) and whom it goes to."""
+
+    type: Literal["name_executives"] = "name_executives"
+    cio: Name = ""
+    cmo: Name = ""
+    sponsor: Name = ""
+
+
 PARTICIPANT_COMMANDS = (
     Join, Rename, Leave, SubmitIdea, EditIdea, WithdrawIdea, AddItem, Vote, Unvote, Rate, Pick,
     Allocate, Place, ChooseOwner, Volunteer, Comment,
@@ -263,7 +300,7 @@ PARTICIPANT_COMMANDS = (
 FACILITATOR_COMMANDS = (
     Open, Close, Reveal, Next, Back, TimerStart, TimerPause, TimerExtend, HideIdea, MergeIdeas,
     GroupIdeas, RenameTheme, DraftInitiative, UpdateInitiative, SetInitiativeStatus, Publish,
-    MoveParticipant, RemoveParticipant, LockRoom,
+    MoveParticipant, RemoveParticipant, LockRoom, RecordOutcome, AmendRecord, DropRecord, NameExecutives,
     # The facilitator may also add and edit ideas (spoken aloud, typo fixes).
     SubmitIdea, EditIdea,
 )
@@ -273,6 +310,7 @@ Command = Annotated[
     | Pick | Allocate | Place | ChooseOwner | Volunteer | Comment | Open | Close | Reveal | Next
     | Back | TimerStart | TimerPause | TimerExtend | HideIdea | MergeIdeas | GroupIdeas
     | RenameTheme | DraftInitiative | UpdateInitiative | SetInitiativeStatus | Publish
-    | MoveParticipant | RemoveParticipant | LockRoom,
+    | MoveParticipant | RemoveParticipant | LockRoom | RecordOutcome | AmendRecord | DropRecord
+    | NameExecutives,
     Field(discriminator="type"),
 ]

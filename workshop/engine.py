@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import commands as c
-from . import lifecycle, privacy
+from . import lifecycle, privacy, records
 from .activities import KINDS, Ctx, Refusal, counted
 from .activities.common import Result
 from .events import (
@@ -35,12 +35,16 @@ from .events import (
     Created,
     Event,
     EventBody,
+    ExecutivesNamed,
     Joined,
     Left,
     Opened,
     ParticipantMoved,
     ParticipantRemoved,
     Published,
+    RecordAmended,
+    RecordDropped,
+    Recorded,
     RecordedBody,
     Renamed,
     Revealed,
@@ -50,7 +54,7 @@ from .events import (
     TimerStarted,
     recorded,
 )
-from .model import FACILITATOR, STATE_VERSION, ExerciseBase, ExerciseState, HasSource, Item, Participant, Session, Template
+from .model import FACILITATOR, STATE_VERSION, Executives, ExerciseBase, ExerciseState, HasSource, Item, Participant, Session, Template
 
 NAME_LIMIT = 40
 MAX_EXTEND = 3600
@@ -96,6 +100,7 @@ class Engine:
         organisation: str = "",
         facilitator: str = "",
         max_participants: int = 120,
+        executives: Executives | None = None,
     ) -> Event:
         """The first event of every session: everything needed to rebuild it from the
         journal alone, the whole template included."""
@@ -108,6 +113,7 @@ class Engine:
             template=template,
             room_code=room_code,
             max_participants=max_participants,
+            executives=executives if executives is not None and any((executives.cio, executives.cmo, executives.sponsor)) else None,
         )
         return Event(seq=1, at=now, actor=FACILITATOR, cmd_id="create", body=body)
 
@@ -166,6 +172,8 @@ class Engine:
                 return [recorded(command)]
             case c.MoveParticipant() | c.RemoveParticipant():
                 return [self._roster(command)]
+            case c.RecordOutcome() | c.AmendRecord() | c.DropRecord() | c.NameExecutives():
+                return records.decide(session, command, now)
         if actor != FACILITATOR:
             participant = session.participants.get(actor)
             if participant is None or participant.left:
@@ -349,6 +357,8 @@ class Engine:
                 session.published = body.published
             case RoomLocked():
                 session.locked = body.locked
+            case Recorded() | RecordAmended() | RecordDropped() | ExecutivesNamed():
+                records.apply(session, body)
             case ParticipantMoved():
                 session.participants[body.participant].side = body.side
             case ParticipantRemoved():
@@ -442,6 +452,7 @@ def _created(event: Event) -> Session:
         template_name=body.template_name,
         template=body.template,
         max_participants=body.max_participants,
+        executives=body.executives.model_copy() if body.executives is not None else Executives(),
         seq=event.seq,
         handled={f"{event.actor}/{event.cmd_id}": event.seq},
     )

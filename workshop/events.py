@@ -39,7 +39,7 @@ from typing import Annotated, Any, Literal, Protocol, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .model import Idea, Initiative, Item, PeopleText, Template, default_identity
+from .model import Executives, Idea, Initiative, Item, PeopleText, Record, Template, default_identity
 
 SCHEMA = 2
 """The version of the stored event shape this code writes (and the newest it reads)."""
@@ -90,6 +90,8 @@ class Created(Body):
     template: Template
     room_code: str
     max_participants: int = 120
+    executives: Executives | None = None
+    """Who signs the joint agenda, when named as the session was created."""
 
 
 class Arrival(BaseModel):
@@ -152,6 +154,13 @@ class InitiativeDrafted(Body):
     type: Literal["initiative_drafted"] = "initiative_drafted"
     exercise: str
     initiative: Initiative
+
+
+class Recorded(Body):
+    """A decision, action or risk, with the id the engine gave it."""
+
+    type: Literal["recorded"] = "recorded"
+    record: Record
 
 
 # ------------------------------------------------------------ recorded as they came
@@ -329,12 +338,32 @@ class RoomLocked(Body):
     locked: bool = True
 
 
+class RecordAmended(Body):
+    type: Literal["amend_record"] = "amend_record"
+    record: str
+    fields: dict[str, PeopleText]
+
+
+class RecordDropped(Body):
+    type: Literal["drop_record"] = "drop_record"
+    record: str
+    dropped: bool = True
+
+
+class ExecutivesNamed(Body):
+    type: Literal["name_executives"] = "name_executives"
+    cio: PeopleText = ""
+    cmo: PeopleText = ""
+    sponsor: PeopleText = ""
+
+
 EventBody = Annotated[
     Created | Joined | Opened | Closed | IdeaAdded | ItemAdded | Grouped | InitiativeDrafted
     | Renamed | Left | IdeaEdited | IdeaWithdrawn | Voted | Unvoted | Rated | Picked | Allocated
     | ItemPlaced | OwnerChosen | Volunteered | Commented | Revealed | TimerStarted | TimerPaused
     | TimerExtended | IdeaHidden | IdeasMerged | ThemeRenamed | InitiativeUpdated
-    | InitiativeStatusSet | Published | ParticipantMoved | ParticipantRemoved | RoomLocked,
+    | InitiativeStatusSet | Published | ParticipantMoved | ParticipantRemoved | RoomLocked
+    | Recorded | RecordAmended | RecordDropped | ExecutivesNamed,
     Field(discriminator="type"),
 ]
 
@@ -346,6 +375,7 @@ RecordedBody = (
     | ItemPlaced | OwnerChosen | Volunteered | Commented | Revealed | TimerStarted | TimerPaused
     | TimerExtended | IdeaHidden | IdeasMerged | ThemeRenamed | InitiativeUpdated
     | InitiativeStatusSet | Published | ParticipantMoved | ParticipantRemoved | RoomLocked
+    | RecordAmended | RecordDropped | ExecutivesNamed
 )
 """An event that records a command as it came (see `recorded`)."""
 

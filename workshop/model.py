@@ -411,6 +411,46 @@ fold derives something new (2: the side each answer counts for, who has answered
 snapshot of another version is not used, and the journal is replayed instead."""
 
 
+RecordKind = Literal["decision", "action", "risk"]
+RECORD_KINDS: tuple[RecordKind, ...] = ("decision", "action", "risk")
+
+
+class Record(State):
+    """A decision, an action or a risk the facilitator records during the day
+    (`workshop.records`): what the joint agenda asks people to act on."""
+
+    id: str
+    """"d1", "a2", "r3": its kind's letter and a number, in the order recorded."""
+    kind: RecordKind
+    text: PeopleText
+    """What was decided, what is to be done, or what could go wrong."""
+    owner: PeopleText = ""
+    """Who decided (a decision), who does it (an action), who watches it (a risk):
+    a participant, the CIO, the CMO or anyone named."""
+    due: str = ""
+    """An action's due date, YYYY-MM-DD."""
+    mitigation: PeopleText = ""
+    """A risk's mitigation."""
+    about: str | None = None
+    """"exercise:item" — what it settles or comes from (a who-leads row, a worry)."""
+    initiative: str | None = None
+    """"exercise:initiative" — the joint initiative it belongs to."""
+    accountable: str = ""
+    """A decision that settles a who-leads row: the one choice accountable for it."""
+    at: float
+    dropped: bool = False
+    """Struck out by the facilitator (kept in the journal, shown nowhere)."""
+
+
+class Executives(State):
+    """The two people the joint agenda is signed by, and whom it goes to."""
+
+    cio: PeopleText = ""
+    cmo: PeopleText = ""
+    sponsor: PeopleText = ""
+    """The CEO or sponsor the agenda is for (optional)."""
+
+
 class Session(State):
     state_version: int = 0
     """`STATE_VERSION` of the code that built this state; 0 in snapshots from before it was kept."""
@@ -433,6 +473,9 @@ class Session(State):
     """The facilitator published the joint agenda to the phones."""
     locked: bool = False
     """No newcomers: only phones already in the session can (re)join."""
+    executives: Executives = Field(default_factory=Executives)
+    records: dict[str, Record] = Field(default_factory=dict)
+    """Decisions, actions and risks by id, in the order recorded."""
     handled: dict[str, int] = Field(default_factory=dict)
     """`actor/cmd_id` → seq of the first event it caused: a repeated command id is
     recognised, even after a restart, and changes nothing."""

@@ -32,7 +32,7 @@ from .agenda import find_template
 from .engine import Accepted, Engine, Outcome
 from .events import Closed, Event, NewerSchema, Opened
 from .lock import Holder, holder
-from .model import FACILITATOR, STATE_VERSION, Session
+from .model import FACILITATOR, STATE_VERSION, Executives, Session
 from .store import Loaded, OutOfSequence, SessionInUse, SessionStore, SetAside, StoreError, default_sessions_dir
 
 CHECKPOINT_EVERY = 500
@@ -179,9 +179,11 @@ def create(
     max_participants: int = 120,
     room_code: str | None = None,
     min_answers: int | None = None,
+    executives: Executives | None = None,
 ) -> Workshop:
     """A new session folder with its first event saved and a first snapshot.
-    `min_answers` overrides the template's k for this session (`workshop.privacy`).
+    `min_answers` overrides the template's k for this session (`workshop.privacy`);
+    `executives` names the CIO, the CMO and the sponsor the joint agenda is for.
     `now` and `room_code` are for repeatable tests; normally both are drawn here."""
     title = " ".join(title.split())
     if not title:
@@ -201,6 +203,7 @@ def create(
         room_code=room_code or "".join(secrets.choice(ROOM_CODE_ALPHABET) for _ in range(6)),
         now=now,
         max_participants=max_participants,
+        executives=executives,
     )
     store.append_sync([first.to_json()])
     workshop = Workshop(root / session_id, store, Engine.replay([first]))

@@ -23,7 +23,7 @@ from typing import Annotated, Generic, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from ..model import FACILITATOR, ExerciseBase, ExerciseState, Item, Session
+from ..model import FACILITATOR, ExerciseBase, ExerciseState, Item, Record, Session
 
 ALL = "all"
 """Key of the whole-room figure beside the per-side ones."""
@@ -235,6 +235,17 @@ def pair_sentence(session: Session, flagged: bool, say: Callable[[str, str, str,
         return None
     first, second = pair(session)
     return say(session.side_label(first), per_side[first], session.side_label(second), per_side[second])
+
+
+def settled_by(session: Session, exercise: str, item: str) -> Record | None:
+    """The latest decision (not struck out) that names who is accountable for one
+    item of an exercise: how a contested who-leads-what row is settled
+    (`workshop.records`)."""
+    found = [
+        r for r in session.records.values()
+        if r.kind == "decision" and not r.dropped and r.about == f"{exercise}:{item}" and r.accountable
+    ]
+    return found[-1] if found else None
 
 
 def results_visible(cfg: ExerciseBase, state: ExerciseState) -> bool:

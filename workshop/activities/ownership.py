@@ -13,7 +13,7 @@ from pydantic import Field
 from .. import commands as c
 from ..events import EventBody, OwnerChosen, recorded
 from ..model import ExerciseBase, ExerciseState, Session
-from .common import ALL, Ctx, Refusal, Result, pair, pair_sentence, scored, split
+from .common import ALL, Ctx, Refusal, Result, pair, pair_sentence, scored, settled_by, split
 from .kind import Kind, Persona
 
 
@@ -56,6 +56,11 @@ class Row(Result):
     contested: bool
     agreed: str | None
     """The owner the room agreed on, or None while contested."""
+    settled: str | None = None
+    """The choice a decision made accountable for the row (`workshop.records`), which
+    stands whatever the room said; None while no decision names one."""
+    settled_by: str | None = None
+    """That decision's id ("d3")."""
     differ: bool = False
     """The pair of sides each have a leading choice, and they are not the same."""
     sentence: str | None = None
@@ -90,6 +95,7 @@ def result(session: Session, cfg: OwnershipExercise, state: ExerciseState) -> Ow
         first, second = (leader.get(side) for side in pair(session))
         differ = first is not None and second is not None and first != second
         sentence = pair_sentence(session, differ, lambda a, la, b, lb: f"{a} says {la}, {b} says {lb}", {k: v or "–" for k, v in leader.items()})
+        decision = settled_by(session, cfg.id, item.id)
         rows.append(
             Row(
                 item=item.id,
@@ -101,6 +107,8 @@ def result(session: Session, cfg: OwnershipExercise, state: ExerciseState) -> Ow
                 agreed=None if contested else leader[ALL],
                 differ=differ,
                 sentence=sentence,
+                settled=decision.accountable if decision is not None else None,
+                settled_by=decision.id if decision is not None else None,
             )
         )
     return OwnershipResult(

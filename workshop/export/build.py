@@ -10,12 +10,12 @@ the same outline.
 
 from __future__ import annotations
 
-from .. import privacy
+from .. import privacy, records
 from ..activities import KINDS
 from ..present import dotvote, initiatives, ownership, scale
 from . import kinds, raw
 from .common import FLAG, NO_VALUE, View, plural, share
-from .document import Block, Bullets, Document, Note, Paragraph, Part, Section, Span, Table
+from .document import Block, Bullets, Column, Document, Note, Paragraph, Part, Section, Span, Table
 
 SECTIONS = (
     ("objectives", "Shared objectives", "What the joint agenda chases first, ranked by the room's dots."),
@@ -35,7 +35,7 @@ def build(view: View) -> Document:
     """The whole document. Pure: the same session gives an equal document."""
     session = view.session
     pulled = _pulled_matrix(view)
-    sections = [_summary(view)]
+    sections = [_summary(view), _records(view)]
     for key, title, intro in SECTIONS:
         sections.append(_section(view, key, title, intro, pulled))
     sections.append(_appendix(view, pulled))
@@ -61,6 +61,12 @@ def _facts(view: View) -> list[tuple[str, object]]:
     if session.organisation:
         facts.append(("Organisation", session.organisation))
     facts.append(("Date", view.date()))
+    chiefs = session.executives
+    signers = " and ".join(f"{name} ({role})" for name, role in ((chiefs.cio, "CIO"), (chiefs.cmo, "CMO")) if name)
+    if signers:
+        facts.append(("Signed by", signers))
+    if chiefs.sponsor:
+        facts.append(("For", chiefs.sponsor))
     if session.facilitator:
         facts.append(("Facilitator", session.facilitator))
     template = session.template
@@ -149,9 +155,15 @@ def _roles_contested(view: View) -> Part:
     if cfg is None or not view.ran(cfg):
         return Part("summary-roles", title, (Note("No ownership vote was run."),))
     result = view.result(cfg.id)
-    contested = [row for row in result.rows if row.contested]
+    contested = [row for row in result.rows if row.contested and not row.settled]
+    settled = [row for row in result.rows if row.contested and row.settled]
+    decided = (
+        (Paragraph("Settled by a decision where the room was split:"),
+         Bullets(tuple((Span(row.text, "strong"), f" — {row.settled} (decision {row.settled_by})") for row in settled)))
+        if settled else ()
+    )
     if not contested:
-        return Part("summary-roles", title, (Paragraph(f"All {len(result.rows)} accountabilities have an agreed owner."),))
+        return Part("summary-roles", title, (Paragraph(f"All {len(result.rows)} accountabilities have an agreed or decided owner."), *decided))
     first, second = view.pair
     items = tuple(
         (Span(row.text, "strong"), f" — {first.label} says {ownership.leader_text(row, first.id)}, {second.label} says {ownership.leader_text(row, second.id)}; "
@@ -161,7 +173,49 @@ def _roles_contested(view: View) -> Part:
     return Part(
         "summary-roles", title,
         (Paragraph(f"{len(contested)} of {len(result.rows)} accountabilities are still contested (no choice reached {share(cfg.consensus)} of the room):"),
-         Bullets(items)),
+         Bullets(items), *decided),
+    )
+
+
+# ------------------------------------------------------------------ decisions, actions and risks
+
+
+RECORD_PARTS = (
+    ("decision", "Decisions", "What was decided, and who decided it.", ("Decision", "Decided by", "About")),
+    ("action", "Actions", "Who does what, by when.", ("Action", "Owner", "Due", "About")),
+    ("risk", "Risks", "What could go wrong, who watches it, and how it is kept small.", ("Risk", "Owner", "Mitigation", "Initiative")),
+)
+
+
+def _records(view: View) -> Section:
+    """Decisions, actions and risks recorded during the day (`workshop.records`)."""
+    session = view.session
+    parts = []
+    for kind, title, lead, columns in RECORD_PARTS:
+        found = records.live(session, kind)
+        if not found:
+            continue
+        rows = []
+        for r in found:
+            about = records.describe(session, r.about)
+            if r.accountable:
+                about = f"{about}: {r.accountable}"
+            initiative = records.describe(session, r.initiative)
+            cells = {
+                "decision": (r.text, r.owner or NO_VALUE, about or NO_VALUE),
+                "action": (r.text, r.owner, r.due, about or initiative or NO_VALUE),
+                "risk": (r.text, r.owner, r.mitigation or NO_VALUE, initiative or NO_VALUE),
+            }[kind]
+            rows.append(cells)
+        parts.append(Part(
+            key=f"records-{kind}", title=title, lead=lead,
+            blocks=(Table(columns=tuple(Column(name, short=name in ("Due", "Owner", "Decided by")) for name in columns), rows=tuple(rows)),),
+        ))
+    if not parts:
+        return Section(key="records", title="Decisions, actions and risks", intro=(Note("No decision, action or risk was recorded."),))
+    return Section(
+        key="records", title="Decisions, actions and risks",
+        intro=(Paragraph("Recorded in the room as the day went; each action has an owner and a date."),), parts=tuple(parts),
     )
 
 

@@ -8,6 +8,9 @@ Top-level shape (keys are sorted in the file; `…` marks kind-specific content)
       "session": {"id", "title", "organisation", "facilitator", "created_at" (epoch
                   seconds), "date" ("2025-05-14", in the export's time zone),
                   "template": {"name", "title", "description", "minutes"}},
+      "executives": {"cio", "cmo", "sponsor"},    # who signs the agenda, whom it goes to ("" when not named)
+      "records": [{"id", "kind", "text", "owner", "due", "mitigation", "about", "initiative",
+                   "accountable", "at", "dropped"}, …],   # decisions, actions, risks; struck-out ones left out
       "sides": [{"id", "label"}, …],              # template order; the first two are the gap pair
       "participants": [{"id", "name", "side", "left"}, …],   # join order; never the token
       "exercises": [                              # agenda order
@@ -86,6 +89,8 @@ def export(view: View) -> dict:
                 "minutes": template.minutes,
             },
         },
+        "executives": session.executives.model_dump(mode="json"),
+        "records": [record.model_dump(mode="json") for record in session.records.values() if not record.dropped],
         "sides": [{"id": s.id, "label": s.label} for s in template.sides],
         "participants": [
             {"id": p.id, "name": p.name, "side": p.side, "left": p.left} for p in session.participants.values() if not p.removed

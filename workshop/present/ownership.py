@@ -25,6 +25,8 @@ def tui(session, cfg, result, presentation) -> RenderableType:
     table.add_column("Verdict", ratio=3)
     for row in result.rows:
         verdict = Text("CONTESTED", style="bold black on yellow") if row.contested else Text(f"→ {row.agreed}", style="bold green")
+        if row.settled:
+            verdict.append(f" → decided: {row.settled}", style="bold green")
         if row.sentence:
             verdict.append("\n" + row.sentence, style="yellow")
         consensus = fmt(row.consensus * 100 if row.consensus is not None else None, 0)
@@ -47,7 +49,9 @@ def document(view: View, cfg) -> list[Block]:
     first, second = view.pair
     rows = []
     for row in result.rows:
-        agreed = row.agreed if not row.contested else (Span(f"{FLAG} Contested", "flag"),)
+        agreed = row.agreed if not row.contested else (
+            (Span(f"{FLAG} Contested", "flag"), f" → decided: {row.settled}") if row.settled else (Span(f"{FLAG} Contested", "flag"),)
+        )
         rows.append((row.text, agreed, share(row.consensus), *(leader_text(row, s.id) for s in view.sides)))
     contested = [row.text for row in result.rows if row.contested]
     differ = [row for row in result.rows if row.sentence]

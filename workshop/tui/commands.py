@@ -20,6 +20,7 @@ ENTRIES = [
     ("People: move someone, remove or restore them, lock the room", "people"),
     ("Joint initiatives editor", "initiatives"),
     ("Export the joint agenda", "export"),
+    ("Decisions, actions and risks", "decisions"),
     ("Add an idea spoken in the room", "add_idea"),
     ("Hide or show an idea", "hide_idea"),
     ("Edit an idea", "edit_idea"),

@@ -32,6 +32,10 @@ KEYS = [
     ("Joint initiatives", [
         ("i", "open the initiatives editor (draft from the top items, agree, park)"),
     ]),
+    ("Decisions, actions and risks", [
+        ("d", "open them: record a decision (d), an action (a) or a risk (r), settle a contested "
+              "who-leads row (s), name the CIO, CMO and sponsor (n), edit (e), strike out or restore (x)"),
+    ]),
     ("Anywhere", [
         ("x", "export the joint agenda"),
         ("ctrl+p", "command palette: every action by name"),

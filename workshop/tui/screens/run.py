@@ -52,6 +52,7 @@ class RunScreen(WorkshopScreen):
         Binding("g", "group_ideas", "Theme", show=False),
         Binding("i", "initiatives", "Initiatives", show=False),
         Binding("x", "export", "Export"),
+        Binding("d", "decisions", "Decisions"),
         Binding("question_mark", "app.help", "Help"),
     ]
 
@@ -196,6 +197,11 @@ class RunScreen(WorkshopScreen):
         from .export import ExportScreen
 
         self.app.push_screen(ExportScreen())
+
+    def action_decisions(self) -> None:
+        from .decisions import DecisionsScreen
+
+        self.app.push_screen(DecisionsScreen())
 
     def action_initiatives(self) -> None:
         from .initiatives import InitiativesScreen
