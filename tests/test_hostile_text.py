@@ -15,7 +15,7 @@ import pytest
 
 from workshop import commands as c
 from workshop import sessions
-from workshop.export import to_html, to_markdown
+from workshop.export import annex_html, annex_markdown, to_html, to_markdown
 from workshop.model import FACILITATOR
 from workshop.store import encode_event
 
@@ -61,9 +61,9 @@ def test_text_from_an_old_journal_is_cleaned_as_it_is_read(tmp_path):
 
 def test_the_documents_hold_no_control_character_even_from_an_old_journal(tmp_path):
     engine = sessions.read_folder(old_style_session(tmp_path)).engine
-    for text in (to_markdown(engine), to_html(engine)):
+    for text in (to_markdown(engine), to_html(engine), annex_markdown(engine), annex_html(engine)):
         assert not any(ch in text for ch in "\x1b\x00\x07\u202e")
-        assert "Faster launches" in text
+    assert "Faster launches" in annex_markdown(engine) and "Faster launches" in annex_html(engine)
 
 
 def test_a_phone_sends_escapes_and_the_room_keeps_only_the_text(tmp_path):

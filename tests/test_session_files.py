@@ -25,7 +25,7 @@ import pytest
 from faultkit import REPO, Headless, Phone, free_port, journal_events, new_session
 from test_faults import Ledger, storm_template, vote_until_stopped
 from workshop import sessions
-from workshop.export import FORMATS, to_html, to_json, to_markdown
+from workshop.export import ANNEX, FORMATS, to_html, to_json, to_markdown
 from workshop.store import encode_event
 
 RENDER = {"md": to_markdown, "html": to_html, "json": to_json}
@@ -156,7 +156,7 @@ async def test_list_status_and_export_beside_a_live_vote_storm_write_nothing(tmp
     saved = [e for e in journal_events(folder) if e["body"]["type"] in ("vote", "unvote")]
     assert len(saved) == acked  # every acknowledged vote, once; nothing cut off by a reader
     assert not list(folder.glob("*quarantine*"))
-    assert (tmp_path / "out2").is_dir() and len(list((tmp_path / "out2").iterdir())) == len(FORMATS)
+    assert (tmp_path / "out2").is_dir() and len(list((tmp_path / "out2").iterdir())) == len(FORMATS) + len(ANNEX)
 
 
 def test_a_reader_leaves_a_damaged_session_byte_identical_and_repair_sets_the_damage_aside(tmp_path):

@@ -229,6 +229,8 @@ async def test_the_export_screen_writes_the_three_files_and_publishes_to_phones(
         await wait_for(pilot, lambda: "Written" in text_of(app, "#export-status"))
         written = sorted(p.name for p in workshop.folder.glob("*-joint-agenda.*"))
         assert written == [f"{workshop.session.id}-joint-agenda.{ext}" for ext in ("html", "json", "md")]
+        annexes = sorted(p.name for p in workshop.folder.glob("*-annex.*"))
+        assert annexes == [f"{workshop.session.id}-annex.{ext}" for ext in ("html", "md")]
         assert str(workshop.folder) in text_of(app, "#export-status")
         await pilot.press("u")
         await wait_for(pilot, lambda: app.workshop.session.published)

@@ -155,7 +155,7 @@ def test_the_installed_command_creates_reads_and_exports_a_session_from_an_empty
 
     assert "Wheel offsite" in workshop(installed, "status") and "Wheel offsite" in workshop(installed, "list")
     written = [installed.empty / line.removeprefix("Wrote ") for line in workshop(installed, "export", "--out", "out").splitlines()]
-    assert sorted(path.suffix for path in written) == [".html", ".json", ".md"]
+    assert sorted(path.name.split("-")[-1] for path in written) == ["agenda.html", "agenda.json", "agenda.md", "annex.html", "annex.md"]
     assert all(path.parent == installed.empty / "out" and "Wheel offsite" in path.read_text() for path in written)
     assert "usage: workshop loadtest" in workshop(installed, "loadtest", "--help")
 

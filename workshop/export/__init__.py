@@ -1,4 +1,6 @@
-"""Export the joint agenda: Markdown, one self-contained HTML file, JSON.
+"""Export the joint agenda: Markdown, one self-contained HTML file, JSON; and beside
+the Markdown and HTML, their annex with every raw input (`<id>-annex.md`, `.html`),
+so that the document the executives read stays short.
 
 Everything here is pure — a session (or its `Engine`) in, text out — except
 `write_exports`, the one function that touches the disk. No clock is read: the
@@ -23,7 +25,7 @@ from ..model import Session
 from . import html as _html
 from . import json as _json
 from . import markdown as _markdown
-from .build import build
+from .build import agenda_stem, annex_stem, build, build_annex
 from .common import View, as_engine
 from .document import Document
 from .json import results_from_json
@@ -49,7 +51,22 @@ def to_json(source: Engine | Session, *, tz: tzinfo = UTC) -> str:
     return _json.render(View(as_engine(source), tz))
 
 
+def annex(source: Engine | Session, *, tz: tzinfo = UTC) -> Document:
+    """The annex's document tree: every raw input."""
+    return build_annex(View(as_engine(source), tz))
+
+
+def annex_markdown(source: Engine | Session, *, tz: tzinfo = UTC) -> str:
+    return _markdown.render(annex(source, tz=tz))
+
+
+def annex_html(source: Engine | Session, *, tz: tzinfo = UTC) -> str:
+    return _html.render(annex(source, tz=tz))
+
+
 RENDER = {"md": to_markdown, "html": to_html, "json": to_json}
+ANNEX = {"md": annex_markdown, "html": annex_html}
+"""The formats that have an annex beside them (JSON holds every input itself)."""
 
 
 def local_zone(session: Session) -> tzinfo:
@@ -58,14 +75,19 @@ def local_zone(session: Session) -> tzinfo:
 
 
 def file_name(session: Session, fmt: str) -> str:
-    return f"{session.id}-joint-agenda.{FORMATS[fmt]}"
+    return f"{agenda_stem(session)}.{FORMATS[fmt]}"
+
+
+def annex_file_name(session: Session, fmt: str) -> str:
+    return f"{annex_stem(session)}.{FORMATS[fmt]}"
 
 
 def write_exports(
     source: Engine | Session, out_dir: Path, formats: Iterable[str] = ("md", "html", "json"), *, tz: tzinfo = UTC
 ) -> list[Path]:
-    """Write each format to `out_dir/<session-id>-joint-agenda.<ext>` and return the
-    paths. Each file is written to a temporary name and renamed into place, so a
+    """Write each format to `out_dir/<session-id>-joint-agenda.<ext>` (and, for
+    Markdown and HTML, its annex `<session-id>-annex.<ext>`) and return the paths.
+    Each file is written to a temporary name and renamed into place, so a
     reader never sees half a document. Unknown formats raise ValueError before
     anything is written."""
     formats = list(dict.fromkeys(formats))
@@ -73,12 +95,13 @@ def write_exports(
     if unknown:
         raise ValueError(f"Unknown export format(s): {', '.join(unknown)}. Use md, html or json.")
     engine = as_engine(source)
-    texts = {fmt: RENDER[fmt](engine, tz=tz) for fmt in formats}
+    texts = {file_name(engine.session, fmt): RENDER[fmt](engine, tz=tz) for fmt in formats}
+    texts |= {annex_file_name(engine.session, fmt): ANNEX[fmt](engine, tz=tz) for fmt in formats if fmt in ANNEX}
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
-    for fmt, text in texts.items():
-        path = out_dir / file_name(engine.session, fmt)
+    for name, text in texts.items():
+        path = out_dir / name
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=out_dir)
         try:
             with os.fdopen(fd, "wb") as handle:
@@ -98,4 +121,7 @@ def _umask() -> int:
     return mask
 
 
-__all__ = ["FORMATS", "document", "file_name", "local_zone", "results_from_json", "to_html", "to_json", "to_markdown", "write_exports"]
+__all__ = [
+    "FORMATS", "annex", "annex_file_name", "annex_html", "annex_markdown", "document", "file_name", "local_zone",
+    "results_from_json", "to_html", "to_json", "to_markdown", "write_exports",
+]

@@ -38,18 +38,41 @@ def build(view: View) -> Document:
     sections = [_summary(view), _records(view)]
     for key, title, intro in SECTIONS:
         sections.append(_section(view, key, title, intro, pulled))
-    sections.append(_appendix(view, pulled))
     return Document(
         title=session.title,
         subtitle="Joint agenda",
         facts=tuple(_facts(view)),
         sections=tuple(sections),
         footer=(
-            f"Exported from Common Ground session {session.id}. Names stand beside answers only in named "
+            f"Exported from Common Ground session {session.id}. Every input the room gave is in the annex, "
+            f"the file named “{annex_stem(session)}” beside this one. Names stand beside answers only in named "
             f"exercises; a side's figures show from {session.template.min_answers} answers; "
             "ideas hidden by the facilitator are left out."
         ),
     )
+
+
+def build_annex(view: View) -> Document:
+    """The annex: every raw input, exercise by exercise, in its own file beside the
+    joint agenda, so that the document the executives read stays short. Pure."""
+    session = view.session
+    return Document(
+        title=session.title,
+        subtitle="Annex: every input",
+        facts=(("Date", view.date()), ("Joint agenda", f"the file named “{agenda_stem(session)}” beside this one")),
+        sections=(_appendix(view, _pulled_matrix(view)),),
+        footer=f"Exported from Common Ground session {session.id}, with its joint agenda.",
+    )
+
+
+def agenda_stem(session) -> str:
+    """The joint agenda's file name without its extension."""
+    return f"{session.id}-joint-agenda"
+
+
+def annex_stem(session) -> str:
+    """The annex's file name without its extension."""
+    return f"{session.id}-annex"
 
 
 # ------------------------------------------------------------------ header
@@ -307,5 +330,5 @@ def _appendix(view: View, pulled) -> Section:
             "Ideas hidden by the facilitator and ideas withdrawn by their authors are left out."
         ),
     )
-    return Section(key="appendix", title="Appendix: every input", intro=intro, parts=tuple(parts), page_break=True)
+    return Section(key="appendix", title="Every input", intro=intro, parts=tuple(parts))
 

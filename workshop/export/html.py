@@ -10,7 +10,7 @@ All text is HTML-escaped (`html.escape`, quotes included).
 Printing: the page margins come from `@page`, the paper size from the printer
 (A4 and Letter both fit: the layout is no wider than A4). Headings stay with what
 follows them, table rows and charts are not split, table headers repeat on every
-page, and the appendix starts on a new page.
+page; the annex of every input is a document of its own (`build_annex`).
 """
 
 from __future__ import annotations
