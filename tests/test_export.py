@@ -26,7 +26,7 @@ from scripted import HIDDEN_IDEA, HOSTILE_IDEAS, HOSTILE_NAMES, SESSION_ID, scri
 from workshop import commands as c
 from workshop import text as visible
 from workshop.engine import Engine
-from workshop.export import ANNEX, RENDER, annex, annex_markdown, document, file_name, results_from_json, to_html, to_json, to_markdown, write_exports
+from workshop.export import ANNEX, RENDER, annex, annex_markdown, document, file_name, results_from_json, to_json, to_markdown, write_exports
 from workshop.export import markdown as md
 from workshop.export.build import EMPTY
 from workshop.export.common import View
