@@ -533,3 +533,12 @@ def test_a_candidate_drafted_into_an_initiative_is_listed_once_with_its_backers(
     line = next(line for line in text.splitlines() if line.startswith("- **Tracking customers can trust**"))
     assert "champions: \\<script\\>" in line and "Start with the top three carriers" in line
     assert "- **Delivery updates customers can trust**" not in text  # not again under "On other candidates"
+
+
+def test_each_flagged_pulse_gap_is_one_signed_sentence(exports):
+    """The perception gap in words an executive can repeat: which side sits closer to
+    "Strongly agree", and by how much."""
+    assert (
+        "Technology spending is decided jointly — IT rates it 3.7, Marketing 1.5: IT is 2.2 points closer to “Strongly agree”"
+        in exports["md"]
+    )

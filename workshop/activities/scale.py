@@ -5,6 +5,7 @@ exercise `compare_with`s an earlier scale — the shift since then."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from random import Random
 from typing import Annotated, Any, Literal
 
@@ -59,7 +60,8 @@ class StatementResult(Result):
     """First side's mean minus the second's."""
     flagged: bool
     sentence: str | None = None
-    """For a flagged statement: "IT rates it 4.2, Marketing 2.9"."""
+    """For a flagged statement, signed: "IT rates it 3.7, Marketing 1.5: IT is 2.2
+    points closer to “Strongly agree”"."""
     before: dict[str, float | None] | None = None
     """With `compare_with`: per side, the earlier mean of the people who rated this
     statement both times (`matched`), so that a shift is never made by who came or
@@ -82,6 +84,18 @@ class ScaleResult(Result):
 def _statement_means(session: Session, state: ExerciseState, item_id: str) -> tuple[dict[str, list[int]], dict[str, float | None]]:
     groups = split(session, state, ((pid, s[item_id]) for pid, s in state.scores.items() if item_id in s))
     return groups, means(groups)
+
+
+def _signed(the_gap: float | None, high: str) -> Callable[[str, str, str, str], str]:
+    """The flag's sentence with its sign in words: which side sits closer to the top
+    of the scale, and by how much."""
+
+    def say(a: str, ma: str, b: str, mb: str) -> str:
+        size = abs(the_gap or 0.0)
+        closer = a if (the_gap or 0.0) >= 0 else b
+        return f"{a} rates it {ma}, {b} {mb}: {closer} is {size:.1f} points closer to “{high}”"
+
+    return say
 
 
 def _minus(now: float | None, then: float | None) -> float | None:
@@ -113,7 +127,7 @@ def result(session: Session, cfg: ScaleExercise, state: ExerciseState) -> ScaleR
         the_gap = gap(session, mean)
         flagged = the_gap is not None and abs(the_gap) >= GAP_FLAG
         sentence = pair_sentence(
-            session, flagged, lambda a, ma, b, mb: f"{a} rates it {ma}, {b} {mb}",
+            session, flagged, _signed(the_gap, cfg.labels[1]),
             {side: "–" if value is None else f"{value:.1f}" for side, value in mean.items()},
         )
         matched = _matched(session, state, item.id, before_state, before_state.items[index].id) if (

@@ -9,7 +9,8 @@ from rich.text import Text
 from ..activities import ALL
 from ..activities.scale import GAP_FLAG
 from ..export.common import FLAG, NO_VALUE, View, gap_spans, num, plural, shift_cell, sides_and_room
-from ..export.document import BarGroup, Bars, Block, Column, Note, Paragraph, Table
+from ..export.document import BarGroup, Bars, Block, Column, Note, Paragraph, Span, Table
+from ..export.kinds import where_sides_differ
 from ..export.raw import person_rows, respondents, who_columns
 from ..tui.results import fmt, side_bar, side_line
 
@@ -59,6 +60,7 @@ def document(view: View, cfg) -> list[Block]:
     return [
         Paragraph(f"{plural(result.respondents, 'person', 'people')} rated each statement from 1 ({low}) to {cfg.max} ({high}). Mean per side:"),
         table,
+        *where_sides_differ(view, [(st.text, st.sentence) for st in result.statements if st.sentence]),
         Bars(
             title=f"Mean rating per side, 1 to {cfg.max}",
             sides=view.sides,
@@ -122,6 +124,8 @@ def _shift_document(view: View, cfg) -> list[Block]:
             f"the gap is the mean of {view.pair[0].label} minus the mean of {view.pair[1].label}:"
         ),
         Table(columns=shift_columns(view), rows=shift_rows(view, cfg)),
+        *_gaps_said(earlier.title, view.result(earlier.id).statements),
+        *_gaps_said(cfg.title, result.statements),
         Bars(
             title=f"Mean rating per side, 1 to {cfg.max}: {earlier.title} (light) and {cfg.title} (solid)",
             sides=view.sides,
@@ -136,6 +140,19 @@ def _shift_document(view: View, cfg) -> list[Block]:
         ),
         _gap_note(view),
     ]
+
+
+def _gaps_said(when: str, statements) -> list[Block]:
+    """The flagged gaps of one pulse, each as its signed sentence: "At “Check-in
+    pulse”: Technology spending is decided jointly — IT rates it 3.7, …"."""
+    said = [(st.text, st.sentence) for st in statements if st.sentence]
+    if not said:
+        return []
+    content: list = [Span(f"At “{when}”,", "strong"), f" {FLAG} "]
+    for n, (text, sentence) in enumerate(said):
+        content.extend(["; " if n else "", text, f" — {sentence}"])
+    content.append(".")
+    return [Paragraph(tuple(content))]
 
 
 def raw(view: View, cfg) -> list[Block]:
