@@ -385,6 +385,15 @@ def _records(s: Script, initiative: str) -> None:
         kind="risk", text="Security and privacy skipped to hit a campaign date", owner="Dana Whitfield",
         mitigation="A privacy review in the first sprint of every campaign", about=f"worries:{worry}", initiative=f"joint-initiatives:{initiative}",
     ))
+    s.facilitator(c.RecordOutcome(
+        kind="ask", text="Fund the customer view pilot from the joint budget, not from IT's run budget", owner="Dana Whitfield and Maya Okafor",
+    ))
+    s.facilitator(c.RecordOutcome(kind="ask", text="Rule that marketing technology is bought through the two-week joint review", owner="Dana Whitfield and Maya Okafor"))
+    s.facilitator(c.RecordOutcome(
+        kind="checkpoint", text="Repeat-purchase rate in the pilot market, and the tool approval time", owner="Dana Whitfield and Maya Okafor",
+        due="2025-08-14",
+    ))
+    s.facilitator(c.UpdateInitiative(exercise="joint-initiatives", initiative=initiative, fields={"baseline": "31% repeat purchase", "budget": "€400k"}))
     struck = s.facilitator(c.RecordOutcome(kind="decision", text="Replace the CIO", owner="Nobody")).events[0].body.record.id
     s.facilitator(c.DropRecord(record=struck))
 

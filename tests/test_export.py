@@ -156,7 +156,7 @@ def test_the_header_lists_participants_by_side_and_counts_the_unnamed(exports):
 
 def test_the_executive_summary_names_objectives_agreed_initiatives_and_contested_roles(engine):
     doc = document(engine)
-    summary = doc.sections[0]
+    summary = doc.sections[1]  # after the board brief
     assert summary.title == "Executive summary"
     body = md.section(summary)
     text = "\n".join(body)
@@ -171,7 +171,7 @@ def test_the_executive_summary_names_objectives_agreed_initiatives_and_contested
 def test_sections_come_in_the_documented_order(engine):
     titles = [s.title for s in document(engine).sections]
     assert titles == [
-        "Executive summary", "Decisions, actions and risks", "Shared objectives", "Shared KPIs", "Where we collaborate",
+        "Board brief", "Executive summary", "Decisions, actions and risks", "Shared objectives", "Shared KPIs", "Where we collaborate",
         "Roles and accountabilities", "Budget as a shared opportunity", "Joint initiatives",
         "Ways of working", "The perception gap, before and after", "Concerns raised and parked items",
     ]
@@ -186,7 +186,7 @@ def test_decisions_actions_and_risks_follow_the_summary_and_a_struck_out_one_sho
         assert "Replace the CIO" not in exports[fmt]
     data = json.loads(exports["json"])
     assert data["executives"] == {"cio": "Dana Whitfield", "cmo": "Maya Okafor", "sponsor": "Sam Chen, CEO"}
-    assert [r["id"] for r in data["records"]] == ["d1", "d2", "a1", "a2", "a3", "r1"]
+    assert [r["id"] for r in data["records"]] == ["d1", "d2", "a1", "a2", "a3", "r1", "q1", "q2", "c1"]
     assert "- **Signed by:** Dana Whitfield (CIO) and Maya Okafor (CMO)" in exports["md"]
 
 
@@ -198,7 +198,7 @@ def test_contested_rows_show_each_sides_leader(exports):
 
 def test_initiatives_get_their_quadrant_by_matching_the_matrix_items(exports):
     table = [line for line in exports["md"].splitlines() if line.startswith("| One customer view in 12 months |")]
-    assert table and table[0].endswith("| Agreed | Big bet |")
+    assert table and table[-1].endswith("| Agreed | Big bet |")  # the initiatives section (the brief's table comes first)
 
 
 def test_a_parked_initiative_is_listed_under_parked_items_not_in_the_initiatives_table(engine):
@@ -542,3 +542,18 @@ def test_each_flagged_pulse_gap_is_one_signed_sentence(exports):
         "Technology spending is decided jointly — IT rates it 3.7, Marketing 1.5: IT is 2.2 points closer to “Strongly agree”"
         in exports["md"]
     )
+
+
+
+def test_page_one_is_a_board_brief_the_cio_and_the_cmo_can_sign(exports):
+    brief = exports["md"].split("## Board brief")[1].split("\n## ")[0]
+    assert "*From Dana Whitfield (CIO) and Maya Okafor (CMO) to Sam Chen, CEO.*" in brief
+    assert "We will chase One customer view, Personal and timely and Frictionless mobile together." in brief
+    assert "### What we ask of Sam Chen, CEO" in brief and "1. Fund the customer view pilot from the joint budget" in brief
+    assert (
+        "| One customer view in 12 months | Customer retention: 31% repeat purchase → +5 points repeat-purchase rate "
+        "| Pilot in Q3, all channels in 12 months | Dana Whitfield (IT), Maya Okafor (Marketing) | €400k |"
+    ) in brief
+    assert "| 25% of the joint budget |" in brief  # no money entered: the share
+    assert "- **Security and privacy skipped to hit a campaign date** — Dana Whitfield; A privacy review" in brief
+    assert "**2025-08-14** — Repeat-purchase rate in the pilot market, and the tool approval time" in brief

@@ -29,8 +29,10 @@ def test_a_decision_an_action_and_a_risk_are_recorded_with_ids_in_order(room):
     decision = record(room, kind="decision", text="Tools bought outside IT go through one review", owner="CIO and CMO")
     action = record(room, kind="action", text="Draft the review checklist", owner="Dana", due="2026-01-31")
     risk = record(room, kind="risk", text="Campaign data copied into spreadsheets", owner="Maya", mitigation="One consented store")
-    assert [r.id for r in (decision, action, risk)] == ["d1", "a1", "r1"]
-    assert list(room.session.records) == ["d1", "a1", "r1"]
+    ask = record(room, kind="ask", text="Fund the pilot from the joint budget", owner="CIO and CMO")
+    checkpoint = record(room, kind="checkpoint", text="Repeat purchase and approval time", due="2026-03-31")
+    assert [r.id for r in (decision, action, risk, ask, checkpoint)] == ["d1", "a1", "r1", "q1", "c1"]
+    assert list(room.session.records) == ["d1", "a1", "r1", "q1", "c1"]
     assert room.session.records["a1"].due == "2026-01-31" and room.session.records["r1"].mitigation == "One consented store"
 
 
@@ -42,6 +44,7 @@ def test_a_decision_an_action_and_a_risk_are_recorded_with_ids_in_order(room):
         ({"kind": "action", "text": "Draft it", "owner": "Dana", "due": "31/01/2026"}, "bad_date", "year-month-day"),
         ({"kind": "risk", "text": "Data leaks"}, "no_owner", "needs an owner"),
         ({"kind": "decision", "text": "   "}, "empty", "needs a sentence"),
+        ({"kind": "checkpoint", "text": "Repeat purchase and approval time"}, "no_due", "needs its date"),
         ({"kind": "decision", "text": "x" * 281}, "too_long", "281 characters"),
         ({"kind": "decision", "text": "Settle it", "about": "who-leads:i9"}, "unknown_item", "not in this session"),
         ({"kind": "risk", "text": "Late", "owner": "Dana", "initiative": "plan:j9"}, "unknown_initiative", "draft it first"),

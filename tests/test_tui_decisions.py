@@ -290,7 +290,7 @@ async def test_e_changes_only_what_was_edited_and_x_strikes_a_record_out_and_bac
         await wait_for(pilot, lambda: row_of(app, "a1")[1] == "action (struck out)")
         assert all("strike" in style for style in styles_of(app, "a1"))
         assert not workshop.session.records["d1"].dropped
-        assert "1 decision · 0 actions · 0 risks · 1 struck out" in text_of(app, "#decisions-head")
+        assert "1 decision · 0 actions · 0 risks · 0 asks · 0 checkpoints · 1 struck out" in text_of(app, "#decisions-head")
 
         await pilot.press("x")  # a slip: put it back
         await wait_for(pilot, lambda: not workshop.session.records["a1"].dropped)

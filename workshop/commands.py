@@ -260,7 +260,7 @@ class RecordOutcome(Cmd):
     """A decision, an action or a risk (see `model.Record` and `workshop.records`)."""
 
     type: Literal["record"] = "record"
-    kind: Literal["decision", "action", "risk"]
+    kind: Literal["decision", "action", "risk", "ask", "checkpoint"]
     text: Text
     owner: Name = ""
     due: Name = ""

@@ -47,7 +47,11 @@ SCHEMA = 2
 
 def _identity_levels(data: dict[str, Any]) -> dict[str, Any]:
     """1 → 2: a template's exercises said `anonymous = true/false`; they now say
-    `identity` ("anonymous", or the kind's default where they were not anonymous)."""
+    `identity` ("anonymous", or the kind's default where they were not anonymous).
+    A drafted initiative gains its (empty) `baseline` and `budget`."""
+    if data.get("body", {}).get("type") == "initiative_drafted":
+        data["body"]["initiative"].setdefault("baseline", "")
+        data["body"]["initiative"].setdefault("budget", "")
     if data.get("body", {}).get("type") == "created":
         for exercise in data["body"].get("template", {}).get("exercises", []):
             if "identity" not in exercise:

@@ -338,6 +338,10 @@ class Initiative(State):
     kpi: PeopleText = ""
     target: PeopleText = ""
     timeframe: PeopleText = ""
+    baseline: PeopleText = ""
+    """Where the shared KPI stands today: the start of "baseline → target"."""
+    budget: PeopleText = ""
+    """The money it needs, as written ("€400k"); the board brief shows it, else the share."""
     it_lead: PeopleText = ""
     marketing_lead: PeopleText = ""
     budget_share: PeopleText = ""
@@ -350,7 +354,8 @@ class Initiative(State):
 INITIATIVE_LABELS = {
     "title": "Title", "outcome": "Customer outcome", "kpi": "Shared KPI", "target": "Target",
     "timeframe": "Time frame", "it_lead": "IT lead", "marketing_lead": "Marketing lead",
-    "budget_share": "Budget share", "first_step": "First step",
+    "budget_share": "Budget share", "first_step": "First step", "baseline": "Baseline (the KPI today)",
+    "budget": "Budget in money",
 }
 """The text fields of an initiative, in the order people fill them, with their labels."""
 INITIATIVE_FIELDS = tuple(INITIATIVE_LABELS)
@@ -411,13 +416,14 @@ fold derives something new (2: the side each answer counts for, who has answered
 snapshot of another version is not used, and the journal is replayed instead."""
 
 
-RecordKind = Literal["decision", "action", "risk"]
-RECORD_KINDS: tuple[RecordKind, ...] = ("decision", "action", "risk")
+RecordKind = Literal["decision", "action", "risk", "ask", "checkpoint"]
+RECORD_KINDS: tuple[RecordKind, ...] = ("decision", "action", "risk", "ask", "checkpoint")
 
 
 class Record(State):
-    """A decision, an action or a risk the facilitator records during the day
-    (`workshop.records`): what the joint agenda asks people to act on."""
+    """A decision, an action, a risk, an ask of the sponsor or the next checkpoint,
+    recorded by the facilitator during the day (`workshop.records`): what the joint
+    agenda asks people to act on."""
 
     id: str
     """"d1", "a2", "r3": its kind's letter and a number, in the order recorded."""
@@ -428,7 +434,7 @@ class Record(State):
     """Who decided (a decision), who does it (an action), who watches it (a risk):
     a participant, the CIO, the CMO or anyone named."""
     due: str = ""
-    """An action's due date, YYYY-MM-DD."""
+    """An action's due date, or a checkpoint's date, YYYY-MM-DD."""
     mitigation: PeopleText = ""
     """A risk's mitigation."""
     about: str | None = None

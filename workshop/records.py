@@ -7,7 +7,9 @@ The facilitator records them from any step (the TUI's Decisions screen, `d`):
 - an **action** — what is to be done, its owner (a participant, the CIO, the CMO or
   anyone named) and its due date;
 - a **risk** — what could go wrong (often one of the worries), its owner and its
-  mitigation, and the initiative it threatens.
+  mitigation, and the initiative it threatens;
+- an **ask** — what the CIO and the CMO ask of their sponsor (funding, a ruling);
+- a **checkpoint** — when they meet again and what will be measured then.
 
 Each can point at what it comes from or settles (`about`, "exercise:item") and at a
 joint initiative (`initiative`, "exercise:initiative"). They are journaled like any
@@ -27,8 +29,8 @@ from .model import Executives, Record, Session
 TEXT_LIMIT = 280
 NAME_LIMIT = 80
 AMENDABLE = ("text", "owner", "due", "mitigation", "about", "initiative", "accountable")
-WORDS = {"decision": "A decision", "action": "An action", "risk": "A risk"}
-LETTER = {"decision": "d", "action": "a", "risk": "r"}
+WORDS = {"decision": "A decision", "action": "An action", "risk": "A risk", "ask": "An ask of the sponsor", "checkpoint": "A checkpoint"}
+LETTER = {"decision": "d", "action": "a", "risk": "r", "ask": "q", "checkpoint": "c"}
 
 
 def decide(session: Session, cmd: c.Command, now: float) -> list[EventBody]:
@@ -124,6 +126,8 @@ def _checked(session: Session, record: Record, fields: dict[str, object]) -> Rec
         raise Refusal("no_owner", f"{what} needs an owner: a participant, the CIO, the CMO or anyone named.")
     if merged.kind == "action" and not merged.due:
         raise Refusal("no_due", "An action needs a due date, such as 2026-03-31.")
+    if merged.kind == "checkpoint" and not merged.due:
+        raise Refusal("no_due", "A checkpoint needs its date, such as 2026-03-31.")
     if merged.due:
         try:
             date.fromisoformat(merged.due)

@@ -35,7 +35,7 @@ def build(view: View) -> Document:
     """The whole document. Pure: the same session gives an equal document."""
     session = view.session
     pulled = _pulled_matrix(view)
-    sections = [_summary(view), _records(view)]
+    sections = [_brief(view), _summary(view), _records(view)]
     for key, title, intro in SECTIONS:
         sections.append(_section(view, key, title, intro, pulled))
     return Document(
@@ -107,6 +107,98 @@ def _facts(view: View) -> list[tuple[str, object]]:
             names.append(plural(unnamed, "anonymous participant"))
         facts.append((side.label, ", ".join(names)))
     return facts
+
+
+# ------------------------------------------------------------------ the board brief
+
+
+def _brief(view: View) -> Section:
+    """Page one: what the CIO and the CMO agreed, what they ask of their sponsor, the
+    agreed initiatives with baseline → target → date, leads and budget, the top risks
+    and the next checkpoint."""
+    session = view.session
+    chiefs = session.executives
+    sponsor = chiefs.sponsor or "the CEO"
+    signers = " and ".join(f"{name} ({role})" for name, role in ((chiefs.cio, "CIO"), (chiefs.cmo, "CMO")) if name) or "the CIO and the CMO"
+    agreed = [i for cfg in view.exercises if cfg.kind == "initiatives" for i in view.state(cfg.id).initiatives.values() if i.status == "agreed"]
+    parts = [
+        Part("brief-agreed", "What we agreed", (Paragraph(" ".join(_agreed_in_three(view, agreed))),), lead=f"From {signers} to {sponsor}."),
+        _asks(view, sponsor),
+        _brief_initiatives(agreed),
+        _top_risks(view),
+        _checkpoint(view),
+    ]
+    return Section(key="brief", title="Board brief", parts=tuple(parts))
+
+
+def _agreed_in_three(view: View, agreed: list) -> list[str]:
+    """Three sentences: the objectives, the initiatives, the decisions."""
+    sentences = []
+    cfg = view.first("dotvote", "objectives", where=lambda c: c.section == "objectives")
+    top = [row.text for row in dotvote.top_items(view, cfg)][:3] if cfg is not None and view.ran(cfg) else []
+    sentences.append(f"We will chase {_and(top)} together." if top else "We have not yet ranked shared objectives.")
+    if agreed:
+        sentences.append(
+            f"We agreed {plural(len(agreed), 'joint initiative')}, each led by one person from IT and one from Marketing: "
+            f"{_and([i.title for i in agreed])}."
+        )
+    else:
+        sentences.append("We have not yet agreed a joint initiative.")
+    decisions = records.live(view.session, "decision")
+    sentences.append(
+        f"We took {plural(len(decisions), 'decision')} on how we work together; the first: {decisions[0].text.rstrip('.')}."
+        if decisions else "We recorded no decision on how we work together yet."
+    )
+    return sentences
+
+
+def _and(texts: list[str]) -> str:
+    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
+
+
+def _asks(view: View, sponsor: str) -> Part:
+    asks = records.live(view.session, "ask")
+    title = f"What we ask of {sponsor}"
+    if not asks:
+        return Part("brief-asks", title, (Note("Nothing is asked of the sponsor yet."),))
+    return Part("brief-asks", title, (Bullets(tuple((a.text,) for a in asks), ordered=True),))
+
+
+def _brief_initiatives(agreed: list) -> Part:
+    title = "The initiatives"
+    if not agreed:
+        return Part("brief-initiatives", title, (Note("No initiative was agreed yet."),))
+    rows = tuple(
+        (
+            i.title,
+            f"{i.kpi}: {i.baseline or NO_VALUE} → {i.target or NO_VALUE}" if i.kpi else NO_VALUE,
+            i.timeframe or NO_VALUE,
+            f"{i.it_lead} (IT), {i.marketing_lead} (Marketing)",
+            i.budget or (f"{i.budget_share} of the joint budget" if i.budget_share else NO_VALUE),
+        )
+        for i in agreed
+    )
+    columns = (Column("Initiative"), Column("KPI: baseline → target"), Column("By", short=True), Column("Leads"), Column("Budget"))
+    return Part("brief-initiatives", title, (Table(columns=columns, rows=rows),))
+
+
+def _top_risks(view: View) -> Part:
+    risks = records.live(view.session, "risk")[:3]
+    title = "Top risks"
+    if not risks:
+        return Part("brief-risks", title, (Note("No risk was recorded."),))
+    return Part("brief-risks", title, (Bullets(tuple(
+        (Span(r.text, "strong"), f" — {r.owner}" + (f"; {r.mitigation}" if r.mitigation else "")) for r in risks
+    )),))
+
+
+def _checkpoint(view: View) -> Part:
+    points = sorted(records.live(view.session, "checkpoint"), key=lambda r: r.due)
+    title = "Next checkpoint"
+    if not points:
+        return Part("brief-checkpoint", title, (Note("No checkpoint is set yet."),))
+    first = points[0]
+    return Part("brief-checkpoint", title, (Paragraph((Span(first.due, "strong"), f" — {first.text}" + (f" ({first.owner})" if first.owner else ""))),))
 
 
 # ------------------------------------------------------------------ summary
@@ -207,6 +299,8 @@ RECORD_PARTS = (
     ("decision", "Decisions", "What was decided, and who decided it.", ("Decision", "Decided by", "About")),
     ("action", "Actions", "Who does what, by when.", ("Action", "Owner", "Due", "About")),
     ("risk", "Risks", "What could go wrong, who watches it, and how it is kept small.", ("Risk", "Owner", "Mitigation", "Initiative")),
+    ("ask", "Asks of the sponsor", "What the CIO and the CMO ask for.", ("Ask", "Asked by")),
+    ("checkpoint", "Checkpoints", "When the two teams meet again, and what they will measure.", ("What will be measured", "Who calls it", "Date")),
 )
 
 
@@ -228,11 +322,13 @@ def _records(view: View) -> Section:
                 "decision": (r.text, r.owner or NO_VALUE, about or NO_VALUE),
                 "action": (r.text, r.owner, r.due, about or initiative or NO_VALUE),
                 "risk": (r.text, r.owner, r.mitigation or NO_VALUE, initiative or NO_VALUE),
+                "ask": (r.text, r.owner or NO_VALUE),
+                "checkpoint": (r.text, r.owner or NO_VALUE, r.due),
             }[kind]
             rows.append(cells)
         parts.append(Part(
             key=f"records-{kind}", title=title, lead=lead,
-            blocks=(Table(columns=tuple(Column(name, short=name in ("Due", "Owner", "Decided by")) for name in columns), rows=tuple(rows)),),
+            blocks=(Table(columns=tuple(Column(name, short=name in ("Due", "Date", "Owner", "Decided by")) for name in columns), rows=tuple(rows)),),
         ))
     if not parts:
         return Section(key="records", title="Decisions, actions and risks", intro=(Note("No decision, action or risk was recorded."),))

@@ -32,7 +32,7 @@ from .dialogs import Field, FormDialog
 NOTHING = "none"
 """The value of a select's "nothing" option (a Select's value cannot be empty)."""
 HELP = (
-    "d decision · a action · r risk · s settle a contested who-leads row · "
+    "d decision · a action · r risk · k ask the sponsor · c next checkpoint · s settle a contested who-leads row · "
     "n name the CIO, CMO and sponsor · e or Enter edit · x strike out or restore"
 )
 
@@ -137,6 +137,8 @@ class DecisionsScreen(WorkshopScreen):
         Binding("a", "action", "Action"),
         Binding("r", "risk", "Risk"),
         Binding("s", "settle", "Settle a row"),
+        Binding("k", "ask_sponsor", "Ask the sponsor"),
+        Binding("c", "checkpoint", "Checkpoint"),
         Binding("n", "name", "Names"),
         Binding("e", "edit", "Edit"),
         Binding("x,delete", "strike", "Strike out / restore"),
@@ -193,7 +195,7 @@ class DecisionsScreen(WorkshopScreen):
         if self.size.width != self._width or not table.columns:
             self._fit_columns(table)
         head = signed_by(session)
-        counts = " · ".join(plural(len(records.live(session, kind)), kind) for kind in ("decision", "action", "risk"))
+        counts = " · ".join(plural(len(records.live(session, kind)), kind) for kind in ("decision", "action", "risk", "ask", "checkpoint"))
         struck = sum(1 for r in session.records.values() if r.dropped)
         head.append(f"\n{counts}", style="")
         if struck:
@@ -208,7 +210,7 @@ class DecisionsScreen(WorkshopScreen):
                 what.append(f" · mitigation: {record.mitigation}", style="dim" + (" strike" if record.dropped else ""))
             table.add_row(
                 Text(record.id, style=style or "bold"),
-                Text(record.kind + (" (struck out)" if record.dropped else ""), style=style or {"decision": "green", "action": "cyan", "risk": "yellow"}[record.kind]),
+                Text(record.kind + (" (struck out)" if record.dropped else ""), style=style or {"decision": "green", "action": "cyan", "risk": "yellow"}.get(record.kind, "magenta")),
                 what,
                 Text(record.owner, style=style),
                 Text(record.due, style=style),
@@ -378,6 +380,39 @@ class DecisionsScreen(WorkshopScreen):
             submit="Settle",
         )
 
+    def action_ask_sponsor(self) -> None:
+        session = self.session
+        sponsor = session.executives.sponsor or "the CEO"
+
+        async def send(v: dict) -> bool:
+            return await self._record(kind="ask", text=v["text"], owner=v["owner"])
+
+        self._ask(
+            f"What the CIO and the CMO ask of {sponsor}",
+            [
+                Field("text", "The ask", placeholder="funding, or a ruling: e.g. one review for tools bought outside IT"),
+                Field("owner", "Asked by", deciders(session), placeholder="e.g. the CIO and the CMO"),
+            ],
+            send,
+            help_text="It leads the board brief, on the joint agenda's first page.",
+        )
+
+    def action_checkpoint(self) -> None:
+        session = self.session
+
+        async def send(v: dict) -> bool:
+            return await self._record(kind="checkpoint", text=v["text"], owner=v["owner"], due=v["due"].strip())
+
+        self._ask(
+            "The next checkpoint",
+            [
+                Field("text", "What will be measured", placeholder="e.g. the repeat-purchase rate and the tool approval time"),
+                Field("due", "Date", placeholder="YYYY-MM-DD, such as 2026-03-31"),
+                Field("owner", "Who calls it", deciders(session), placeholder="e.g. the CIO and the CMO"),
+            ],
+            send,
+        )
+
     def action_name(self) -> None:
         who = self.session.executives
 
@@ -409,10 +444,13 @@ class DecisionsScreen(WorkshopScreen):
         if record is None:
             return
         session = self.session
-        labels = {"decision": ("What was decided", "Who decided"), "action": ("What is to be done", "Owner"), "risk": ("What could go wrong", "Owner")}
+        labels = {
+            "decision": ("What was decided", "Who decided"), "action": ("What is to be done", "Owner"), "risk": ("What could go wrong", "Owner"),
+            "ask": ("What the CIO and the CMO ask of the sponsor", "Asked by"), "checkpoint": ("What will be measured", "Who calls it"),
+        }
         what, owner = labels[record.kind]
         fields = [Field("text", what, record.text), Field("owner", owner, record.owner)]
-        if record.kind == "action" or record.due:
+        if record.kind in ("action", "checkpoint") or record.due:
             fields.append(Field("due", "Due date", record.due, placeholder="YYYY-MM-DD"))
         if record.kind == "risk" or record.mitigation:
             fields.append(Field("mitigation", "Mitigation", record.mitigation))
