@@ -167,6 +167,7 @@ class SimPhone:
                     current = (exercise["id"], exercise["status"])
                     if actor is not None and not actor.done() and acting_on != current:
                         actor.cancel()  # the room moved on: stop acting on the old exercise
+                        actor = None  # and act on the new one now: a cancelled task is not done yet
                     if actor is None or actor.done():
                         actor, acting_on = asyncio.create_task(self._act()), current
                 elif kind in ("ack", "refused"):
