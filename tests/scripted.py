@@ -130,6 +130,13 @@ PULSE_OUT = {
 }
 
 
+CONFIDENCE = {
+    "tok-dana": (4,), "tok-script": (3,), "tok-pipe": (4,), "tok-maya": (3,), "tok-rich": (2,), "tok-stars": (3,), "tok-anon": (3,),
+    "tok-hash": (5,),
+}
+"""The closing question: the room is hopeful, Marketing less sure than IT."""
+
+
 def _pulse(s: Script, exercise: str, ratings: dict) -> None:
     s.open(exercise)
     for token, values in ratings.items():
@@ -435,6 +442,7 @@ def scripted_workshop() -> Engine:
     _initiatives(s)
     _ways(s)
     _pulse(s, "check-out", PULSE_OUT)
+    _pulse(s, "confidence", CONFIDENCE)
     s.facilitator(c.Publish())
     return s.engine
 

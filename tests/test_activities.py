@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from workshop import commands as c
-from workshop.activities import ALL, results_visible
+from workshop.activities import ALL, KINDS, results_visible
 
 # ------------------------------------------------------------------------ scale
 
@@ -200,6 +200,23 @@ def test_an_idea_is_tagged_with_its_authors_side(ideas):
     marketing = ideas.join("marketing")
     idea_id = idea(ideas, marketing, "Shared customer data", side="it")  # a phone cannot choose the side
     assert ideas.state("ideas").ideas[idea_id].side == "marketing"
+
+
+def test_in_a_big_room_each_person_may_add_fewer_ideas_so_the_board_stays_readable(make_room):
+    room = make_room({**IDEAS, "max_per_person": 5, "room_ideas": 60})
+    room.open("ideas")
+    people = [room.join(side) for side in ["it", "marketing"] * 15]  # 30 people: 60 ideas make 2 each
+    first = people[0]
+    idea(room, first, "One")
+    idea(room, first, "Two")
+    assert room.refuses(first, c.SubmitIdea(exercise="ideas", text="Three"), "limit").startswith("You have added 2 ideas")
+    assert KINDS["brainstorm"].mine(room.session, room.session.exercise("ideas"), room.state("ideas"), first)["left"] == 0
+    small = make_room({**IDEAS, "max_per_person": 5, "room_ideas": 60})
+    small.open("ideas")
+    pid = small.join()
+    for n in range(5):  # 4 people or 12: the template's own cap of 5 holds
+        idea(small, pid, f"Idea {n}")
+    small.refuses(pid, c.SubmitIdea(exercise="ideas", text="Six"), "limit")
 
 
 def test_a_person_cannot_add_more_ideas_than_max_per_person(make_room):

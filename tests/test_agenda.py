@@ -38,20 +38,22 @@ def error_of(path) -> str:
     return str(caught.value)
 
 
-def test_the_default_agenda_has_its_fifteen_exercises_in_order():
+def test_the_default_agenda_has_its_sixteen_exercises_in_order():
     template = load_template(EXERCISES / "cio-cmo-alignment.toml")
     kinds = [ex.kind for ex in template.exercises]
     assert kinds == [
         "scale", "brainstorm", "brainstorm", "dotvote", "rank", "dotvote", "brainstorm", "dotvote",
-        "ownership", "allocate", "matrix", "initiatives", "poll", "brainstorm", "scale",
+        "ownership", "allocate", "matrix", "initiatives", "poll", "brainstorm", "scale", "scale",
     ]
+    closing = template.exercises[-1]  # the confidence question the board brief reports
+    assert (closing.id, closing.identity, closing.compare_with) == ("confidence", "anonymous", None)
     order = template.exercises[4]
     assert (order.source, order.top) == ("shared-objectives", 5)
     assert 150 <= template.minutes <= 190
     assert [s.label for s in template.sides] == ["IT", "Marketing", "Other"]
     worries = template.exercises[1]
     assert worries.identity == "anonymous" and worries.reveal == "manual"
-    assert template.exercises[-1].compare_with == template.exercises[0].id
+    assert template.exercises[-2].compare_with == template.exercises[0].id  # the check-out compares with the check-in
     assert len(template.exercises[8].rows) == 8
     assert all(ex.notes.strip() and ex.prompt.strip() for ex in template.exercises)
 

@@ -39,7 +39,7 @@ def test_new_creates_a_session_that_list_and_resume_show(tmp_path):
     assert (folders[0] / "journal.jsonl").exists() and (folders[0] / "snapshot.json").exists()
 
     listing = workshop("list", sessions=tmp_path).stdout
-    assert "Acme offsite — Acme" in listing and "0/15 done" in listing
+    assert "Acme offsite — Acme" in listing and "0/16 done" in listing
 
     status = workshop("status", sessions=tmp_path).stdout
     assert "Acme offsite" in status and "Check-in pulse" in status and "← now" in status
@@ -71,7 +71,7 @@ def test_new_with_an_unknown_template_lists_the_available_ones(tmp_path):
 
 def test_check_accepts_the_shipped_templates():
     out = workshop("check", *sorted(EXERCISES.glob("*.toml"))).stdout
-    assert "cio-cmo-alignment.toml: ok" in out and "15 exercises" in out
+    assert "cio-cmo-alignment.toml: ok" in out and "16 exercises" in out
 
 
 def test_check_reports_a_bad_template_and_fails(tmp_path):

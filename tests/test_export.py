@@ -557,3 +557,8 @@ def test_page_one_is_a_board_brief_the_cio_and_the_cmo_can_sign(exports):
     assert "| 25% of the joint budget |" in brief  # no money entered: the share
     assert "- **Security and privacy skipped to hit a campaign date** — Dana Whitfield; A privacy review" in brief
     assert "**2025-08-14** — Repeat-purchase rate in the pilot market, and the tool approval time" in brief
+
+
+def test_the_brief_says_how_confident_the_room_is_that_it_will_do_what_it_agreed(exports):
+    brief = exports["md"].split("## Board brief")[1].split("\n## ")[0]
+    assert "**We will do what we agreed today**: 3.4 of 5 (1: Not at all confident, 5: Fully confident); IT 3.7, Marketing 2.8." in brief

@@ -95,7 +95,7 @@ async def test_the_document_loads_nothing_but_itself_and_logs_no_error(browser, 
         " svgs: document.querySelectorAll('svg').length, h2: document.querySelectorAll('h2').length})"
     )
     assert counts["scripts"] == 0 and counts["images"] == 0
-    assert counts["svgs"] == 7  # bars for the three votes, the poll, the budget and the pulse shift; the 2×2 plot
+    assert counts["svgs"] == 8  # bars for the three votes, the poll, the budget, the pulse shift and the confidence; the 2×2 plot
 
 
 async def test_hostile_names_show_as_text_in_the_page(browser, html):

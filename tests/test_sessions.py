@@ -86,7 +86,7 @@ def test_the_list_shows_progress_and_people(tmp_path):
     w.handle(FACILITATOR, "n2", c.Next())
     w.close()
     [row] = sessions.list_sessions(tmp_path)
-    assert (row.title, row.participants, row.done, row.total) == ("Listed", 1, 1, 15)
+    assert (row.title, row.participants, row.done, row.total) == ("Listed", 1, 1, 16)
     assert row.current == "What worries us"
 
 

@@ -182,13 +182,13 @@ async def test_n_moves_on_and_b_goes_back_closing_one_step_and_opening_the_other
         await pilot.press("n")
         await wait_for(pilot, lambda: status("worries") == "open")
         assert status("check-in") == "closed" and workshop.session.current == 1
-        await wait_for(pilot, lambda: "What worries us" in text_of(app, "#head") and "Step 2 of 15" in text_of(app, "#head"))
+        await wait_for(pilot, lambda: "What worries us" in text_of(app, "#head") and "Step 2 of 16" in text_of(app, "#head"))
         await ann.wait_view(lambda v: v["exercise"]["id"] == "worries" and v["exercise"]["status"] == "open")
 
         await pilot.press("b")
         await wait_for(pilot, lambda: status("check-in") == "open")
         assert status("worries") == "closed" and workshop.session.current == 0
-        await wait_for(pilot, lambda: "Check-in pulse" in text_of(app, "#head") and "Step 1 of 15" in text_of(app, "#head"))
+        await wait_for(pilot, lambda: "Check-in pulse" in text_of(app, "#head") and "Step 1 of 16" in text_of(app, "#head"))
         await ann.wait_view(lambda v: v["exercise"]["id"] == "check-in")
         await ann.close()
 
@@ -353,7 +353,7 @@ def test_workshop_resume_opens_the_named_session_where_it_was_left(tmp_path, mon
     monkeypatch.setattr(WorkshopApp, "run", lambda app, *a, **k: asyncio.run(drive(app)))
     argv = ["resume", "pilot", "--sessions-dir", str(tmp_path), "--host", "127.0.0.1", "--port", "0", "--public-url", "http://workshop.test:8765"]
     assert cli.main(argv) == 0
-    assert "Customer first" in seen["head"] and "Step 3 of 15" in seen["head"]
+    assert "Customer first" in seen["head"] and "Step 3 of 16" in seen["head"]
     assert "One customer view" in seen["results"] and "Ann" not in seen["results"]  # by side: no names
     assert "1 of 1 have added ideas" in seen["participation"]
     assert seen["url"] == "http://workshop.test:8765/?room=K7QM2X"

@@ -9,7 +9,8 @@ from workshop import protocol, views
 from workshop.activities.initiatives import COMMENTS_PER_PERSON, COMMENTS_PER_TARGET
 
 PLAN = {"id": "plan", "kind": "initiatives", "options": [f"Candidate {n}" for n in range(1, 6)], "minutes": 10, "reveal": "live"}
-IDEAS = {"id": "ideas", "kind": "brainstorm", "minutes": 10, "reveal": "live", "max_per_person": 5}
+IDEAS = {"id": "ideas", "kind": "brainstorm", "minutes": 10, "reveal": "live", "max_per_person": 5, "room_ideas": 2000}
+"""Five ideas each however big the room: the view budget's worst case."""
 POLL = {"id": "poll", "kind": "poll", "options": ["Yes", "No"], "other": True, "reveal": "live"}
 
 

@@ -48,7 +48,8 @@ SCHEMA = 2
 def _identity_levels(data: dict[str, Any]) -> dict[str, Any]:
     """1 → 2: a template's exercises said `anonymous = true/false`; they now say
     `identity` ("anonymous", or the kind's default where they were not anonymous).
-    A drafted initiative gains its (empty) `baseline` and `budget`."""
+    A brainstorm keeps its caps whatever the room (`room_ideas` None). A drafted
+    initiative gains its (empty) `baseline` and `budget`."""
     if data.get("body", {}).get("type") == "initiative_drafted":
         data["body"]["initiative"].setdefault("baseline", "")
         data["body"]["initiative"].setdefault("budget", "")
@@ -57,6 +58,8 @@ def _identity_levels(data: dict[str, Any]) -> dict[str, Any]:
             if "identity" not in exercise:
                 anonymous = exercise.pop("anonymous", False)
                 exercise["identity"] = "anonymous" if anonymous is True else default_identity(exercise.get("kind"))
+            if exercise.get("kind") == "brainstorm":
+                exercise.setdefault("room_ideas", None)  # its caps stay as they were: no scaling with the room
     return data
 
 

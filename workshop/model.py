@@ -410,10 +410,12 @@ class ExerciseState(State):
         return f"{prefix}{self.counter}"
 
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 """The shape of the session state this code derives from the journal. Bump it when the
-fold derives something new (2: the side each answer counts for, who has answered): a
-snapshot of another version is not used, and the journal is replayed instead."""
+fold derives something new (2: the side each answer counts for, who has answered; 3:
+identity levels, records and executives, and old templates read through the journal's
+upgrade, which keeps their brainstorm caps as they were): a snapshot of another
+version is not used, and the journal is replayed instead."""
 
 
 RecordKind = Literal["decision", "action", "risk", "ask", "checkpoint"]

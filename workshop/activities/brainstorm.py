@@ -25,6 +25,19 @@ class BrainstormExercise(ExerciseBase):
     """Ideas on the board from the start, added in the facilitator's name."""
     per_minute: int = Field(default=6, ge=1, le=60)
     """Rate limit: at most this many ideas per person in any 60 seconds."""
+    room_ideas: int | None = Field(default=60, ge=10, le=2000)
+    """About how many ideas the whole room should give, so that a big room does not
+    bury the board: each person's cap shrinks as the room grows (`cap`), never below
+    2 nor above `max_per_person`. None: `max_per_person` whatever the room."""
+
+
+def cap(session: Session, cfg: BrainstormExercise) -> int:
+    """How many ideas one person may add now: `max_per_person` in a small room;
+    `room_ideas` shared among the people present in a big one (at least 2)."""
+    if cfg.room_ideas is None:
+        return cfg.max_per_person
+    present = sum(1 for p in session.participants.values() if not (p.left or p.removed))
+    return min(cfg.max_per_person, max(2, cfg.room_ideas // max(present, 1)))
 
 
 ACCEPTS = (c.SubmitIdea, c.EditIdea, c.WithdrawIdea)
@@ -66,8 +79,9 @@ def decide(ctx: Ctx[BrainstormExercise], cmd: Command) -> list[EventBody]:
             text = _clean(ctx, cmd.text)
             if not ctx.is_facilitator:
                 mine = live_ideas(state, ctx.actor)
-                if len(mine) >= cfg.max_per_person:
-                    raise Refusal("limit", f"You have added {cfg.max_per_person} ideas, the most for this exercise. You can still edit or withdraw one.")
+                most = cap(ctx.session, cfg)
+                if len(mine) >= most:
+                    raise Refusal("limit", f"You have added {most} ideas, the most for this exercise. You can still edit or withdraw one.")
                 recent = [i for i in state.ideas.values() if i.author == ctx.actor and i.at > ctx.now - 60]
                 if len(recent) >= cfg.per_minute:
                     raise Refusal("too_fast", "That is a lot of ideas in one minute. Take a breath and send it again shortly.")
@@ -227,7 +241,8 @@ def mine(session: Session, cfg: BrainstormExercise, state: ExerciseState, pid: s
     ideas = live_ideas(state, pid)
     return {
         "ideas": [{"id": i.id, "text": i.text, "hidden": i.hidden, "merged": bool(i.merged_into)} for i in ideas],
-        "left": max(cfg.max_per_person - len(ideas), 0),
+        "left": max(cap(session, cfg) - len(ideas), 0),
+        "cap": cap(session, cfg),
     }
 
 
@@ -252,7 +267,7 @@ def simulate(ex: dict[str, Any], who: Persona, rng: Random) -> list[dict[str, An
     """One to three of the person's ideas, within the exercise's limit."""
     pool = list(who.ideas)
     rng.shuffle(pool)
-    count = rng.randint(1, max(1, min(3, ex["config"]["max_per_person"], len(pool))))
+    count = rng.randint(1, max(1, min(2, ex["config"]["max_per_person"], len(pool))))
     return [{"type": "submit_idea", "exercise": ex["id"], "text": text} for text in pool[:count]]
 
 

@@ -11,10 +11,10 @@ the same outline.
 from __future__ import annotations
 
 from .. import privacy, records
-from ..activities import KINDS
+from ..activities import ALL, KINDS
 from ..present import dotvote, initiatives, ownership, scale
 from . import kinds, raw
-from .common import FLAG, NO_VALUE, View, plural, share
+from .common import FLAG, NO_VALUE, View, num, plural, share
 from .document import Block, Bullets, Column, Document, Note, Paragraph, Part, Section, Span, Table
 
 SECTIONS = (
@@ -128,6 +128,9 @@ def _brief(view: View) -> Section:
         _top_risks(view),
         _checkpoint(view),
     ]
+    confidence = _confidence(view)
+    if confidence is not None:
+        parts.append(confidence)
     return Section(key="brief", title="Board brief", parts=tuple(parts))
 
 
@@ -190,6 +193,27 @@ def _top_risks(view: View) -> Part:
     return Part("brief-risks", title, (Bullets(tuple(
         (Span(r.text, "strong"), f" — {r.owner}" + (f"; {r.mitigation}" if r.mitigation else "")) for r in risks
     )),))
+
+
+def _confidence(view: View) -> Part | None:
+    """The closing confidence question: a scale in the perception-gap section that no
+    later scale compares with and that compares with none (the check-in is compared,
+    the check-out compares). None when the agenda has none, or it was not run."""
+    compared = {cfg.compare_with for cfg in view.exercises if cfg.kind == "scale" and cfg.compare_with}
+    found = [
+        cfg for cfg in view.exercises
+        if cfg.kind == "scale" and cfg.section == "perception_gap" and not cfg.compare_with and cfg.id not in compared
+    ]
+    if not found or not view.ran(found[-1]):
+        return None
+    cfg = found[-1]
+    st = view.result(cfg.id).statements[0]
+    mean = st.mean.get(ALL)
+    if mean is None:
+        return None
+    sides = ", ".join(f"{s.label} {num(st.mean[s.id])}" for s in view.sides if st.mean.get(s.id) is not None)
+    line = f"{num(mean)} of {cfg.max} (1: {cfg.labels[0]}, {cfg.max}: {cfg.labels[1]})" + (f"; {sides}" if sides else "")
+    return Part("brief-confidence", "How confident we are", (Paragraph((Span(st.text, "strong"), f": {line}.")),), lead=f"From “{cfg.title}”.")
 
 
 def _checkpoint(view: View) -> Part:

@@ -24,7 +24,7 @@ export function input(ex, mine) {
     h("p", { class: "counter-big", "data-key": "left" }, h("strong", null, String(left)), left === 1 ? " idea left" : " ideas left"),
     left > 0
       ? textForm({ key, label: "Your idea", placeholder: "One idea at a time", multiline: true, max: cfg.max_length, submit: "idea", button: "Add" })
-      : h("p", { class: "note info", "data-key": "full" }, `You have added ${plural(cfg.max_per_person, "idea")}, the most for this exercise. You can still edit or withdraw one.`),
+      : h("p", { class: "note info", "data-key": "full" }, `You have added ${plural(typeof mine.cap === "number" ? mine.cap : cfg.max_per_person, "idea")}, the most for this exercise. You can still edit or withdraw one.`),
     ideas.length ? h("h2", { "data-key": "mine-h" }, "My ideas") : null,
     ideas.length
       ? h(
