@@ -54,7 +54,7 @@ def test_sessions_dir_option_beats_the_environment(tmp_path):
 def test_new_with_the_quick_template_and_resume_by_partial_name(tmp_path):
     workshop("new", "--title", "Quick one", "--template", "quick-alignment", sessions=tmp_path)
     status = workshop("status", "quick-one", sessions=tmp_path).stdout
-    assert "quick-alignment" in status and "6." in status and "7." not in status
+    assert "quick-alignment" in status and "7." in status and "8." not in status
 
 
 def test_resume_of_an_unknown_session_says_how_to_find_one(tmp_path):
@@ -165,7 +165,7 @@ def test_templates_lists_the_built_in_ones_and_how_to_add_yours():
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["NAME", "TITLE", "EXERCISES", "MINUTES", "FROM"]
     quick = next(line for line in lines if line.startswith("quick-alignment "))
-    assert "Quick CIO–CMO alignment" in quick and quick.split()[-4:] == ["6", "60", "built", "in"]
+    assert "Quick CIO–CMO alignment" in quick and quick.split()[-4:] == ["7", "55", "built", "in"]
     assert "--templates DIR" in result.stdout and result.stderr == ""
 
 
