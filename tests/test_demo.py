@@ -2,6 +2,7 @@
 take part in whatever the facilitator opens."""
 
 import asyncio
+from contextlib import asynccontextmanager
 
 from tests.roomkit import running_room, until
 from workshop import commands as c
@@ -10,77 +11,59 @@ from workshop.demo import run_phones
 
 
 async def test_demo_phones_join_and_act_in_the_open_exercise(tmp_path):
-    async with running_room(tmp_path) as room:
-        code = room.workshop.session.room_code
-        stop = asyncio.Event()
-        phones = await run_phones(f"ws://127.0.0.1:{room.port}/ws?room={code}", code, 6, pace=0, stop=stop)
-        try:
-            session = room.workshop.session
-            for _ in range(100):
-                if len(session.participants) == 6:
-                    break
-                await asyncio.sleep(0.05)
-            await room.facilitate(c.Open(exercise="check-in"))
-            for _ in range(100):
-                if room.workshop.engine.participation("check-in")[0] == 6:
-                    break
-                await asyncio.sleep(0.05)
-            result = room.workshop.engine.result("check-in")
-            assert result.respondents == 6
-            sides = {p.side for p in session.participants.values()}
-            assert {"it", "marketing"} <= sides
-        finally:
-            stop.set()
-            for phone in phones:
-                phone.task.cancel()
-            await asyncio.gather(*(p.task for p in phones), return_exceptions=True)
+    async with running_room(tmp_path) as room, demo_phones(room, 6):
+        session = room.workshop.session
+        await until(lambda: len(session.participants) == 6, 5, LATE)
+        await room.facilitate(c.Open(exercise="check-in"))
+        await until(lambda: room.workshop.engine.participation("check-in")[0] == 6, 5, LATE)
+        result = room.workshop.engine.result("check-in")
+        assert result.respondents == 6
+        sides = {p.side for p in session.participants.values()}
+        assert {"it", "marketing"} <= sides
 
 
 LATE = "the simulated phones did not get there in time"
 
 
+@asynccontextmanager
+async def demo_phones(room, count: int):
+    """`count` demo phones acting at once in the room, stopped after."""
+    code = room.workshop.session.room_code
+    stop = asyncio.Event()
+    phones = await run_phones(f"ws://127.0.0.1:{room.port}/ws?room={code}", code, count, pace=0, stop=stop)
+    try:
+        yield phones
+    finally:
+        stop.set()
+        for phone in phones:
+            phone.task.cancel()
+        await asyncio.gather(*(p.task for p in phones), return_exceptions=True)
+
+
 async def test_demo_phones_vote_once_a_skipped_brainstorm_has_given_the_vote_its_items(tmp_path):
-    async with running_room(tmp_path) as room:
-        code = room.workshop.session.room_code
-        stop = asyncio.Event()
-        phones = await run_phones(f"ws://127.0.0.1:{room.port}/ws?room={code}", code, 4, pace=0, stop=stop)
+    async with running_room(tmp_path) as room, demo_phones(room, 4):
         engine = lambda: room.workshop.engine  # noqa: E731
-        try:
-            await until(lambda: len(room.workshop.session.participants) == 4, 10, LATE)
-            await room.facilitate(c.Open(exercise="shared-objectives"))  # skipped ahead: nothing to vote on
-            room.broadcast_soon()
-            await asyncio.sleep(0.5)
-            await room.facilitate(c.Open(exercise="customer-first"))
-            await until(lambda: engine().participation("customer-first")[0] == 4, 10, LATE)
-            await room.facilitate(c.Open(exercise="shared-objectives"))
-            await until(lambda: engine().participation("shared-objectives")[0] == 4, 10, LATE)
-            assert sum(row.total for row in engine().result("shared-objectives").ranking) > 0
-        finally:
-            stop.set()
-            for phone in phones:
-                phone.task.cancel()
-            await asyncio.gather(*(p.task for p in phones), return_exceptions=True)
+        await until(lambda: len(room.workshop.session.participants) == 4, 10, LATE)
+        await room.facilitate(c.Open(exercise="shared-objectives"))  # skipped ahead: nothing to vote on
+        room.broadcast_soon()
+        await asyncio.sleep(0.5)
+        await room.facilitate(c.Open(exercise="customer-first"))
+        await until(lambda: engine().participation("customer-first")[0] == 4, 10, LATE)
+        await room.facilitate(c.Open(exercise="shared-objectives"))
+        await until(lambda: engine().participation("shared-objectives")[0] == 4, 10, LATE)
+        assert sum(row.total for row in engine().result("shared-objectives").ranking) > 0
 
 
 async def test_demo_phones_take_part_in_every_exercise_of_the_default_agenda(tmp_path):
     """Each kind says what a participant does in it (`simulate`); the room accepts it
     all, so every exercise, of every kind, ends with every phone counted."""
-    async with running_room(tmp_path) as room:
-        code = room.workshop.session.room_code
-        stop = asyncio.Event()
-        phones = await run_phones(f"ws://127.0.0.1:{room.port}/ws?room={code}", code, 4, pace=0, stop=stop)
+    async with running_room(tmp_path) as room, demo_phones(room, 4):
         engine = lambda: room.workshop.engine  # noqa: E731
-        try:
-            await until(lambda: len(room.workshop.session.participants) == 4, 10, LATE)
-            kinds = set()
-            for exercise in list(room.workshop.session.exercises):
-                await room.facilitate(c.Open(exercise=exercise))
-                await until(lambda ex=exercise: engine().participation(ex)[0] == 4, 10, f"{exercise}: {LATE}")
-                kinds.add(room.workshop.session.exercise(exercise).kind)
-                await room.facilitate(c.Close(exercise=exercise))
-            assert kinds == set(KINDS)  # the default agenda has every kind
-        finally:
-            stop.set()
-            for phone in phones:
-                phone.task.cancel()
-            await asyncio.gather(*(p.task for p in phones), return_exceptions=True)
+        await until(lambda: len(room.workshop.session.participants) == 4, 10, LATE)
+        kinds = set()
+        for exercise in list(room.workshop.session.exercises):
+            await room.facilitate(c.Open(exercise=exercise))
+            await until(lambda ex=exercise: engine().participation(ex)[0] == 4, 10, f"{exercise}: {LATE}")
+            kinds.add(room.workshop.session.exercise(exercise).kind)
+            await room.facilitate(c.Close(exercise=exercise))
+        assert kinds == set(KINDS)  # the default agenda has every kind

@@ -24,7 +24,7 @@ from workshop.export.common import View
 from workshop.export.document import Block
 from workshop.model import ExerciseBase
 from workshop.present import DRAWINGS, SHARED, SURFACES
-from workshop.room import load_assets
+from workshop.page import load_assets
 
 PACKAGE = Path(__file__).resolve().parent.parent / "workshop"
 PHONE_SHARED = {"index"}

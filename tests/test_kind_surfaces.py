@@ -20,7 +20,7 @@ from playwright.async_api import async_playwright
 
 from tests.roomkit import running_room
 from workshop.activities import KINDS
-from workshop.room import kinds_module, load_assets
+from workshop.page import kinds_module, load_assets
 
 WEB = Path(__file__).resolve().parent.parent / "workshop" / "web"
 PHONE_KINDS = WEB / "kinds"

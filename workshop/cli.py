@@ -237,8 +237,9 @@ def cmd_new(args) -> int:
     print(f"  template:  {session.template_name} ({len(session.template.exercises)} exercises, {session.template.minutes} min)")
     print(f"  room code: {session.room_code}")
     print(f"  privacy:   a side's figures show from {session.template.min_answers} answers")
-    signers = " and ".join(f"{name} ({role})" for name, role in ((session.executives.cio, "CIO"), (session.executives.cmo, "CMO")) if name)
-    print(f"  signed by: {signers or 'not named yet (--cio, --cmo)'}" + (f", for {session.executives.sponsor}" if session.executives.sponsor else ""))
+    from .records import signers
+
+    print(f"  signed by: {signers(session.executives) or 'not named yet (--cio, --cmo)'}" + (f", for {session.executives.sponsor}" if session.executives.sponsor else ""))
     print(f"Resume it with: workshop resume {session.id}{args.resume_hint}")
     return 0
 

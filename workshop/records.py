@@ -22,7 +22,7 @@ from __future__ import annotations
 from datetime import date
 
 from . import commands as c
-from .activities.common import Refusal, settled_by
+from .activities.common import Refusal
 from .events import EventBody, ExecutivesNamed, RecordAmended, RecordDropped, Recorded, recorded
 from .model import Executives, Record, Session
 
@@ -72,13 +72,17 @@ def apply(session: Session, body: EventBody) -> None:
             session.executives = Executives(cio=body.cio, cmo=body.cmo, sponsor=body.sponsor)
 
 
+def signers(executives: Executives) -> str:
+    """"Dana Whitfield (CIO) and Maya Okafor (CMO)": whoever of the two is named; ""
+    when neither is."""
+    return " and ".join(f"{name} ({role})" for name, role in ((executives.cio, "CIO"), (executives.cmo, "CMO")) if name)
+
+
 def live(session: Session, kind: str | None = None) -> list[Record]:
     """The records not struck out, in the order recorded (of one kind if given)."""
     return [r for r in session.records.values() if not r.dropped and (kind is None or r.kind == kind)]
 
 
-settled = settled_by
-"""The latest decision that settles a who-leads row, if any (`activities.common`)."""
 
 
 def describe(session: Session, ref: str | None) -> str:

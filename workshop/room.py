@@ -61,7 +61,6 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from websockets.asyncio.server import ServerConnection, broadcast, serve
@@ -73,7 +72,6 @@ from websockets.server import ServerProtocol
 
 from . import commands as c
 from . import protocol, views
-from .activities import KINDS
 from .engine import Accepted, Outcome, Refused
 from .events import Event
 from .gate import (
@@ -93,6 +91,7 @@ from .gate import (
 )
 from .model import FACILITATOR
 from .network import find_lan_address, interface_addresses
+from .page import load_assets
 from .sessions import Workshop
 from .store import StoreError
 
@@ -145,14 +144,6 @@ AGENDA_PATH = "/agenda.html"
 DOOR_PATH = "/door"
 """Answers whether a room code may come in, and if not why, as JSON."""
 AGENDA_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
-ASSET_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".json": "application/json",
-}
-"""The phone page's files by suffix, with the type each is served as; no other file is served."""
-
 WRONG_CODE = "Wrong room code. Scan the QR code on the facilitator's screen again."
 ROOM_FULL = "The room is full. The page keeps trying; ask the facilitator."
 ROOM_BUSY = "Too many phones are connecting at once. The page keeps trying in a moment."
@@ -188,43 +179,6 @@ class Phone:
             return True
         self.strikes += 1
         return False
-
-
-def load_assets() -> dict[str, tuple[bytes, str]]:
-    """The phone page's files, read once from package data: URL path → (body, type).
-
-    Every file under web/, in folders too (`/kinds/scale.js`), whose suffix is in
-    `ASSET_TYPES`, `/` for index.html, and `/kinds/all.js`, written here from the
-    activity registry (`kinds_module`). A request is answered from this dict only,
-    so no request path ever reaches the disk."""
-    web = Path(__file__).resolve().parent / "web"
-    paths = (p.relative_to(web) for p in web.rglob("*") if p.is_file())
-    assets = {
-        f"/{rel.as_posix()}": ((web / rel).read_bytes(), ASSET_TYPES[rel.suffix])
-        for rel in sorted(paths)
-        # Hidden files (an editor's, macOS's `._core.js`) are not the page's.
-        if rel.suffix in ASSET_TYPES and not any(part.startswith(".") for part in rel.parts)
-    }
-    assets["/"] = assets["/index.html"]
-    assets["/kinds/all.js"] = (kinds_module(KINDS, {p.removeprefix("/kinds/") for p in assets}), ASSET_TYPES[".js"])
-    return assets
-
-
-def kinds_module(kinds: Iterable[str], files: set[str]) -> bytes:
-    """The phone's list of kind modules, `kinds/all.js`: one `export * as <kind>` line
-    per activity kind the server has, so a new kind's phone module is found by itself
-    (`kinds/index.js` registers them). `files` are the names under `kinds/`; a kind
-    without its `<kind>.js` there is an error at start, not a blank phone later."""
-    names = sorted(kinds)
-    missing = [name for name in names if f"{name}.js" not in files]
-    if missing:
-        raise RuntimeError(
-            "The phone page cannot draw " + ", ".join(missing) + ": write "
-            + ", ".join(f"workshop/web/kinds/{name}.js" for name in missing) + " (see kinds/index.js for its shape)."
-        )
-    lines = ["// Written by the room from the activity registry (workshop/room.py, kinds_module).\n"]
-    lines += [f'export * as {name} from "./{name}.js";\n' for name in names]
-    return "".join(lines).encode()
 
 
 # ---------------------------------------------------------------- one connection

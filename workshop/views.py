@@ -24,9 +24,9 @@ from __future__ import annotations
 from typing import Any
 
 from . import privacy, protocol
-from .activities import KINDS, counted, results_visible
+from .activities import KINDS, results_visible
 from .engine import Engine
-from .model import ExerciseBase, ExerciseState, Session
+from .model import ExerciseBase, Session
 
 VIEW_BUDGET = 12 * 1024
 """Bytes of JSON the room part may take; the frame around it and the person's own part
@@ -85,6 +85,7 @@ def room_view(engine: Engine, now: float) -> dict[str, Any]:
     session = engine.session
     cfg = session.current_exercise
     state = session.exercises[cfg.id]
+    rule = privacy.policy(session, cfg, state)
     done, present = engine.participation(cfg.id)
     exercise = {
         "id": cfg.id,
@@ -94,7 +95,7 @@ def room_view(engine: Engine, now: float) -> dict[str, Any]:
         "status": state.status,
         "identity": cfg.identity,
         "min_answers": session.template.min_answers,
-        "withheld": [side.id for side in session.template.sides if side.id in privacy.withheld_sides(session, cfg, counted(session, state))],
+        "withheld": [side for side in rule.labels if side in rule.withheld],  # template order
         "config": {name: getattr(cfg, name) for name in KINDS[cfg.kind].phone_config},
         "items": [{"id": i.id, "text": i.text} for i in state.items],
         "timer": {
@@ -103,7 +104,7 @@ def room_view(engine: Engine, now: float) -> dict[str, Any]:
             "duration": state.timer.duration,
         },
         "done": done,
-        "results": _results(engine, cfg, state) if results_visible(cfg, state) else None,
+        "results": _results(engine, cfg, rule) if results_visible(cfg, state) else None,
     }
     if cfg.kind == "initiatives":
         exercise["initiatives"] = [
@@ -127,8 +128,7 @@ def mine_view(session: Session, pid: str) -> dict[str, Any]:
     return {"exercise": cfg.id, "me": me(session, pid), **KINDS[cfg.kind].mine(session, cfg, state, pid)}
 
 
-def _results(engine: Engine, cfg: ExerciseBase, state: ExerciseState) -> dict[str, Any]:
+def _results(engine: Engine, cfg: ExerciseBase, rule: privacy.Policy) -> dict[str, Any]:
     """The kind's result as phones may see it (`privacy.redact`), in JSON."""
-    rule = privacy.policy(engine.session, cfg, state)
     data = privacy.redact(engine.result(cfg.id), "phone", rule).model_dump(mode="json")
     return KINDS[cfg.kind].for_phone(data)

@@ -239,10 +239,11 @@ def result(session: Session, cfg: BrainstormExercise, state: ExerciseState) -> B
 
 def mine(session: Session, cfg: BrainstormExercise, state: ExerciseState, pid: str) -> dict[str, Any]:
     ideas = live_ideas(state, pid)
+    most = cap(session, cfg)
     return {
         "ideas": [{"id": i.id, "text": i.text, "hidden": i.hidden, "merged": bool(i.merged_into)} for i in ideas],
-        "left": max(cap(session, cfg) - len(ideas), 0),
-        "cap": cap(session, cfg),
+        "left": max(most - len(ideas), 0),
+        "cap": most,
     }
 
 

@@ -219,6 +219,11 @@ def counts(session: Session, state: ExerciseState, pairs: Iterable[tuple[str, in
     return dict(totals)
 
 
+def listing(texts: Sequence[str]) -> str:
+    """"a, b and c": texts as a sentence lists them."""
+    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
+
+
 def percent(value: float | None) -> str:
     """A percentage as flag sentences say it: "40%" ("–" when there is none)."""
     if value is None:

@@ -13,7 +13,7 @@ from pydantic import Field
 from .. import commands as c
 from ..events import Commented, EventBody, InitiativeDrafted, InitiativeStatusSet, InitiativeUpdated, Volunteered, recorded
 from ..model import INITIATIVE_FIELDS, INITIATIVE_LABELS, Comment, ExerciseBase, ExerciseState, Initiative, InitiativeStatus, Session, Sourced
-from .common import Ctx, OnesSide, Person, Refusal, Result, clean_text, side_of
+from .common import Ctx, OnesSide, Person, Refusal, Result, clean_text, listing, side_of
 from .kind import Kind, Persona
 
 
@@ -113,8 +113,7 @@ hold two named people to, by a date."""
 
 def _words(labels: list[str]) -> str:
     """"IT lead, Shared KPI and Time frame": labels as a sentence says them."""
-    lowered = [label if label.startswith(("IT", "KPI")) else label[0].lower() + label[1:] for label in labels]
-    return lowered[0] if len(lowered) == 1 else ", ".join(lowered[:-1]) + " and " + lowered[-1]
+    return listing([label if label.startswith(("IT", "KPI")) else label[0].lower() + label[1:] for label in labels])
 
 
 def apply(ctx: Ctx[InitiativesExercise], body: Body) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from .. import privacy, records
 from ..activities import ALL, KINDS
+from ..activities.common import listing
 from ..present import dotvote, initiatives, ownership, scale
 from . import kinds, raw
 from .common import FLAG, NO_VALUE, View, num, plural, share
@@ -85,7 +86,7 @@ def _facts(view: View) -> list[tuple[str, object]]:
         facts.append(("Organisation", session.organisation))
     facts.append(("Date", view.date()))
     chiefs = session.executives
-    signers = " and ".join(f"{name} ({role})" for name, role in ((chiefs.cio, "CIO"), (chiefs.cmo, "CMO")) if name)
+    signers = records.signers(chiefs)
     if signers:
         facts.append(("Signed by", signers))
     if chiefs.sponsor:
@@ -119,7 +120,7 @@ def _brief(view: View) -> Section:
     session = view.session
     chiefs = session.executives
     sponsor = chiefs.sponsor or "the CEO"
-    signers = " and ".join(f"{name} ({role})" for name, role in ((chiefs.cio, "CIO"), (chiefs.cmo, "CMO")) if name) or "the CIO and the CMO"
+    signers = records.signers(chiefs) or "the CIO and the CMO"
     agreed = [i for cfg in view.exercises if cfg.kind == "initiatives" for i in view.state(cfg.id).initiatives.values() if i.status == "agreed"]
     parts = [
         Part("brief-agreed", "What we agreed", (Paragraph(" ".join(_agreed_in_three(view, agreed))),), lead=f"From {signers} to {sponsor}."),
@@ -139,11 +140,11 @@ def _agreed_in_three(view: View, agreed: list) -> list[str]:
     sentences = []
     cfg = view.first("dotvote", "objectives", where=lambda c: c.section == "objectives")
     top = [row.text for row in dotvote.top_items(view, cfg)][:3] if cfg is not None and view.ran(cfg) else []
-    sentences.append(f"We will chase {_and(top)} together." if top else "We have not yet ranked shared objectives.")
+    sentences.append(f"We will chase {listing(top)} together." if top else "We have not yet ranked shared objectives.")
     if agreed:
         sentences.append(
             f"We agreed {plural(len(agreed), 'joint initiative')}, each led by one person from IT and one from Marketing: "
-            f"{_and([i.title for i in agreed])}."
+            f"{listing([i.title for i in agreed])}."
         )
     else:
         sentences.append("We have not yet agreed a joint initiative.")
@@ -153,10 +154,6 @@ def _agreed_in_three(view: View, agreed: list) -> list[str]:
         if decisions else "We recorded no decision on how we work together yet."
     )
     return sentences
-
-
-def _and(texts: list[str]) -> str:
-    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
 
 
 def _asks(view: View, sponsor: str) -> Part:

@@ -22,7 +22,7 @@
  *
  * Adding a kind: write `kinds/<name>.js`; nothing here changes. The room serves
  * `kinds/all.js`, one `export * as <name>` line per kind the server's registry has
- * (workshop/room.py, `kinds_module`), and will not start while a kind has no module
+ * (workshop/page.py, `kinds_module`), and will not start while a kind has no module
  * here. The page checks each module's shape when it loads (a missing surface is a
  * console error, which fails the browser tests). A kind draws with the core's
  * components (ui.js, sides.js and the classes in style.css); a look no kind had

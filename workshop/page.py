@@ -1,0 +1,56 @@
+"""The phone page as the room serves it: every file under `web/`, read once from
+package data, and the list of kind modules (`/kinds/all.js`) written from the
+activity registry. Pure data, no sockets: `room.py` answers requests from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from .activities import KINDS
+
+ASSET_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+}
+"""The phone page's files by suffix, with the type each is served as; no other file is served."""
+
+
+def load_assets() -> dict[str, tuple[bytes, str]]:
+    """The phone page's files, read once from package data: URL path → (body, type).
+
+    Every file under web/, in folders too (`/kinds/scale.js`), whose suffix is in
+    `ASSET_TYPES`, `/` for index.html, and `/kinds/all.js`, written here from the
+    activity registry (`kinds_module`). A request is answered from this dict only,
+    so no request path ever reaches the disk."""
+    web = Path(__file__).resolve().parent / "web"
+    paths = (p.relative_to(web) for p in web.rglob("*") if p.is_file())
+    assets = {
+        f"/{rel.as_posix()}": ((web / rel).read_bytes(), ASSET_TYPES[rel.suffix])
+        for rel in sorted(paths)
+        # Hidden files (an editor's, macOS's `._core.js`) are not the page's.
+        if rel.suffix in ASSET_TYPES and not any(part.startswith(".") for part in rel.parts)
+    }
+    assets["/"] = assets["/index.html"]
+    assets["/kinds/all.js"] = (kinds_module(KINDS, {p.removeprefix("/kinds/") for p in assets}), ASSET_TYPES[".js"])
+    return assets
+
+
+def kinds_module(kinds: Iterable[str], files: set[str]) -> bytes:
+    """The phone's list of kind modules, `kinds/all.js`: one `export * as <kind>` line
+    per activity kind the server has, so a new kind's phone module is found by itself
+    (`kinds/index.js` registers them). `files` are the names under `kinds/`; a kind
+    without its `<kind>.js` there is an error at start, not a blank phone later."""
+    names = sorted(kinds)
+    missing = [name for name in names if f"{name}.js" not in files]
+    if missing:
+        raise RuntimeError(
+            "The phone page cannot draw " + ", ".join(missing) + ": write "
+            + ", ".join(f"workshop/web/kinds/{name}.js" for name in missing) + " (see kinds/index.js for its shape)."
+        )
+    lines = ["// Written by the room from the activity registry (workshop/page.py, kinds_module).\n"]
+    lines += [f'export * as {name} from "./{name}.js";\n' for name in names]
+    return "".join(lines).encode()
