@@ -85,8 +85,14 @@ def document(view: View, cfg) -> list[Block]:
 
 
 def idea_line(view: View, idea) -> tuple:
-    tag = Span("Facilitator", "side", -1) if idea.author == FACILITATOR and idea.side is None else view.tag(idea.side)
-    line: list = [tag, " ", idea.text]
+    """An idea with its side's tag; "Facilitator" for one the facilitator wrote for no
+    side; no tag where the side may not be shown (anonymous, or withheld)."""
+    if idea.side is not None:
+        line: list = [view.tag(idea.side), " ", idea.text]
+    elif idea.by_facilitator:
+        line = [Span("Facilitator", "side", -1), " ", idea.text]
+    else:
+        line = [idea.text]
     if idea.merged:
         line.append(Span(f" (+{plural(idea.merged, 'similar idea')} merged in)", "muted"))
     return tuple(line)
