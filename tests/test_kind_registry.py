@@ -23,8 +23,8 @@ from workshop.activities.kind import ActivityKind
 from workshop.export.common import View
 from workshop.export.document import Block
 from workshop.model import ExerciseBase
-from workshop.present import DRAWINGS, SHARED, SURFACES
 from workshop.page import load_assets
+from workshop.present import DRAWINGS, SHARED, SURFACES
 
 PACKAGE = Path(__file__).resolve().parent.parent / "workshop"
 PHONE_SHARED = {"index"}
