@@ -38,31 +38,77 @@ def error_of(path) -> str:
     return str(caught.value)
 
 
-def test_the_default_agenda_has_its_sixteen_exercises_in_order():
+def test_the_default_agenda_runs_in_the_order_the_issue_asks():
     template = load_template(EXERCISES / "cio-cmo-alignment.toml")
-    kinds = [ex.kind for ex in template.exercises]
-    assert kinds == [
-        "scale", "brainstorm", "brainstorm", "dotvote", "rank", "dotvote", "brainstorm", "dotvote",
-        "ownership", "allocate", "matrix", "initiatives", "poll", "brainstorm", "scale", "scale",
+    ids = [ex.id for ex in template.exercises]
+    assert ids == [
+        "opening", "check-in", "stereotypes", "worries", "customer-first", "shared-objectives", "objective-order",
+        "where-we-win", "kpi-ideas", "shared-kpis", "who-leads", "skills", "glossary", "impact-effort", "budget",
+        "joint-initiatives", "give-and-get", "more-ways", "ways-of-working", "check-out", "confidence",
     ]
-    closing = template.exercises[-1]  # the confidence question the board brief reports
-    assert (closing.id, closing.identity, closing.compare_with) == ("confidence", "anonymous", None)
-    order = template.exercises[4]
-    assert (order.source, order.top) == ("shared-objectives", 5)
-    assert 150 <= template.minutes <= 190
-    assert [s.label for s in template.sides] == ["IT", "Marketing", "Other"]
-    worries = template.exercises[1]
-    assert worries.identity == "anonymous" and worries.reveal == "manual"
-    assert template.exercises[-2].compare_with == template.exercises[0].id  # the check-out compares with the check-in
-    assert len(template.exercises[8].rows) == 8
-    assert all(ex.notes.strip() and ex.prompt.strip() for ex in template.exercises)
+    ex = {e.id: e for e in template.exercises}
+    # The CIO and the CMO open, with working agreements; the stereotypes are named anonymously.
+    assert "CIO and the CMO" in ex["opening"].notes and any("competitors" in o for o in ex["opening"].options)
+    assert (ex["stereotypes"].identity, ex["stereotypes"].reveal) == ("anonymous", "manual")
+    assert "looks down on" in ex["stereotypes"].notes and "quarter ahead" in ex["stereotypes"].notes
+    # Impact × effort comes before the budget, and the budget is split over the initiatives' candidates.
+    assert ids.index("impact-effort") < ids.index("budget") < ids.index("joint-initiatives")
+    assert ex["budget"].source == ex["impact-effort"].source == ex["joint-initiatives"].source == "shared-objectives"
+    assert ex["budget"].top == ex["impact-effort"].top == ex["joint-initiatives"].top
+    # Who leads what names one accountable role per row, with the rows the sources suggest.
+    assert ex["who-leads"].choices[:2] == ["CIO accountable (CMO contributes)", "CMO accountable (CIO contributes)"]
+    for row in ("Consent and privacy of campaign data", "User experience of internal platforms",
+                "Criteria for evaluating marketing platforms", "Approval time for new tools"):
+        assert row in ex["who-leads"].rows
+    assert "Chief Digital Officer" in ex["who-leads"].notes
+    # The ways-of-working brainstorm feeds its vote; the pact and the vote end in owned actions.
+    assert ex["ways-of-working"].source == "more-ways" and ids.index("more-ways") < ids.index("ways-of-working")
+    assert "owner" in ex["give-and-get"].notes and "owner" in ex["ways-of-working"].notes
+    assert ex["skills"].identity == "anonymous" and "glossary" in ex["glossary"].title.lower()
+    # The same statements, in the same tense, before and after; a confidence question closes.
+    assert ex["check-out"].compare_with == "check-in" and ex["check-out"].statements == ex["check-in"].statements
+    assert (ex["confidence"].identity, ex["confidence"].compare_with) == ("anonymous", None)
+    assert all(e.notes.strip() and e.prompt.strip() for e in template.exercises)
 
 
-def test_the_quick_agenda_takes_about_an_hour_with_time_to_join():
+def test_the_half_day_has_a_break_and_a_buffer_of_ten_to_fifteen_percent():
+    template = load_template(EXERCISES / "cio-cmo-alignment.toml")
+    assert [(b.before, b.minutes) for b in template.breaks] == [("who-leads", 15)]
+    assert 0.10 <= template.buffer / template.minutes <= 0.15
+    assert 170 <= template.planned <= 200  # about three hours
+    assert template.timing() == f"{template.planned} minutes ({template.minutes} in exercises, 15 in a break, {template.buffer} of buffer)"
+
+
+def test_the_quick_agenda_takes_an_hour_with_time_to_join():
     template = load_template(EXERCISES / "quick-alignment.toml")
-    assert 50 <= template.minutes <= 55  # five minutes of the hour for everyone to scan and join
+    assert template.planned == 60
+    joining = template.breaks[0]
+    assert (joining.before, joining.title) == (template.exercises[0].id, "Everyone joins")  # before the first step
     assert template.exercises[-1].id == "confidence"
     assert {ex.kind for ex in template.exercises} >= {"scale", "brainstorm", "dotvote", "ownership", "initiatives"}
+
+
+def test_the_full_day_runs_about_six_hours_and_drafts_initiatives_in_breakouts():
+    template = load_template(EXERCISES / "full-day-alignment.toml")
+    assert 330 <= template.planned <= 390
+    assert [b.title for b in template.breaks] == ["Coffee break", "Lunch", "Coffee break"]
+    assert 0.10 <= template.buffer / template.minutes <= 0.15
+    ex = {e.id: e for e in template.exercises}
+    assert ex["joint-initiatives"].breakouts and ex["joint-initiatives"].minutes >= 45
+    assert "table" in ex["joint-initiatives"].prompt
+    assert ex["digital-role"].identity == "anonymous" and any("Chief Digital Officer" in o for o in ex["digital-role"].options)
+    assert ex["what-could-stop-us"].section == "concerns" and "(d, then r)" in ex["what-could-stop-us"].notes
+    half_day = {e.id for e in load_template(EXERCISES / "cio-cmo-alignment.toml").exercises}
+    assert half_day <= set(ex)  # everything of the half day, with more time
+    assert all(e.notes.strip() and e.prompt.strip() for e in template.exercises)
+
+
+def test_a_break_before_an_exercise_that_does_not_exist_is_refused(tmp_path):
+    text = (EXERCISES / "quick-alignment.toml").read_text().replace('before = "pulse"', 'before = "coffee"')
+    path = tmp_path / "mine.toml"
+    path.write_text(text)
+    with pytest.raises(TemplateError, match="break 'Everyone joins': before 'coffee' must be the id of an exercise"):
+        load_template(path)
 
 
 def test_every_shipped_template_is_listed_and_valid():
@@ -172,7 +218,7 @@ def test_the_built_in_templates_are_the_package_data_made_of_the_exercises_folde
     assert shipped == sorted(p.name for p in EXERCISES.glob("*.toml"))
     found, errors = list_templates()
     assert errors == []
-    assert {t.name: t.origin for t in found} == {"cio-cmo-alignment": BUILTIN, "quick-alignment": BUILTIN}
+    assert {t.name: t.origin for t in found} == {"cio-cmo-alignment": BUILTIN, "full-day-alignment": BUILTIN, "quick-alignment": BUILTIN}
 
 
 def test_a_user_folder_adds_its_templates_beside_the_built_in_ones(tmp_path, monkeypatch):
@@ -181,7 +227,7 @@ def test_a_user_folder_adds_its_templates_beside_the_built_in_ones(tmp_path, mon
     found, errors = list_templates()
     assert errors == []
     assert {t.name: t.origin for t in found} == {
-        "cio-cmo-alignment": BUILTIN, "quick-alignment": BUILTIN, "ours": str(tmp_path),
+        "cio-cmo-alignment": BUILTIN, "full-day-alignment": BUILTIN, "quick-alignment": BUILTIN, "ours": str(tmp_path),
     }
     assert find_template("ours").template.title == "Mine"
     assert find_template("quick-alignment").origin == BUILTIN
@@ -225,7 +271,7 @@ def test_a_user_folder_that_does_not_exist_is_named_with_its_variable(tmp_path, 
     with pytest.raises(TemplateError, match=r"WORKSHOP_TEMPLATES_DIR is set to .*nowhere, which does not exist"):
         find_template("quick-alignment")
     found, errors = list_templates()  # the TUI's list still offers the built-in ones
-    assert {t.name for t in found} == {"cio-cmo-alignment", "quick-alignment"}
+    assert {t.name for t in found} == {"cio-cmo-alignment", "full-day-alignment", "quick-alignment"}
     assert len(errors) == 1 and "unset it" in errors[0]
 
 
@@ -236,7 +282,7 @@ def test_an_unknown_name_says_where_it_was_looked_for(tmp_path, monkeypatch):
         find_template("nope")
     message = str(caught.value)
     assert f"among the built-in templates or in {tmp_path}" in message
-    assert "Available: cio-cmo-alignment, ours, quick-alignment." in message
+    assert "Available: cio-cmo-alignment, full-day-alignment, ours, quick-alignment." in message
 
 
 def test_hidden_files_in_a_user_folder_are_not_templates(tmp_path, monkeypatch):

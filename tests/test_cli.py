@@ -6,7 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from workshop.agenda import load_template
+
 EXERCISES = Path(__file__).resolve().parent.parent / "exercises"
+DEFAULT = load_template(EXERCISES / "cio-cmo-alignment.toml")
+QUICK = load_template(EXERCISES / "quick-alignment.toml")
 
 
 def workshop(*args, sessions=None, templates=None, check=True):
@@ -39,10 +43,12 @@ def test_new_creates_a_session_that_list_and_resume_show(tmp_path):
     assert (folders[0] / "journal.jsonl").exists() and (folders[0] / "snapshot.json").exists()
 
     listing = workshop("list", sessions=tmp_path).stdout
-    assert "Acme offsite — Acme" in listing and "0/16 done" in listing
+    first = DEFAULT.exercises[0].title
+    assert "Acme offsite — Acme" in listing and f"0/{len(DEFAULT.exercises)} done, now: {first}" in listing
 
     status = workshop("status", sessions=tmp_path).stdout
-    assert "Acme offsite" in status and "Check-in pulse" in status and "← now" in status
+    now = next(line for line in status.splitlines() if "← now" in line)
+    assert "Acme offsite" in status and first in now and "Check-in pulse" in status
 
 
 def test_sessions_dir_option_beats_the_environment(tmp_path):
@@ -55,6 +61,9 @@ def test_new_with_the_quick_template_and_resume_by_partial_name(tmp_path):
     workshop("new", "--title", "Quick one", "--template", "quick-alignment", sessions=tmp_path)
     status = workshop("status", "quick-one", sessions=tmp_path).stdout
     assert "quick-alignment" in status and "7." in status and "8." not in status
+    lines = status.splitlines()
+    joining = next(n for n, line in enumerate(lines) if "Everyone joins (5 min)" in line)
+    assert " 1. Pulse" in lines[joining + 1]  # the break stands where it falls: before the first step
 
 
 def test_resume_of_an_unknown_session_says_how_to_find_one(tmp_path):
@@ -71,7 +80,10 @@ def test_new_with_an_unknown_template_lists_the_available_ones(tmp_path):
 
 def test_check_accepts_the_shipped_templates():
     out = workshop("check", *sorted(EXERCISES.glob("*.toml"))).stdout
-    assert "cio-cmo-alignment.toml: ok" in out and "16 exercises" in out
+    # The whole plan in words: exercises, the break and the buffer held back for overruns.
+    timing = f"{DEFAULT.planned} minutes ({DEFAULT.minutes} in exercises, {DEFAULT.breaks[0].minutes} in a break, {DEFAULT.buffer} of buffer)"
+    assert f"cio-cmo-alignment.toml: ok — 'CIO–CMO alignment', {len(DEFAULT.exercises)} exercises, {timing}" in out
+    assert "quick-alignment.toml: ok" in out and "(50 in exercises, 5 in a break, 5 of buffer)" in out
 
 
 def test_check_reports_a_bad_template_and_fails(tmp_path):
@@ -165,7 +177,8 @@ def test_templates_lists_the_built_in_ones_and_how_to_add_yours():
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["NAME", "TITLE", "EXERCISES", "MINUTES", "FROM"]
     quick = next(line for line in lines if line.startswith("quick-alignment "))
-    assert "Quick CIO–CMO alignment" in quick and quick.split()[-4:] == ["7", "55", "built", "in"]
+    # MINUTES is the whole plan: 50 in exercises, 5 for everyone to join, 5 of buffer.
+    assert "Quick CIO–CMO alignment" in quick and quick.split()[-4:] == [str(len(QUICK.exercises)), "60", "built", "in"]
     assert "--templates DIR" in result.stdout and result.stderr == ""
 
 
@@ -186,7 +199,7 @@ def test_the_environment_variable_names_the_user_folder_too(tmp_path):
 def test_a_session_starts_from_a_template_in_the_user_folder(tmp_path):
     folder = user_folder(tmp_path, ours=OURS)
     out = workshop("new", "--templates", folder, "--title", "Ours", "--template", "ours", sessions=tmp_path / "s").stdout
-    assert "template:  ours (1 exercises, 7 min)" in out
+    assert "template:  ours, 1 exercise, 7 minutes\n" in out  # no break, no buffer: the minutes alone
     assert "Our pulse" in workshop("status", sessions=tmp_path / "s").stdout
 
 
@@ -196,7 +209,7 @@ def test_a_user_template_with_a_built_in_name_wins(tmp_path):
     rows = [line for line in listing.splitlines() if line.startswith("cio-cmo-alignment ")]
     assert len(rows) == 1 and "Our own agenda" in rows[0] and rows[0].endswith("(replaces the built-in one)")
     out = workshop("--templates", folder, "new", "--title", "Default", sessions=tmp_path / "s").stdout
-    assert "template:  cio-cmo-alignment (1 exercises, 7 min)" in out
+    assert "template:  cio-cmo-alignment, 1 exercise, 7 minutes\n" in out
 
 
 def test_templates_option_pointing_nowhere_is_refused_before_anything_happens(tmp_path):

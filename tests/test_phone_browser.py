@@ -138,6 +138,11 @@ def state(room: Room, exercise_id: str):
     return room.workshop.session.exercises[exercise_id]
 
 
+def config(room: Room, exercise_id: str):
+    """The exercise as the session's template sets it up (title, minutes, choices…)."""
+    return next(ex for ex in room.workshop.session.template.exercises if ex.id == exercise_id)
+
+
 def item_id(room: Room, exercise_id: str, text: str) -> str:
     return next(i.id for i in state(room, exercise_id).items if i.text == text)
 
@@ -191,7 +196,8 @@ async def test_a_phone_joins_with_a_name_and_side_and_sees_the_waiting_screen(tm
         participant = room.workshop.session.participants[pid]
         assert (participant.name, participant.side) == ("Ann", "marketing")
         await expect(page.get_by_text("Next up")).to_be_visible()
-        await expect(page.get_by_role("heading", level=1)).to_have_text("Check-in pulse")
+        first = room.workshop.session.template.exercises[0]
+        await expect(page.get_by_role("heading", level=1)).to_have_text(first.title)
         steps = len(room.workshop.session.template.exercises)
         await expect(page.get_by_text(f"Step 1 of {steps}")).to_be_visible()
         await phone.shot("02-waiting")
@@ -233,7 +239,8 @@ async def test_a_phone_rates_every_statement_of_a_scale_and_sees_the_timer_run(t
         await expect(page.get_by_role("heading", level=1)).to_have_text("Check-in pulse")
         await expect(page.get_by_text("0 of 1 have rated")).to_be_visible()
         timer = page.get_by_role("timer")
-        await expect(timer).to_have_text(re.compile(r"^[78]:\d\d$"))
+        minutes = config(room, "check-in").minutes
+        await expect(timer).to_have_text(re.compile(rf"^({minutes}|{minutes - 1}):\d\d$"))  # just started
         first = await timer.text_content()
         await expect(timer).not_to_have_text(first, timeout=3000)  # counts down locally
 
@@ -370,8 +377,32 @@ async def test_a_phone_spends_dots_and_adds_an_item_in_a_dotvote(tmp_path, brows
         phone.assert_clean()
 
 
+HABITS_POLL = """title = "Habits"
+
+[[exercises]]
+id = "ways-of-working"
+kind = "poll"
+title = "How we will work"
+prompt = "Which habits should we adopt to keep working together? Pick all that you would commit to."
+minutes = 6
+reveal = "on_close"
+multi = true
+other = true
+options = [
+    "Regular joint reviews on a fixed schedule",
+    "Informal time together",
+    "Day-in-the-life rotations between the teams",
+    "Marketing helps tell the story of IT's investments",
+    "IT joins marketing planning early",
+]
+"""
+"""A multiple-choice poll that takes an answer of one's own (`other`)."""
+
+
 async def test_a_phone_answers_a_multiple_choice_poll_with_its_own_answer(tmp_path, browser):
-    async with running_room(tmp_path) as room:
+    template = tmp_path / "habits.toml"
+    template.write_text(HABITS_POLL, encoding="utf-8")
+    async with running_room(tmp_path, str(template), min_answers=1) as room:
         phone = await Phone.open(browser, room)
         pid = await phone.join("Ann", "Other")
         await open_exercise(room, "ways-of-working")
@@ -397,11 +428,21 @@ async def test_a_phone_answers_a_multiple_choice_poll_with_its_own_answer(tmp_pa
         await page.get_by_role("button", name="Send", exact=True).click()
         await expect(page.get_by_text("Your answer is in.")).to_be_visible()
         assert set(state(room, ex).scores[pid]) == {item_id(room, ex, "IT joins marketing planning early")}
+
+        await room.facilitate(c.Close(exercise=ex))  # on_close: the results show, own answers too
+        await expect(page.get_by_text("Results", exact=True)).to_be_visible()
+        await expect(page.locator(".results").get_by_text("Shared coffee on Fridays")).to_be_visible()
         phone.assert_clean()
 
 
 async def test_a_phone_splits_exactly_the_budget_in_an_allocation(tmp_path, browser):
     async with running_room(tmp_path) as room:
+        # The budget splits over the top five shared objectives, which come from the
+        # customer-first ideas: the facilitator puts five on the board.
+        await open_exercise(room, "customer-first")
+        for text in ("One view of the customer", "Offers that follow the customer", "Fewer forms to fill", "Delivery dates we keep", "Prices that match online"):
+            await room.facilitate(c.SubmitIdea(exercise="customer-first", text=text))
+        await open_exercise(room, "shared-objectives")
         phone = await Phone.open(browser, room)
         pid = await phone.join("Ann", "IT")
         await open_exercise(room, "budget")
@@ -476,19 +517,22 @@ async def test_a_phone_picks_who_leads_each_responsibility(tmp_path, browser):
         pid = await phone.join("Ann", "Marketing")
         await open_exercise(room, "who-leads")
         page = phone.page
-        row = phone.card("Data security and privacy")
-        await row.get_by_role("button", name="Joint: Data security and privacy").click()
-        await expect(row.get_by_role("button", name="Joint: Data security and privacy")).to_have_attribute("aria-pressed", "true")
-        await phone.card("Choosing marketing platforms").get_by_role("button", name="CMO leads: Choosing marketing platforms").click()
+        ex = "who-leads"
+        _, cmo, joint = config(room, ex).choices  # "CIO accountable (CMO contributes)", "CMO accountable (…)", "Jointly accountable"
+        rows = [i.text for i in state(room, ex).items]
+        first, second, unanswered = rows[0], rows[1], rows[-1]
+        row = phone.card(first)
+        await row.get_by_role("button", name=f"{joint}: {first}").click()
+        await expect(row.get_by_role("button", name=f"{joint}: {first}")).to_have_attribute("aria-pressed", "true")
+        await phone.card(second).get_by_role("button", name=f"{cmo}: {second}").click()
         await expect(page.get_by_text("1 of 1 has answered")).to_be_visible()
         await phone.shot("70-ownership")
-        ex = "who-leads"
         await until(lambda: len(state(room, ex).scores.get(pid, {})) == 2)
-        assert state(room, ex).scores[pid] == {item_id(room, ex, "Data security and privacy"): 2, item_id(room, ex, "Choosing marketing platforms"): 1}
+        assert state(room, ex).scores[pid] == {item_id(room, ex, first): 2, item_id(room, ex, second): 1}
 
         await room.facilitate(c.Close(exercise=ex))
-        await expect(phone.card("Data security and privacy")).to_contain_text("Agreed: Joint")
-        await expect(phone.card("Tools bought outside IT")).to_contain_text("Contested")
+        await expect(phone.card(first)).to_contain_text(f"Agreed: {joint}")
+        await expect(phone.card(unanswered)).to_contain_text("Contested")
         await phone.shot("71-ownership-results")
         phone.assert_clean()
 
@@ -616,20 +660,20 @@ async def test_results_of_every_kind_are_drawn_for_the_room(tmp_path, browser):
         await expect(page.locator(".theme", has_text="Know the customer").locator(".chip")).to_have_text(["IT", "Marketing"])
         await ann.shot("21-brainstorm-live-board")
 
-        await open_exercise(room, "ways-of-working")
-        await page.get_by_role("button", name="Informal time together").click()
+        await open_exercise(room, "opening")
+        agreed, phones_down = "Challenge ideas, not people", "Phones down except to answer"
+        await page.get_by_role("button", name=agreed).click()
         await page.get_by_role("button", name="Send", exact=True).click()
-        await bo.page.get_by_role("button", name="Informal time together").click()
-        await bo.page.get_by_role("button", name="Other (write your own)").click()
-        await bo.page.get_by_label("Your own answer").fill("Lunch together")
+        await bo.page.get_by_role("button", name=agreed).click()
+        await bo.page.get_by_role("button", name=phones_down).click()
         await bo.page.get_by_role("button", name="Send", exact=True).click()
         await expect(page.get_by_text("2 of 2 have answered")).to_be_visible()
-        await room.facilitate(c.Close(exercise="ways-of-working"))
-        option = ann.card("Informal time together")
+        await room.facilitate(c.Close(exercise="opening"))
+        option = ann.card(agreed)
         await expect(option).to_contain_text("IT 1")
         await expect(option).to_contain_text("Marketing 1")
         await expect(option.locator(".gap")).to_have_count(0)  # everyone on both sides picked it
-        await expect(page.get_by_text("Lunch together")).to_be_visible()
+        await expect(ann.card(phones_down)).to_contain_text("Marketing 1")
         await ann.shot("41-poll-results")
 
         await open_exercise(room, "budget")
@@ -694,7 +738,8 @@ async def test_a_phone_comes_back_as_the_same_participant_after_the_room_restart
             assert again.port == port
             await expect(page.locator("#conn")).to_have_text("Connected", timeout=20_000)
             await expect(page.get_by_text("3 dots left")).to_be_visible()
-            await expect(page.get_by_role("timer")).to_have_text(re.compile(r"^9:\d\d$"), timeout=3000)
+            minutes = config(room, "where-we-win").minutes
+            await expect(page.get_by_role("timer")).to_have_text(re.compile(rf"^{minutes - 1}:\d\d$"), timeout=3000)
             await expect(page.locator("#bar-title")).to_have_text("Ann · IT")
             await expect(page.get_by_role("button", name="IT", exact=True)).to_have_count(0)
             assert list(room.workshop.session.participants) == [pid]

@@ -45,7 +45,7 @@ async def test_escapes_in_a_name_and_an_idea_are_kept_as_text_for_everyone(tmp_p
         await room.facilitate(c.Reveal(exercise="customer-first"))
         answer = await mallory.act({"type": "submit_idea", "exercise": "customer-first", "text": ESCAPES + "One view"})
         assert answer["type"] == "ack"
-        view = await honest.wait_view(lambda v: v["exercise"]["results"] and v["exercise"]["results"]["ideas"])
+        view = await honest.wait_view(lambda v: v["exercise"]["id"] == "customer-first" and v["exercise"]["results"] and v["exercise"]["results"]["ideas"])
         [idea] = view["exercise"]["results"]["ideas"]
         assert idea["text"] == "[2J[H]0;PWN]52;c;ZWNobyBwd25lZA==\\One view"
         empty = await mallory.act({"type": "submit_idea", "exercise": "customer-first", "text": "\u200b\u200d\u2800\x1b"})

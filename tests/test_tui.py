@@ -417,8 +417,13 @@ def test_an_allocation_the_sides_split_differently_is_flagged_with_each_sides_sh
     from workshop.tui.results import render
 
     now = 1_700_000_000
+    # The budget splits over the objectives, which the customer-first ideas feed.
+    workshop.handle(FACILITATOR, "open-ideas", c.Open(exercise="customer-first"), now=now)
+    for n, text in enumerate(["One customer view", "Frictionless mobile"]):
+        assert workshop.handle(FACILITATOR, f"idea-{n}", c.SubmitIdea(exercise="customer-first", text=text, side="it"), now=now).events
     workshop.handle(FACILITATOR, "open", c.Open(exercise="budget"), now=now)
     items = [item.id for item in workshop.session.exercises["budget"].items]
+    assert len(items) == 2
     for n, (side, first) in enumerate([("it", 70), ("marketing", 30), ("marketing", 30)]):
         pid = workshop.handle(f"join:{n}", f"join-{n}", c.Join(name=f"P{n}", side=side, token=f"t{n}"), now=now).events[0].body.participant.id
         split = {items[0]: first, items[1]: 100 - first}

@@ -191,25 +191,27 @@ async def test_a_worry_becomes_a_risk_to_a_joint_initiative(workshop):
 
 
 async def test_s_settles_a_contested_who_leads_row_with_the_one_accountable_role(workshop):
+    who_leads = next(ex for ex in workshop.session.template.exercises if ex.id == "who-leads")
+    cmo = who_leads.choices[1]  # "CMO accountable (CIO contributes)"
     app = build_app(workshop=workshop, room=ROOM)
     async with app.run_test(size=SIZE) as pilot:
         await on_run_screen(app, pilot)
         ann, bob = await phones(app, ("Ann", "it"), ("Bob", "marketing"))
         await app.facilitate(c.Open(exercise="who-leads"))
         rows_ = workshop.session.exercises["who-leads"].items
-        security, ux = rows_[0], rows_[1]
-        for phone, row, choice in ((ann, security, 0), (bob, security, 1), (ann, ux, 2), (bob, ux, 2)):
+        split, agreed = rows_[0], rows_[1]
+        for phone, row, choice in ((ann, split, 0), (bob, split, 1), (ann, agreed, 2), (bob, agreed, 2)):
             answer = await phone.act({"type": "choose_owner", "exercise": "who-leads", "item": row.id, "choice": choice})
             assert answer["type"] == "ack"
         result = workshop.engine.result("who-leads")
-        assert result.rows[0].contested and not result.rows[1].contested  # IT says the CIO, Marketing the CMO; both say Joint for UX
+        assert result.rows[0].contested and not result.rows[1].contested  # IT says the CIO, Marketing the CMO; both say jointly for the second
 
         await on_decisions_screen(app, pilot)
         await pilot.press("s")
         dialog = await form(app, pilot, "Settle a contested who-leads-what row")
         offered = [(prompt.plain, ref) for prompt, ref in dialog.query_one("#f-row", Select)._options]
-        assert offered[0] == ("Data security and privacy — top choice 50%", f"who-leads:{security.id}")
-        assert f"who-leads:{ux.id}" not in [ref for _, ref in offered]  # agreed in the room: nothing to settle
+        assert offered[0] == (f"{split.text} — top choice 50%", f"who-leads:{split.id}")
+        assert f"who-leads:{agreed.id}" not in [ref for _, ref in offered]  # agreed in the room: nothing to settle
         await pilot.press("tab")
         await pick(pilot, "CMO")
         await pilot.press("tab", *typed("Dana and Maya"))
@@ -217,16 +219,16 @@ async def test_s_settles_a_contested_who_leads_row_with_the_one_accountable_role
 
         await wait_for(pilot, lambda: "d1" in workshop.session.records)
         decision = workshop.session.records["d1"]
-        assert (decision.text, decision.owner) == ("CMO leads is accountable for Data security and privacy", "Dana and Maya")
-        assert (decision.about, decision.accountable) == (f"who-leads:{security.id}", "CMO leads")
+        assert (decision.text, decision.owner) == (f"{split.text}: {cmo}", "Dana and Maya")
+        assert (decision.about, decision.accountable) == (f"who-leads:{split.id}", cmo)
         row = workshop.engine.result("who-leads").rows[0]
-        assert (row.contested, row.settled, row.settled_by) == (True, "CMO leads", "d1")
+        assert (row.contested, row.settled, row.settled_by) == (True, cmo, "d1")
         await wait_for(pilot, lambda: bool(rows(app)))
-        assert row_of(app, "d1")[5] == "Data security and privacy → CMO leads"
+        assert row_of(app, "d1")[5] == f"{split.text} → {cmo}"
 
         await pilot.press("escape")  # the run screen's grid shows the row decided
         await wait_for(pilot, lambda: isinstance(app.screen, RunScreen))
-        await wait_for(pilot, lambda: "→ decided: CMO leads" in text_of(app, "#results"))
+        await wait_for(pilot, lambda: f"→ decided: {cmo}" in text_of(app, "#results"))
         await ann.close(), await bob.close()
 
 

@@ -49,8 +49,9 @@ def test_the_run_screen_shows_a_scale_with_its_perception_gap(snap_compare, work
 
 def test_the_ownership_grid_marks_contested_rows(snap_compare, workshop):
     workshop.handle(FACILITATOR, "open", c.Open(exercise="who-leads"), now=NOW + 10)
+    rows = len(workshop.session.exercises["who-leads"].items)  # every row answered
     for n, pid in enumerate(["p1", "p2", "p3", "p4", "p5", "p6", "p7"]):
-        for row in range(1, 9):
+        for row in range(1, rows + 1):
             choice = (row + n) % 3 if row % 2 else 2
             workshop.handle(pid, f"{pid}-{row}", c.ChooseOwner(exercise="who-leads", item=f"i{row}", choice=choice), now=NOW + 20)
 

@@ -186,8 +186,8 @@ def _describe(error: ErrorDetails, data: dict[str, Any]) -> str:
         loc = loc[2:]
         if loc and loc[0] == ex.get("kind"):
             loc = loc[1:]  # pydantic puts the kind's tag in the path
-    elif len(loc) >= 2 and loc[0] == "sides" and isinstance(loc[1], int):
-        where, loc = f"side {loc[1] + 1}", loc[2:]
+    elif len(loc) >= 2 and loc[0] in ("sides", "breaks") and isinstance(loc[1], int):
+        where, loc = f"{loc[0].removesuffix('s')} {loc[1] + 1}", loc[2:]
     field = ".".join(str(part) for part in loc)
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":

@@ -234,7 +234,8 @@ def cmd_new(args) -> int:
     workshop.close()
     print(f"Created session {session.id}")
     print(f"  folder:    {workshop.folder}")
-    print(f"  template:  {session.template_name} ({len(session.template.exercises)} exercises, {session.template.minutes} min)")
+    steps = len(session.template.exercises)
+    print(f"  template:  {session.template_name}, {steps} exercise{'' if steps == 1 else 's'}, {session.template.timing()}")
     print(f"  room code: {session.room_code}")
     print(f"  privacy:   a side's figures show from {session.template.min_answers} answers")
     from .records import signers
@@ -375,7 +376,7 @@ def cmd_templates(args) -> int:
     rows = [("NAME", "TITLE", "EXERCISES", "MINUTES", "FROM")]
     for t in found:
         origin = t.origin + (" (replaces the built-in one)" if t.replaces_builtin else "")
-        rows.append((t.name, t.template.title, str(len(t.template.exercises)), str(t.template.minutes), origin))
+        rows.append((t.name, t.template.title, str(len(t.template.exercises)), str(t.template.planned), origin))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for name, title, exercises, minutes, origin in rows:
         print(f"{name:<{widths[0]}}  {title:<{widths[1]}}  {exercises:>{widths[2]}}  {minutes:>{widths[3]}}  {origin}")
@@ -404,7 +405,7 @@ def cmd_check(args) -> int:
             failed += 1
             print(err, file=sys.stderr)
             continue
-        print(f"{path}: ok — {template.title!r}, {len(template.exercises)} exercises, {template.minutes} minutes")
+        print(f"{path}: ok — {template.title!r}, {len(template.exercises)} exercises, {template.timing()}")
     return 1 if failed else 0
 
 

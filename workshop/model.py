@@ -57,6 +57,16 @@ class Side(Strict):
     label: str = Field(min_length=1, max_length=24)
 
 
+class Break(Strict):
+    """Time in the plan that is no exercise: a coffee break, or the minutes everyone
+    needs to scan the code and join before the first step."""
+
+    before: str = Field(pattern=SLUG, max_length=40)
+    """The id of the exercise the break comes before."""
+    minutes: int = Field(ge=1, le=120)
+    title: str = Field(default="Break", min_length=1, max_length=40)
+
+
 DEFAULT_SIDES = (
     Side(id="it", label="IT"),
     Side(id="marketing", label="Marketing"),
@@ -189,6 +199,10 @@ class Template(Strict):
     """A side's figures (its mean, share, count, the side beside an input) show only
     when at least this many of its people answered the exercise; fewer, and they are
     withheld with the reason, everywhere (`workshop.privacy`)."""
+    breaks: list[Break] = Field(default_factory=list, max_length=20)
+    buffer: int = Field(default=0, ge=0, le=240)
+    """Minutes of the day held back for overruns, in no exercise: the rail counts
+    them down as steps run over (10–15% of the exercises' time is usual)."""
 
     @field_validator("sides")
     @classmethod
@@ -218,11 +232,35 @@ class Template(Strict):
                 if len(before.statements) != len(ex.statements):
                     raise ValueError(f"exercise {ex.id!r}: compare_with {compare_with!r} has {len(before.statements)} statements, this one has {len(ex.statements)}; they must match")
             seen[ex.id] = ex
+        for pause in self.breaks:
+            if pause.before not in seen:
+                raise ValueError(f"break {pause.title!r}: before {pause.before!r} must be the id of an exercise")
         return self
 
     @property
     def minutes(self) -> int:
+        """The exercises' timeboxes added up."""
         return sum(ex.minutes for ex in self.exercises)
+
+    @property
+    def planned(self) -> int:
+        """The whole plan: exercises, breaks and buffer."""
+        return self.minutes + sum(b.minutes for b in self.breaks) + self.buffer
+
+    def breaks_before(self, exercise_id: str) -> list[Break]:
+        return [b for b in self.breaks if b.before == exercise_id]
+
+    def timing(self) -> str:
+        """"185 minutes (150 in exercises, 15 in breaks, 20 of buffer)": the plan in words."""
+        pauses = sum(b.minutes for b in self.breaks)
+        if not pauses and not self.buffer:
+            return f"{self.minutes} minutes"
+        parts = [f"{self.minutes} in exercises"]
+        if pauses:
+            parts.append(f"{pauses} in {'a break' if len(self.breaks) == 1 else 'breaks'}")
+        if self.buffer:
+            parts.append(f"{self.buffer} of buffer")
+        return f"{self.planned} minutes ({', '.join(parts)})"
 
 
 def default_identity(kind: object) -> Identity:

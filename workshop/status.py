@@ -24,6 +24,7 @@ def describe(engine: Engine) -> str:
     lines.append(f"Participants: {len(people)} ({by_side})")
     lines.append("")
     for index, cfg in enumerate(session.template.exercises):
+        lines.extend(f"       {pause.title} ({pause.minutes} min)" for pause in session.template.breaks_before(cfg.id))
         state = session.exercises[cfg.id]
         done, present = engine.participation(cfg.id)
         used = f", {round(state.active_seconds / 60)} used" if state.status == "closed" else ""

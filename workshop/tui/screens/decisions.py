@@ -364,7 +364,7 @@ class DecisionsScreen(WorkshopScreen):
         async def send(v: dict) -> bool:
             text, _ = rows[v["row"]]
             return await self._record(
-                kind="decision", text=f"{v['choice']} is accountable for {text}", owner=v["owner"],
+                kind="decision", text=f"{text}: {v['choice']}", owner=v["owner"],
                 about=v["row"], accountable=v["choice"],
             )
 

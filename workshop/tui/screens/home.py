@@ -49,7 +49,7 @@ class HomeScreen(WorkshopScreen):
         for error in errors:
             self.notify(error, severity="warning", timeout=20)
         found.sort(key=lambda t: (t.name != "cio-cmo-alignment", t.name))
-        return [(Text(f"{t.template.title} — {len(t.template.exercises)} steps, {t.template.minutes} min"), t.name) for t in found]
+        return [(Text(f"{t.template.title} — {len(t.template.exercises)} steps, {t.template.planned} min"), t.name) for t in found]
 
     def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)

@@ -1,5 +1,6 @@
-"""The agenda rail: every step with its state, planned and actual minutes, and
-whether the workshop runs over or under plan so far."""
+"""The agenda rail: every step with its state, planned and actual minutes, the
+breaks between them, and whether the workshop runs over or under plan so far —
+against the buffer the template holds back for overruns."""
 
 from __future__ import annotations
 
@@ -21,7 +22,10 @@ def rail_text(session: Session, now: float) -> Text:
     text = Text()
     drift = 0.0
     started = False
-    for index, cfg in enumerate(session.template.exercises):
+    template = session.template
+    for index, cfg in enumerate(template.exercises):
+        for pause in template.breaks_before(cfg.id):
+            text.append(f"     {pause.title} {pause.minutes}m\n", style="dim italic")
         state = session.exercises[cfg.id]
         mark, style = MARKS[state.status]
         current = index == session.current
@@ -41,9 +45,15 @@ def rail_text(session: Session, now: float) -> Text:
     text.append("\n")
     if started:
         verdict = "on plan" if abs(drift) < 1 else f"{abs(drift):.0f} min {'over' if drift > 0 else 'under'} plan"
-        text.append(f"So far: {verdict}", style="bold red" if drift >= 5 else "bold")
+        over = drift >= max(5.0, template.buffer)
+        text.append(f"So far: {verdict}", style="bold red" if over else "bold")
+        if template.buffer:
+            left = template.buffer - max(0.0, drift)
+            text.append(f"\nBuffer: {max(0.0, left):.0f} of {template.buffer} min left", style="red" if left <= 0 else "dim")
     else:
-        text.append(f"Planned: {session.template.minutes} min", style="dim")
+        text.append(f"Planned: {template.planned} min", style="dim")
+        if template.buffer:
+            text.append(f"\nincl. {template.buffer} min buffer", style="dim")
     return text
 
 
