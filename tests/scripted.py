@@ -4,7 +4,9 @@ and fixed phone tokens: the fixture of the export tests and their golden files.
 `scripted_workshop()` returns an `Engine` holding the finished session. Every input
 goes through `Engine.handle` exactly as the room server would send it, so the
 session is what a real morning would have produced, and the same calls always give
-the same session (no clock, no randomness).
+the same session (no clock, no randomness). `scripted_workshop(people=30)` is the
+same morning with a full room: 22 more people, each answering as one of the first
+eight on their side does, and writing ideas of their own.
 
 What the script puts in, so that the tests have something to look for:
 
@@ -44,6 +46,22 @@ PEOPLE = [
     ("tok-anon", "", "marketing"),
     ("tok-hash", "# heading", "other"),
 ]
+MORE_PEOPLE = [
+    # (token, name, side, the first eight's token whose answers they give)
+    ("tok-priya", "Priya Raman", "it", "tok-dana"), ("tok-tom", "Tom Becker", "it", "tok-script"),
+    ("tok-lena", "Lena Fischer", "it", "tok-pipe"), ("tok-omar", "Omar Haddad", "it", "tok-dana"),
+    ("tok-grace", "Grace Liu", "it", "tok-script"), ("tok-marco", "Marco Rossi", "it", "tok-pipe"),
+    ("tok-jonas", "Jonas Berg", "it", "tok-dana"), ("tok-ravi", "Ravi Patel", "it", "tok-script"),
+    ("tok-hana", "Hana Sato", "it", "tok-pipe"),
+    ("tok-aisha", "Aisha Bello", "marketing", "tok-maya"), ("tok-chloe", "Chloe Martin", "marketing", "tok-rich"),
+    ("tok-sofia", "Sofia Alvarez", "marketing", "tok-stars"), ("tok-ben", "Ben Carter", "marketing", "tok-anon"),
+    ("tok-luca", "Luca Moretti", "marketing", "tok-maya"), ("tok-nora", "Nora Eriksen", "marketing", "tok-rich"),
+    ("tok-kwame", "Kwame Mensah", "marketing", "tok-stars"), ("tok-elena", "Elena Petrova", "marketing", "tok-anon"),
+    ("tok-sam", "Sam O'Neill", "marketing", "tok-maya"), ("tok-ines", "Ines Duarte", "marketing", "tok-rich"),
+    ("tok-felix", "Felix Wagner", "other", "tok-hash"), ("tok-mia", "Mia Kowalski", "other", "tok-hash"),
+    ("tok-yusuf", "Yusuf Demir", "other", "tok-hash"),
+]
+"""The 22 more people of the 30-person room: 12 IT, 14 Marketing and 4 Other in all."""
 HOSTILE_NAMES = ["<script>alert(1)</script>", "[bold]Rich[/bold]", "| pipe | name", "**stars**", "# heading"]
 NAMED = [name for _, name, _ in PEOPLE if name]
 
@@ -59,7 +77,10 @@ HOSTILE_IDEAS = [
 class Script:
     """Drives one engine with a clock that moves forward one minute per step."""
 
-    def __init__(self):
+    def __init__(self, people: int = 8):
+        if people not in (8, 30):
+            raise ValueError("the scripted room has 8 or 30 people")
+        self.more = MORE_PEOPLE[: people - len(PEOPLE)]
         template = load_template(TEMPLATE)
         first = Engine.create_event(
             session_id=SESSION_ID,
@@ -94,9 +115,19 @@ class Script:
         return self.send(self.pid[token], command)
 
     def join_all(self) -> None:
-        for token, name, side in PEOPLE:
+        for token, name, side in [*PEOPLE, *((t, n, side) for t, n, side, _ in self.more)]:
             outcome = self.send(token, c.Join(name=name, side=side, token=token))
             self.pid[token] = outcome.events[0].body.participant.id
+
+    def everyone(self, answers: dict[str, object]) -> dict[str, object]:
+        """The first eight's answers (token → answer), and each of the more people
+        giving the answer of the one they follow."""
+        return {**answers, **{token: answers[twin] for token, _, _, twin in self.more if twin in answers}}
+
+    def more_ideas(self, exercise: str, texts: list[str]) -> None:
+        """The more people's own ideas, one each, in turn, while texts last."""
+        for (token, *_), text in zip(self.more, texts):
+            self.idea(exercise, token, text)
 
     def item(self, exercise: str, text: str) -> str:
         for item in self.engine.session.exercises[exercise].items:
@@ -128,8 +159,13 @@ PULSE_OUT = {
     "tok-maya": (4, 4, 3), "tok-rich": (3, 4, 3), "tok-stars": (3, 4, 2), "tok-anon": (3, 4, 3),
     "tok-hash": (4, 4, 3),
 }
-
-
+SKILLS = {
+    # "I feel equipped to take part in technology decisions", "I could explain how the other team measures success"
+    "tok-dana": (5, 2), "tok-script": (4, 2), "tok-pipe": (5, 3),
+    "tok-maya": (3, 3), "tok-rich": (2, 4), "tok-stars": (2, 3), "tok-anon": (3, 4),
+    "tok-hash": (4, 3),
+}
+"""Marketing feels less equipped for technology decisions; IT knows less of how Marketing measures success."""
 CONFIDENCE = {
     "tok-dana": (4,), "tok-script": (3,), "tok-pipe": (4,), "tok-maya": (3,), "tok-rich": (2,), "tok-stars": (3,), "tok-anon": (3,),
     "tok-hash": (5,),
@@ -139,10 +175,43 @@ CONFIDENCE = {
 
 def _pulse(s: Script, exercise: str, ratings: dict) -> None:
     s.open(exercise)
-    for token, values in ratings.items():
+    for token, values in s.everyone(ratings).items():
         for item, value in zip(("i1", "i2", "i3"), values):
             s.by(token, c.Rate(exercise=exercise, item=item, value=value))
     s.close(exercise)
+
+
+def _opening(s: Script) -> None:
+    ex = "opening"
+    s.open(ex)
+    items = [item.id for item in s.engine.session.exercises[ex].items]
+    picks = {
+        "tok-dana": [0, 1, 2, 4], "tok-script": [1, 2], "tok-pipe": [0, 1, 4], "tok-maya": [0, 1, 2, 4],
+        "tok-rich": [1, 4], "tok-stars": [0, 2, 3, 4], "tok-anon": [1, 2, 4], "tok-hash": [1, 3],
+    }
+    for token, chosen in s.everyone(picks).items():
+        s.by(token, c.Pick(exercise=ex, items=[items[i] for i in chosen]))
+    s.close(ex)
+
+
+def _stereotypes(s: Script) -> None:
+    ex = "stereotypes"
+    s.open(ex)
+    looked = s.idea(ex, "tok-maya", "IT thinks marketing is just colouring in")
+    s.idea(ex, "tok-rich", "We are told our expertise is not real expertise")
+    risky = s.idea(ex, "tok-dana", "IT is the department of no")
+    s.idea(ex, "tok-pipe", "We only care about uptime, not customers")
+    s.idea(ex, "tok-stars", "Marketing chases shiny tools and leaves IT the bill")
+    s.idea(ex, "tok-hash", "Both sides say the other never reads the brief")
+    s.more_ideas(ex, [
+        "IT hides behind security to avoid change", "Marketing only thinks one quarter ahead", "Projects are late because IT over-engineers",
+        "Marketing buys tools on a credit card", "We are a cost centre, not a partner", "Campaigns are launched before anyone tests them",
+        "IT does not understand the customer", "Marketing's numbers are vanity metrics", "We are seen as order takers",
+    ])
+    s.facilitator(c.GroupIdeas(exercise=ex, ideas=[looked], theme="Looked down on"))
+    s.facilitator(c.GroupIdeas(exercise=ex, ideas=[risky], theme="Slow and controlling"))
+    s.close(ex)
+    s.facilitator(c.Reveal(exercise=ex))
 
 
 def _worries(s: Script) -> None:
@@ -157,6 +226,16 @@ def _worries(s: Script) -> None:
     costs = s.idea(ex, "tok-stars", "Running costs of new tools are never budgeted")
     hidden = s.idea(ex, "tok-anon", HIDDEN_IDEA)
     s.idea(ex, "tok-hash", HOSTILE_IDEAS[1])
+    s.more_ideas(ex, [
+        "Customer data copied into tools nobody audits", "Integration work discovered after the contract is signed",
+        "Vendor lock-in on the marketing cloud", "No one owns a tool once the campaign ends", "Consent records we cannot produce on request",
+        "Release windows that miss the season", "Change freezes during our busiest weeks", "Requirements that change every sprint",
+        "Dashboards that disagree with finance", "A backlog we cannot see into", "Pilots that never reach all markets",
+        "Licences paid twice by two departments", "Support tickets that bounce between teams", "Security reviews that start too late",
+        "Analytics nobody trusts", "Our roadmap is written without us", "Budgets split by department, not by outcome",
+        "Agencies with admin rights", "Mobile apps with no owner after launch", "Legacy systems nobody will fund",
+        "Shadow IT we only hear about when it breaks", "Time zones of the offshore team",
+    ])
     s.facilitator(c.HideIdea(exercise=ex, idea=hidden))
     s.facilitator(c.MergeIdeas(exercise=ex, idea=dup, into=costs))
     s.facilitator(c.GroupIdeas(exercise=ex, ideas=[scale, costs], theme="Scale and running costs"))
@@ -175,6 +254,10 @@ def _customer_first(s: Script) -> None:
     s.idea(ex, "tok-stars", "Delivery updates customers can trust")
     s.idea(ex, "tok-script", HOSTILE_IDEAS[2])
     s.idea(ex, None, "Prices that match in store and online", side="other")
+    s.more_ideas(ex, [
+        "Returns as easy as buying", "One login for every brand", "Answers in the app at midnight", "Stock levels that are true",
+        "Loyalty points that work everywhere", "A store assistant who sees my online basket",
+    ])
     s.facilitator(c.GroupIdeas(exercise=ex, ideas=[one, memory], theme="One customer view"))
     s.facilitator(c.GroupIdeas(exercise=ex, ideas=[offers], theme="Personal and timely"))
     s.facilitator(c.GroupIdeas(exercise=ex, ideas=[mobile], theme="Frictionless mobile"))
@@ -183,26 +266,28 @@ def _customer_first(s: Script) -> None:
 
 def _dots(s: Script, ex: str, votes: dict[str, list[str]]) -> None:
     """Each token spends dots on items by text (a text listed twice gets two dots)."""
-    for token, texts in votes.items():
+    for token, texts in s.everyone(votes).items():
         for text in texts:
             s.by(token, c.Vote(exercise=ex, item=s.item(ex, text)))
+
+
+ONE, PERSONAL, MOBILE = "One customer view", "Personal and timely", "Frictionless mobile"
+DELIVERY, PRICES = "Delivery updates customers can trust", "Prices that match in store and online"
 
 
 def _objectives(s: Script) -> None:
     ex = "shared-objectives"
     s.open(ex)
-    one, personal, mobile = "One customer view", "Personal and timely", "Frictionless mobile"
-    delivery, prices = "Delivery updates customers can trust", "Prices that match in store and online"
     hostile = HOSTILE_IDEAS[2]
     _dots(s, ex, {
-        "tok-dana": [one, one, mobile, delivery, prices],
-        "tok-script": [one, mobile, mobile, hostile, delivery],
-        "tok-pipe": [mobile, mobile, one, prices, prices],
-        "tok-maya": [one, one, personal, personal, delivery],
-        "tok-rich": [personal, personal, personal, one, mobile],
-        "tok-stars": [personal, one, one, delivery, prices],
-        "tok-anon": [personal, personal, one, mobile, delivery],
-        "tok-hash": [one, mobile, delivery, delivery, prices],
+        "tok-dana": [ONE, ONE, MOBILE, DELIVERY, PRICES],
+        "tok-script": [ONE, MOBILE, MOBILE, hostile, DELIVERY],
+        "tok-pipe": [MOBILE, MOBILE, ONE, PRICES, PRICES],
+        "tok-maya": [ONE, ONE, PERSONAL, PERSONAL, DELIVERY],
+        "tok-rich": [PERSONAL, PERSONAL, PERSONAL, ONE, MOBILE],
+        "tok-stars": [PERSONAL, ONE, ONE, DELIVERY, PRICES],
+        "tok-anon": [PERSONAL, PERSONAL, ONE, MOBILE, DELIVERY],
+        "tok-hash": [ONE, MOBILE, DELIVERY, DELIVERY, PRICES],
     })
     s.close(ex)
 
@@ -212,15 +297,13 @@ def _objective_order(s: Script) -> None:
     timely first: the ranking flags where the two sides pull apart."""
     ex = "objective-order"
     s.open(ex)
-    one, personal, mobile = "One customer view", "Personal and timely", "Frictionless mobile"
-    delivery, prices = "Delivery updates customers can trust", "Prices that match in store and online"
-    it_order, marketing_order = [mobile, one, delivery, prices, personal], [personal, one, delivery, mobile, prices]
+    it_order, marketing_order = [MOBILE, ONE, DELIVERY, PRICES, PERSONAL], [PERSONAL, ONE, DELIVERY, MOBILE, PRICES]
     orders = {
-        "tok-dana": it_order, "tok-script": it_order, "tok-pipe": [one, mobile, prices, delivery, personal],
-        "tok-maya": marketing_order, "tok-rich": marketing_order, "tok-stars": [personal, delivery, one, prices, mobile],
-        "tok-anon": marketing_order, "tok-hash": [one, delivery, personal, mobile, prices],
+        "tok-dana": it_order, "tok-script": it_order, "tok-pipe": [ONE, MOBILE, PRICES, DELIVERY, PERSONAL],
+        "tok-maya": marketing_order, "tok-rich": marketing_order, "tok-stars": [PERSONAL, DELIVERY, ONE, PRICES, MOBILE],
+        "tok-anon": marketing_order, "tok-hash": [ONE, DELIVERY, PERSONAL, MOBILE, PRICES],
     }
-    for token, texts in orders.items():
+    for token, texts in s.everyone(orders).items():
         s.by(token, c.Pick(exercise=ex, items=[s.item(ex, text) for text in texts]))
     s.close(ex)
 
@@ -252,6 +335,7 @@ def _kpis(s: Script) -> None:
     s.idea(ex, "tok-dana", "Time from idea to launch")
     nps = s.idea(ex, "tok-rich", "Net promoter score")
     dup = s.idea(ex, "tok-hash", "NPS")
+    s.more_ideas(ex, ["Share of sales through digital channels", "Tool approval time in days", "Customer lifetime value"])
     s.facilitator(c.MergeIdeas(exercise=ex, idea=dup, into=nps))
     s.close(ex)
     ex = "shared-kpis"
@@ -272,15 +356,16 @@ def _kpis(s: Script) -> None:
 
 
 OWNERSHIP = {
-    # token: choice per row (0 CIO leads, 1 CMO leads, 2 Joint), rows in template order
-    "tok-dana":   (0, 0, 2, 0, 0, 2, 0, 1),
-    "tok-script": (0, 2, 0, 0, 0, 0, 0, 1),
-    "tok-pipe":   (0, 0, 2, 0, 0, 2, 0, 2),
-    "tok-maya":   (2, 1, 1, 1, 1, 2, 0, 1),
-    "tok-rich":   (0, 1, 1, 1, 1, 2, 2, 1),
-    "tok-stars":  (0, 1, 1, 1, 2, 1, 0, 1),
-    "tok-anon":   (2, 1, 1, 1, 1, 2, 0, 2),
-    "tok-hash":   (0, 2, 2, 2, 0, 2, 0, 1),
+    # token: choice per row (0 CIO accountable, 1 CMO accountable, 2 jointly), rows in template order:
+    # consent, security, internal UX, platform criteria, approval time, martech budget, tools outside IT, KPIs, the story
+    "tok-dana":   (0, 0, 0, 0, 0, 0, 0, 2, 1),
+    "tok-script": (0, 0, 0, 0, 0, 0, 0, 0, 1),
+    "tok-pipe":   (2, 0, 0, 0, 2, 0, 0, 2, 2),
+    "tok-maya":   (1, 0, 0, 1, 2, 1, 1, 2, 1),
+    "tok-rich":   (1, 0, 1, 1, 1, 1, 1, 2, 1),
+    "tok-stars":  (1, 0, 0, 2, 1, 1, 2, 1, 1),
+    "tok-anon":   (2, 2, 0, 1, 1, 1, 1, 2, 2),
+    "tok-hash":   (2, 0, 0, 2, 2, 2, 0, 2, 1),
 }
 
 
@@ -288,29 +373,26 @@ def _ownership(s: Script) -> None:
     ex = "who-leads"
     s.open(ex)
     items = [item.id for item in s.engine.session.exercises[ex].items]
-    for token, choices in OWNERSHIP.items():
+    for token, choices in s.everyone(OWNERSHIP).items():
         for item, choice in zip(items, choices):
             s.by(token, c.ChooseOwner(exercise=ex, item=item, choice=choice))
     s.close(ex)
 
 
-def _budget(s: Script) -> None:
-    ex = "budget"
+def _skills_and_glossary(s: Script) -> None:
+    ex = "skills"
     s.open(ex)
-    texts = [item.text for item in s.engine.session.exercises[ex].items]
-    splits = {
-        "tok-dana": (20, 30, 20, 10, 20),
-        "tok-script": (10, 30, 30, 20, 10),
-        "tok-pipe": (20, 40, 20, 10, 10),
-        "tok-maya": (50, 10, 10, 10, 20),
-        "tok-rich": (40, 10, 10, 20, 20),
-        "tok-stars": (30, 10, 10, 10, 40),
-        "tok-anon": (40, 10, 0, 20, 30),
-        "tok-hash": (30, 20, 20, 10, 20),
-    }
-    for token, points in splits.items():
-        allocation = {s.item(ex, text): p for text, p in zip(texts, points)}
-        s.by(token, c.Allocate(exercise=ex, points=allocation))
+    for token, values in s.everyone(SKILLS).items():
+        for item, value in zip(("i1", "i2"), values):
+            s.by(token, c.Rate(exercise=ex, item=item, value=value))
+    s.close(ex)
+    ex = "glossary"
+    s.open(ex)
+    s.idea(ex, "tok-dana", "Platform: the systems we run and support for years")
+    s.idea(ex, "tok-maya", "Platform: the tool a campaign runs on this quarter")
+    s.idea(ex, "tok-rich", "Real time: before the customer leaves the page")
+    s.idea(ex, "tok-pipe", "Real time: within the nightly batch")
+    s.more_ideas(ex, ["Done: live for every market", "Done: the campaign has launched", "Customer: whoever pays the invoice"])
     s.close(ex)
 
 
@@ -319,12 +401,33 @@ def _matrix(s: Script) -> None:
     s.open(ex)
     items = [item.id for item in s.engine.session.exercises[ex].items]
     # (impact, effort) per item, in the order of the matrix's items; IT sees more effort
-    it_view = [(5, 4), (4, 4), (3, 2), (4, 2), (2, 2), (2, 4)]
-    mkt_view = [(5, 3), (5, 2), (4, 1), (4, 2), (2, 1), (2, 2)]
-    for token, _, side in PEOPLE:
-        view = it_view if side == "it" else mkt_view if side == "marketing" else [(4, 3)] * 6
+    it_view = [(5, 4), (4, 4), (3, 2), (4, 2), (2, 2)]
+    mkt_view = [(5, 3), (5, 2), (4, 1), (4, 2), (2, 1)]
+    people = [*PEOPLE, *((t, n, side) for t, n, side, _ in s.more)]
+    for token, _, side in people:
+        view = it_view if side == "it" else mkt_view if side == "marketing" else [(4, 3)] * 5
         for item, (x, y) in zip(items, view):
             s.by(token, c.Place(exercise=ex, item=item, x=x, y=y))
+    s.close(ex)
+
+
+def _budget(s: Script) -> None:
+    ex = "budget"
+    s.open(ex)
+    texts = [item.text for item in s.engine.session.exercises[ex].items]
+    splits = {
+        "tok-dana": (40, 10, 30, 10, 10),
+        "tok-script": (30, 10, 40, 10, 10),
+        "tok-pipe": (40, 0, 40, 10, 10),
+        "tok-maya": (30, 40, 10, 10, 10),
+        "tok-rich": (20, 50, 10, 10, 10),
+        "tok-stars": (30, 30, 10, 20, 10),
+        "tok-anon": (30, 40, 20, 10, 0),
+        "tok-hash": (30, 20, 20, 20, 10),
+    }
+    for token, points in s.everyone(splits).items():
+        allocation = {s.item(ex, text): p for text, p in zip(texts, points)}
+        s.by(token, c.Allocate(exercise=ex, points=allocation))
     s.close(ex)
 
 
@@ -333,21 +436,21 @@ def _initiatives(s: Script) -> None:
     s.open(ex)
     drafted = {}
     plans = [
-        ("One customer view", "One customer view in 12 months", {
+        (ONE, "One customer view in 12 months", {
             "outcome": "Customers are recognised on every channel, with no repeated questions",
             "kpi": "Customer retention", "target": "+5 points repeat-purchase rate",
             "timeframe": "Pilot in Q3, all channels in 12 months",
             "it_lead": "Dana Whitfield", "marketing_lead": "Maya Okafor", "budget_share": "40%",
             "first_step": "Joint requirements workshop on the customer record, week of 2 June",
         }, "agreed"),
-        ("Frictionless mobile", "Mobile checkout that just works", {
+        (MOBILE, "Mobile checkout that just works", {
             "outcome": "Checkout on a phone in under a minute",
             "kpi": "Lead conversion", "target": "Mobile conversion from 1.8% to 2.5%",
             "timeframe": "6 months",
             "it_lead": "| pipe | name", "marketing_lead": "**stars**", "budget_share": "25%",
             "first_step": "Shadow the mobile team for a day; <b>list</b> the top 5 drop-offs",
         }, "agreed"),
-        ("Personal and timely", "Real-time personal offers", {
+        (PERSONAL, "Real-time personal offers", {
             "outcome": "Offers that fit what the customer is doing right now",
             "kpi": "Revenue generated", "target": "+3% online revenue",
             "timeframe": "Revisit after the customer view pilot",
@@ -361,12 +464,14 @@ def _initiatives(s: Script) -> None:
         drafted[source] = iid
         s.facilitator(c.UpdateInitiative(exercise=ex, initiative=iid, fields=fields))
         s.facilitator(c.SetInitiativeStatus(exercise=ex, initiative=iid, status=status))
-    one, mobile = drafted["One customer view"], drafted["Frictionless mobile"]
+    one, mobile = drafted[ONE], drafted[MOBILE]
     for token, target in [("tok-dana", one), ("tok-maya", one), ("tok-stars", mobile), ("tok-pipe", mobile), ("tok-hash", one)]:
         s.by(token, c.Volunteer(exercise=ex, target=target))
     s.by("tok-rich", c.Comment(exercise=ex, target=one, text="Start with loyalty members; their data is cleanest"))
     s.by("tok-script", c.Comment(exercise=ex, target=mobile, text="<b>Bold</b> claim | needs | a load test"))
-    s.by("tok-anon", c.Comment(exercise=ex, target=s.item(ex, "Delivery updates customers can trust"), text="Worth a quick win later"))
+    s.by("tok-anon", c.Comment(exercise=ex, target=s.item(ex, DELIVERY), text="Worth a quick win later"))
+    for token, *_ in s.more[:8]:
+        s.by(token, c.Volunteer(exercise=ex, target=one if token < "tok-m" else mobile))
     s.close(ex)
     _records(s, one)
 
@@ -379,7 +484,7 @@ def _records(s: Script, initiative: str) -> None:
     worry = next(i.id for i in s.engine.session.exercises["worries"].ideas.values() if i.text.startswith("Security and privacy"))
     s.facilitator(c.RecordOutcome(
         kind="decision", text="The CMO is accountable for the marketing technology budget; the CIO is consulted on every platform",
-        owner="Dana Whitfield and Maya Okafor", about=f"who-leads:{budget_row}", accountable="CMO leads",
+        owner="Dana Whitfield and Maya Okafor", about=f"who-leads:{budget_row}", accountable="CMO accountable (CIO contributes)",
     ))
     s.facilitator(c.RecordOutcome(kind="decision", text="Tools bought outside IT go through one two-week review", owner="Dana Whitfield and Maya Okafor"))
     s.facilitator(c.RecordOutcome(
@@ -405,31 +510,54 @@ def _records(s: Script, initiative: str) -> None:
     s.facilitator(c.DropRecord(record=struck))
 
 
-def _ways(s: Script) -> None:
-    ex = "ways-of-working"
+def _give_and_get(s: Script) -> None:
+    ex = "give-and-get"
     s.open(ex)
-    items = [item.id for item in s.engine.session.exercises[ex].items]
-    picks = {
-        "tok-dana": ([0, 4], ""), "tok-script": ([0, 2], ""), "tok-pipe": ([0, 3, 4], ""),
-        "tok-maya": ([0, 1, 4], ""), "tok-rich": ([1, 2], "A shared channel called #it-mkt"),
-        "tok-stars": ([1, 4], ""), "tok-anon": ([2, 3], ""), "tok-hash": ([0], "Quarterly joint demo day"),
-    }
-    for token, (chosen, other) in picks.items():
-        s.by(token, c.Pick(exercise=ex, items=[items[i] for i in chosen], other=other))
+    s.idea(ex, "tok-maya", "We plan campaigns a quarter ahead and share requirements before we pick a tool")
+    s.idea(ex, "tok-dana", "An answer on any new tool within ten working days")
+    s.idea(ex, "tok-script", "A named IT partner in every campaign team")
+    s.more_ideas(ex, ["One intake form for every request", "Campaign calendar shared with IT operations"])
     s.close(ex)
+    s.facilitator(c.RecordOutcome(
+        kind="action", text="Marketing shares next quarter's campaign plan with IT", owner="Maya Okafor", due="2025-06-30",
+    ))
+    s.facilitator(c.RecordOutcome(
+        kind="action", text="IT answers every new tool request within ten working days", owner="Dana Whitfield", due="2025-06-01",
+    ))
+
+
+def _ways(s: Script) -> None:
     ex = "more-ways"
     s.open(ex)
     s.idea(ex, "tok-dana", "IT reviews marketing's tools with a systems view, not a veto")
     s.idea(ex, "tok-maya", "Marketing builds the ROI and TCO visuals for IT's board pack")
     s.idea(ex, "tok-hash", HOSTILE_IDEAS[3])
+    s.more_ideas(ex, ["A shared channel called #it-mkt", "Quarterly joint demo day"])
     s.close(ex)
+    ex = "ways-of-working"
+    s.open(ex)
+    reviews, informal, rotations = "Regular joint reviews on a fixed schedule", "Informal time together", "Day-in-the-life rotations between the teams"
+    story, early = "Marketing helps tell the story of IT's investments", "IT joins marketing planning early"
+    systems = "IT reviews marketing's tools with a systems view, not a veto"
+    _dots(s, ex, {
+        "tok-dana": [reviews, reviews, early], "tok-script": [reviews, rotations, systems], "tok-pipe": [reviews, story, early],
+        "tok-maya": [early, early, informal], "tok-rich": [informal, informal, rotations], "tok-stars": [informal, early, systems],
+        "tok-anon": [rotations, story, early], "tok-hash": [reviews, systems, early],
+    })
+    s.close(ex)
+    s.facilitator(c.RecordOutcome(
+        kind="action", text="Invite IT to the first marketing planning day of each quarter", owner="Maya Okafor", due="2025-07-01",
+    ))
 
 
-def scripted_workshop() -> Engine:
-    """The finished session, built from scratch (a few hundred commands, ~50 ms)."""
-    s = Script()
+def scripted_workshop(people: int = 8) -> Engine:
+    """The finished session, built from scratch (a few hundred commands, ~50 ms; the
+    30-person room about a thousand)."""
+    s = Script(people)
     s.join_all()
+    _opening(s)
     _pulse(s, "check-in", PULSE_IN)
+    _stereotypes(s)
     _worries(s)
     _customer_first(s)
     _objectives(s)
@@ -437,9 +565,11 @@ def scripted_workshop() -> Engine:
     _where_we_win(s)
     _kpis(s)
     _ownership(s)
-    _budget(s)
+    _skills_and_glossary(s)
     _matrix(s)
+    _budget(s)
     _initiatives(s)
+    _give_and_get(s)
     _ways(s)
     _pulse(s, "check-out", PULSE_OUT)
     _pulse(s, "confidence", CONFIDENCE)

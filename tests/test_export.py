@@ -105,6 +105,31 @@ def test_the_export_matches_its_golden_file_byte_for_byte(exports, fmt):
     assert produced == path.read_bytes(), f"{fmt} export changed; if intended, regenerate with UPDATE_GOLDEN=1 and review the diff"
 
 
+@pytest.fixture(scope="module")
+def full_room() -> dict[str, str]:
+    """The same morning with 30 people: the joint agenda a real offsite prints."""
+    engine = scripted_workshop(people=30)
+    return {fmt: RENDER[fmt](engine) for fmt in ("md", "html")}
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_the_30_person_export_matches_its_golden_file_byte_for_byte(full_room, fmt):
+    path = GOLDEN / f"joint-agenda-30.{fmt}"
+    produced = full_room[fmt].encode("utf-8")
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.write_bytes(produced)
+    assert path.exists(), f"{path} is missing; run with UPDATE_GOLDEN=1 to create it"
+    assert produced == path.read_bytes(), f"30-person {fmt} export changed; if intended, regenerate with UPDATE_GOLDEN=1 and review the diff"
+
+
+def test_a_full_room_shows_every_side_and_still_only_the_top_of_each_list(full_room):
+    text = full_room["md"]
+    assert "**Participants:** 30: 12 IT, 14 Marketing, 4 Other" in text
+    assert "fewer than 3 answers" not in text.split("## Shared objectives")[1].split("## ")[0]  # Other has 4 now: shown
+    worries = text.split("### What worries us")[1].split("\n### ")[0]
+    assert worries.count("\n- ") <= 3 + 3 + 2 and "more in the annex" in worries  # themes and the first loose ideas
+
+
 # ------------------------------------------------------------------ determinism
 
 
@@ -147,38 +172,53 @@ def test_file_names_use_the_session_id(engine):
 # ------------------------------------------------------------------ content
 
 
-def test_the_header_lists_participants_by_side_and_counts_the_unnamed(exports):
+def test_the_header_counts_participants_by_side_and_the_annex_names_them(exports):
     text = Parsed(exports["html"]).text
     assert "Acme Retail Group" in text and "Jordan Reyes" in text
     assert "8: 3 IT, 4 Marketing, 1 Other" in text
-    assert "Maya Okafor, [bold]Rich[/bold], **stars**, 1 anonymous participant" in text
+    assert "Maya Okafor, [bold]Rich[/bold], **stars**, 1 anonymous participant" not in text  # a count is enough for the CEO
+    assert "Maya Okafor, [bold]Rich[/bold], **stars**, 1 anonymous participant" in Parsed(exports["annex-html"]).text
+    assert "CIO–CMO alignment: 21 exercises in 185 minutes (150 in exercises, 15 in a break, 20 of buffer)" in text
 
 
-def test_the_executive_summary_names_objectives_agreed_initiatives_and_contested_roles(engine):
-    doc = document(engine)
-    summary = doc.sections[1]  # after the board brief
-    assert summary.title == "Executive summary"
-    body = md.section(summary)
-    text = "\n".join(body)
-    assert text.index("One customer view") < text.index("Personal and timely")
-    assert "IT lead: Dana Whitfield; Marketing lead: Maya Okafor" in text
-    assert "Real-time personal offers" not in text  # parked
-    assert "3 of 8 accountabilities are still contested" in text
-    assert "- **The marketing technology budget** — CMO leads (decision d1)" in text  # settled by a decision
-    assert "1.8 → 3.2 (+1.5)" in text  # Marketing's shift on the first statement
+def test_the_perception_gap_gathers_every_flag_of_the_day_each_one_signed_sentence(exports):
+    part = exports["md"].split("### Where IT and Marketing see it differently")[1].split("\n## ")[0]
+    lines = [line for line in part.splitlines() if line.startswith("- ")]
+    titles = [line.split(":**")[0].removeprefix("- **") for line in lines]
+    # One line per exercise with a flag, in agenda order; the check-in's come with the pulse.
+    assert titles == [
+        "Check-in pulse", "Shared objectives", "Our objectives in order", "Where we win together", "Shared KPIs: vote",
+        "Who leads what", "Skills we bring", "Impact and effort", "How we will work",
+    ]
+    assert "Personal and timely — IT gave it 0% of its dots, Marketing 40%" in lines[1]
+    assert "I feel equipped to take part in technology decisions — IT rates it 4.7, Marketing 2.5: IT is 2.2 points closer to “Very true of me”" in lines[6]
+    assert "Opening" not in part  # an exercise with no section is in the annex only, its gaps too
+
+
+def test_the_joint_agenda_shows_the_top_of_each_ranking_and_the_annex_all_of_it(exports):
+    """A ranking shows as many rows as a later step takes from it (the five objectives
+    the initiatives are drafted from), else its top three; no chart and no legend."""
+    objectives = exports["md"].split("## Shared objectives")[1].split("### ")[0]
+    assert objectives.count("\n| ") == 2 + 5 and "*… and 1 more row in the annex.*" in objectives
+    kpis = exports["md"].split("### Shared KPIs: vote")[1].split("\n## ")[0]
+    assert kpis.count("\n| ") == 2 + 3 and "*… and 3 more rows in the annex.*" in kpis
+    assert "| 4 | Cost per acquired customer |" in _md_parts(exports["annex-md"], "Shared KPIs: vote")[0]
+    assert "Borda count" not in exports["md"] and "Borda count" in exports["annex-md"]
+    assert "<svg" not in exports["html"] and exports["annex-html"].count("<svg") >= 8
+    assert "Champions and comments" not in exports["md"] and "Champions and comments" in exports["annex-md"]
 
 
 def test_sections_come_in_the_documented_order(engine):
     titles = [s.title for s in document(engine).sections]
     assert titles == [
-        "Board brief", "Executive summary", "Decisions, actions and risks", "Shared objectives", "Shared KPIs", "Where we collaborate",
-        "Roles and accountabilities", "Budget as a shared opportunity", "Joint initiatives",
-        "Ways of working", "The perception gap, before and after", "Concerns raised and parked items",
+        "Board brief", "Decisions, actions and risks", "The perception gap", "Shared objectives", "Shared KPIs",
+        "Where we collaborate", "Roles and accountabilities", "Budget as a shared opportunity", "Joint initiatives",
+        "Ways of working", "Concerns raised and parked items",
     ]
     assert [s.title for s in annex(engine).sections] == ["Every input"]  # in its own file
 
 
-def test_decisions_actions_and_risks_follow_the_summary_and_a_struck_out_one_shows_nowhere(exports):
+def test_decisions_actions_and_risks_follow_the_brief_and_a_struck_out_one_shows_nowhere(exports):
     part = exports["md"].split("## Decisions, actions and risks")[1].split("\n## ")[0]
     assert "| Book the joint requirements workshop on the customer record | Maya Okafor | 2025-06-02 | One customer view in 12 months |" in part
     assert "| Security and privacy skipped to hit a campaign date | Dana Whitfield | A privacy review in the first sprint of every campaign |" in part
@@ -186,14 +226,17 @@ def test_decisions_actions_and_risks_follow_the_summary_and_a_struck_out_one_sho
         assert "Replace the CIO" not in exports[fmt]
     data = json.loads(exports["json"])
     assert data["executives"] == {"cio": "Dana Whitfield", "cmo": "Maya Okafor", "sponsor": "Sam Chen, CEO"}
-    assert [r["id"] for r in data["records"]] == ["d1", "d2", "a1", "a2", "a3", "r1", "q1", "q2", "c1"]
+    assert [r["id"] for r in data["records"]] == ["d1", "d2", "a1", "a2", "a3", "r1", "q1", "q2", "c1", "a4", "a5", "a6"]
+    assert "### Asks" not in part and "### Checkpoints" not in part  # all on page one already
     assert "- **Signed by:** Dana Whitfield (CIO) and Maya Okafor (CMO)" in exports["md"]
 
 
 def test_contested_rows_show_each_sides_leader(exports):
-    # Other (one person) is withheld: no leader of its own.
-    # The room was split; a decision settled it. Other (one person) is withheld.
-    assert "| The marketing technology budget | **⚑ Contested** → decided: CMO leads | 50% | CIO leads | CMO leads | – |" in exports["md"]
+    # The room was split; a decision settled it. The joint agenda shows the pair of
+    # sides; the annex every side (Other, one person, is withheld).
+    row = "| The marketing technology budget | **⚑ Contested** → decided: CMO accountable (CIO contributes) | 50% | CIO accountable (CMO contributes) | CMO accountable (CIO contributes) |"
+    assert row in exports["md"]
+    assert row + " – |" in exports["annex-md"]
 
 
 def test_initiatives_get_their_quadrant_by_matching_the_matrix_items(exports):
@@ -219,8 +262,8 @@ FLAGGED = [
     # exercise, its title, its part in the HTML, the result's rows, a flagged item, its gap cell, how the sentence puts it
     ("shared-objectives", "Shared objectives", "objectives-shared-objectives", "ranking",
      "Personal and timely", "⚑ −40 pts", "IT gave it 0% of its dots, Marketing 40%"),
-    ("ways-of-working", "How we will work", "ways_of_working-ways-of-working", "options",
-     "Informal time together", "⚑ −75 pts", "picked by 0% of IT, 75% of Marketing"),
+    ("ways-of-working", "How we will work", "ways_of_working-ways-of-working", "ranking",
+     "Informal time together", "⚑ −33 pts", "IT gave it 0% of its dots, Marketing 33%"),
     ("impact-effort", "Impact and effort", "initiatives-impact-effort", "items",
      "Personal and timely", "⚑ 2.2", "IT sees a big bet, Marketing a quick win"),
 ]
@@ -230,14 +273,17 @@ FLAGGED = [
 def test_where_it_and_marketing_differ_on_a_dotvote_poll_or_matrix_is_flagged_in_markdown_and_html(
     exports, exercise, title, key, rows, item, cell, detail
 ):
-    part = _md_parts(exports["md"], title)[0]
+    """The joint agenda flags the row and says it in the perception gap; the annex says
+    it under the result too."""
+    part = _md_parts(exports["md"], title)[0] if f"### {title}" in exports["md"] else exports["md"].split(f"## {title}")[1]
     row = next(line for line in part.splitlines() if f"| {item} |" in line)
     assert row.endswith(f"| **{cell}** |")
-    sentence = next(line for line in part.splitlines() if line.startswith(f"**{SIDES_DIFFER}**"))
-    assert f"{item} ({detail})" in sentence
-    html = Parsed(_html_parts(exports["html"], key)).text
-    assert f"{SIDES_DIFFER} " in html and f"{item} ({detail})" in html
+    gaps = next(line for line in exports["md"].splitlines() if line.startswith(f"- **{title}:**"))
+    assert f"{item} — {detail}" in gaps
     assert f'<span class="flag">{cell}</span>' in _html_parts(exports["html"], key)
+    assert f"{item} — {detail}" in Parsed(exports["html"]).text
+    sentence = next(line for line in _md_parts(exports["annex-md"], title)[0].splitlines() if line.startswith(f"**{SIDES_DIFFER}**"))
+    assert f"{item} ({detail})" in sentence
 
 
 @pytest.mark.parametrize("exercise, title, key, rows, item, cell, detail", FLAGGED)
@@ -246,7 +292,7 @@ def test_the_sentence_names_exactly_the_items_the_json_flags(exports, exercise, 
     flagged = {row["text"] for row in result[rows] if row["flagged"]}
     assert item in flagged
     assert len(flagged) < len(result[rows])  # some rows are not flagged, so the check below means something
-    sentence = next(line for line in _md_parts(exports["md"], title)[0].splitlines() if line.startswith(f"**{SIDES_DIFFER}**"))
+    sentence = next(line for line in _md_parts(exports["annex-md"], title)[0].splitlines() if line.startswith(f"**{SIDES_DIFFER}**"))
     for row in result[rows]:
         assert (f"{md.escape(row['text'])} (" in sentence) is row["flagged"], row["text"]
 
@@ -385,12 +431,16 @@ def test_results_from_json_refuses_another_document():
 # ------------------------------------------------------------------ participant text is data
 
 
-def test_no_participant_text_becomes_html_in_the_html_export(exports):
-    parsed = Parsed(exports["html"])
+@pytest.mark.parametrize("which", ["html", "annex-html"])
+def test_no_participant_text_becomes_html_in_the_html_export(exports, which):
+    parsed = Parsed(exports[which])
     assert not {"script", "img", "b", "iframe", "object"} & set(parsed.names())
     assert not [attrs for _, attrs in parsed.tags if any(k.startswith("on") for k in attrs)]
     assert not parsed.links or all(href.startswith("#") for href, _ in parsed.links)
-    for text in HOSTILE_NAMES + HOSTILE_IDEAS + ["<b>Bold</b> claim | needs | a load test"]:
+    shown = HOSTILE_NAMES + HOSTILE_IDEAS + ["<b>Bold</b> claim | needs | a load test"] if which == "annex-html" else [
+        "<script>alert(1)</script>", "| pipe | name", "**stars**", "[bold]Rich[/bold]", HOSTILE_IDEAS[0], "<b>Draft</b> | a | [bold]table[/bold]",
+    ]  # every input is in the annex; the joint agenda shows leads, the top of each list and the records
+    for text in shown:
         assert text in parsed.text, text
 
 
@@ -412,7 +462,7 @@ def test_no_participant_text_becomes_markup_in_the_markdown_export(engine, expor
         for text in HOSTILE_NAMES + HOSTILE_IDEAS:
             assert text in parsed.text, text
     doc = document(engine) if which == "md" else annex(engine)
-    headings = 1 + len(doc.sections) + sum(len(s.parts) for s in doc.sections)
+    headings = 1 + len(doc.sections) + sum(1 for s in doc.sections for part in s.parts if part.title)
     assert len([t for t in parsed.names() if re.fullmatch(r"h[1-6]", t)]) == headings
     assert parsed.names().count("table") == exports[which].count("\n| ---")
 
@@ -527,8 +577,7 @@ def test_a_candidate_drafted_into_an_initiative_is_listed_once_with_its_backers(
     ]:
         outcome = engine.handle(actor, f"late-{command.type}", command, now)
         assert outcome.events, outcome
-    section = next(s for s in document(engine).sections if s.key == "initiatives")
-    text = "\n".join(md.section(section))
+    text = _md_parts(annex_markdown(engine), "Joint initiatives")[0].split("**Every input**")[0]  # the result, in full
     assert text.count("Start with the top three carriers") == 1, text
     line = next(line for line in text.splitlines() if line.startswith("- **Tracking customers can trust**"))
     assert "champions: \\<script\\>" in line and "Start with the top three carriers" in line
@@ -552,11 +601,19 @@ def test_page_one_is_a_board_brief_the_cio_and_the_cmo_can_sign(exports):
     assert "### What we ask of Sam Chen, CEO" in brief and "1. Fund the customer view pilot from the joint budget" in brief
     assert (
         "| One customer view in 12 months | Customer retention: 31% repeat purchase → +5 points repeat-purchase rate "
-        "| Pilot in Q3, all channels in 12 months | Dana Whitfield (IT), Maya Okafor (Marketing) | €400k |"
+        "| Pilot in Q3, all channels in 12 months | Dana Whitfield (IT), Maya Okafor (Marketing) | €400k; the room gave it 31% |"
     ) in brief
-    assert "| 25% of the joint budget |" in brief  # no money entered: the share
+    # No money entered: the share the facilitator wrote, beside the share the budget exercise gave its candidate.
+    assert "| 25% of the joint budget; the room gave it 22% |" in brief
     assert "- **Security and privacy skipped to hit a campaign date** — Dana Whitfield; A privacy review" in brief
     assert "**2025-08-14** — Repeat-purchase rate in the pilot market, and the tool approval time" in brief
+
+
+def test_the_readme_shows_the_first_page_of_the_golden_document(exports):
+    """The README's copy of page one (header and board brief) is the golden Markdown's."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    first_page = exports["md"].split("\n## Decisions, actions and risks")[0].rstrip("\n")
+    assert f"```markdown\n{first_page}\n```" in readme
 
 
 def test_the_brief_says_how_confident_the_room_is_that_it_will_do_what_it_agreed(exports):

@@ -1,23 +1,32 @@
 """What the joint agenda says: the session turned into a `Document` (see DESIGN §4).
 
+The joint agenda is short enough for a CEO: page one is the board brief; then the
+decisions, actions and risks; then the perception gap (the before-and-after pulse
+and every flagged gap between the two sides, each one signed sentence); then the
+sections of the day, each result condensed to what a reader acts on (the top of a
+ranking, no chart, no legend: `kinds.condensed`). Everything else — each result in
+full with its charts, and every raw input — is in the annex, a file of its own.
+
 Sections come in a fixed order; exercises land in them by their `section` field, so
 a custom template exports sensibly. An exercise without a section appears in the
-appendix only, with its result — except the impact/effort matrix that the joint
-initiatives are matched against, which is shown beside them. A section that no
-exercise fed says so in one line rather than disappearing, so every document has
-the same outline.
+annex only — except the impact/effort matrix that the joint initiatives are matched
+against, which is shown beside them. A section that no exercise fed says so in one
+line rather than disappearing, so every document has the same outline.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .. import privacy, records
 from ..activities import ALL, KINDS
 from ..activities.common import listing
-from ..present import dotvote, initiatives, ownership, scale
+from ..present import dotvote, initiatives
 from . import kinds, raw
-from .common import FLAG, NO_VALUE, View, num, plural, share
-from .document import Block, Bullets, Column, Document, Note, Paragraph, Part, Section, Span, Table
+from .common import FLAG, NO_VALUE, View, num, plural
+from .document import Block, Bullets, Column, Differences, Document, Note, Paragraph, Part, Section, Span, Table
 
+PERCEPTION = "perception_gap"
 SECTIONS = (
     ("objectives", "Shared objectives", "What the joint agenda chases first, ranked by the room's dots."),
     ("kpis", "Shared KPIs", "The measures both teams agreed to be judged on, ranked by the room's dots."),
@@ -26,8 +35,8 @@ SECTIONS = (
     ("budget", "Budget as a shared opportunity", "How the room would split joint money: the mean share of the budget per item, per side."),
     ("initiatives", "Joint initiatives", "The joint proposals to take to the CEO and the board, with their two leads."),
     ("ways_of_working", "Ways of working", "The habits the room will commit to, and more ideas for working together."),
-    ("perception_gap", "The perception gap, before and after", "How each side rated the same statements at the start and at the end of the workshop."),
-    ("concerns", "Concerns raised and parked items", "What worries each side, tagged by side only, and the initiatives set aside for later."),
+    (PERCEPTION, "The perception gap", "How each side sees the same things, and whether the gap closed during the day."),
+    ("concerns", "Concerns raised and parked items", "What each side has heard and worries about, tagged by side only, and the initiatives set aside for later."),
 )
 EMPTY = "No exercise of this agenda fed this section."
 
@@ -36,19 +45,21 @@ def build(view: View) -> Document:
     """The whole document. Pure: the same session gives an equal document."""
     session = view.session
     pulled = _pulled_matrix(view)
-    sections = [_brief(view), _summary(view), _records(view)]
+    sections = [_brief(view), _records(view)]
     for key, title, intro in SECTIONS:
-        sections.append(_section(view, key, title, intro, pulled))
+        if key == PERCEPTION:
+            sections.insert(2, _perception(view, title, intro))
+        else:
+            sections.append(_section(view, key, title, intro, pulled))
     return Document(
         title=session.title,
         subtitle="Joint agenda",
         facts=tuple(_facts(view)),
         sections=tuple(sections),
         footer=(
-            f"Exported from Common Ground session {session.id}. Every input the room gave is in the annex, "
-            f"the file named “{annex_stem(session)}” beside this one. Names stand beside answers only in named "
-            f"exercises; a side's figures show from {session.template.min_answers} answers; "
-            "ideas hidden by the facilitator are left out."
+            f"Common Ground session {session.id}. Each result in full, and every input, is in the annex "
+            f"“{annex_stem(session)}”. Names stand beside answers only in named exercises; a side's figures "
+            f"show from {session.template.min_answers} answers; ideas hidden by the facilitator are left out."
         ),
     )
 
@@ -60,7 +71,7 @@ def build_annex(view: View) -> Document:
     return Document(
         title=session.title,
         subtitle="Annex: every input",
-        facts=(("Date", view.date()), ("Joint agenda", f"the file named “{agenda_stem(session)}” beside this one")),
+        facts=(("Date", view.date()), ("Joint agenda", f"the file named “{agenda_stem(session)}” beside this one"), *_who_was_there(view)),
         sections=(_appendix(view, _pulled_matrix(view)),),
         footer=f"Exported from Common Ground session {session.id}, with its joint agenda.",
     )
@@ -94,10 +105,17 @@ def _facts(view: View) -> list[tuple[str, object]]:
     if session.facilitator:
         facts.append(("Facilitator", session.facilitator))
     template = session.template
-    facts.append(("Agenda", f"{template.title} ({plural(len(template.exercises), 'exercise')}, {template.minutes} minutes planned)"))
+    facts.append(("Agenda", f"{template.title}: {plural(len(template.exercises), 'exercise')} in {template.timing()}"))
     people = view.people()
     by_side = ", ".join(f"{sum(1 for p in people if p.side == s.id)} {s.label}" for s in view.sides)
     facts.append(("Participants", f"{len(people)}: {by_side}" if people else "No one joined."))
+    return facts
+
+
+def _who_was_there(view: View) -> list[tuple[str, object]]:
+    """Each side's people by name (the annex's header; the joint agenda counts them)."""
+    facts: list[tuple[str, object]] = []
+    people = view.people()
     for side in view.sides:
         members = [p for p in people if p.side == side.id]
         if not members:
@@ -121,11 +139,11 @@ def _brief(view: View) -> Section:
     chiefs = session.executives
     sponsor = chiefs.sponsor or "the CEO"
     signers = records.signers(chiefs) or "the CIO and the CMO"
-    agreed = [i for cfg in view.exercises if cfg.kind == "initiatives" for i in view.state(cfg.id).initiatives.values() if i.status == "agreed"]
+    agreed = [(cfg, i) for cfg in view.exercises if cfg.kind == "initiatives" for i in view.state(cfg.id).initiatives.values() if i.status == "agreed"]
     parts = [
-        Part("brief-agreed", "What we agreed", (Paragraph(" ".join(_agreed_in_three(view, agreed))),), lead=f"From {signers} to {sponsor}."),
+        Part("brief-agreed", "What we agreed", (Paragraph(" ".join(_agreed_in_three(view, [i for _, i in agreed]))),), lead=f"From {signers} to {sponsor}."),
         _asks(view, sponsor),
-        _brief_initiatives(agreed),
+        _brief_initiatives(view, agreed),
         _top_risks(view),
         _checkpoint(view),
     ]
@@ -164,7 +182,7 @@ def _asks(view: View, sponsor: str) -> Part:
     return Part("brief-asks", title, (Bullets(tuple((a.text,) for a in asks), ordered=True),))
 
 
-def _brief_initiatives(agreed: list) -> Part:
+def _brief_initiatives(view: View, agreed: list) -> Part:
     title = "The initiatives"
     if not agreed:
         return Part("brief-initiatives", title, (Note("No initiative was agreed yet."),))
@@ -174,12 +192,34 @@ def _brief_initiatives(agreed: list) -> Part:
             f"{i.kpi}: {i.baseline or NO_VALUE} → {i.target or NO_VALUE}" if i.kpi else NO_VALUE,
             i.timeframe or NO_VALUE,
             f"{i.it_lead} (IT), {i.marketing_lead} (Marketing)",
-            i.budget or (f"{i.budget_share} of the joint budget" if i.budget_share else NO_VALUE),
+            _budget(view, cfg, i),
         )
-        for i in agreed
+        for cfg, i in agreed
     )
-    columns = (Column("Initiative"), Column("KPI: baseline → target"), Column("By", short=True), Column("Leads"), Column("Budget"))
+    columns = (Column("Initiative"), Column("KPI: baseline → target"), Column("By", brief=True), Column("Leads"), Column("Budget", brief=True))
     return Part("brief-initiatives", title, (Table(columns=columns, rows=rows),))
+
+
+def _budget(view: View, cfg, initiative) -> str:
+    """An initiative's budget: in money when entered, else its share; with the share
+    of the joint budget the room gave its candidate, when the room split a budget over
+    the same candidates ("€400k; the room gave it 33%")."""
+    said = initiative.budget or (f"{initiative.budget_share} of the joint budget" if initiative.budget_share else "")
+    room = _room_share(view, cfg, initiative)
+    if room is None:
+        return said or NO_VALUE
+    given = f"the room gave it {num(room, 0)}%"
+    return f"{said}; {given}" if said else given.capitalize()
+
+
+def _room_share(view: View, cfg, initiative) -> float | None:
+    source = getattr(cfg, "source", None)
+    split = view.first("allocate", where=lambda a: source is not None and a.source == source)
+    if split is None or not view.ran(split) or initiative.source_item is None:
+        return None
+    texts = {item.id: item.text for item in view.state(cfg.id).items}
+    wanted = texts.get(initiative.source_item)
+    return next((row.share.get(ALL) for row in view.result(split.id).items if row.text == wanted), None)
 
 
 def _top_risks(view: View) -> Part:
@@ -192,18 +232,22 @@ def _top_risks(view: View) -> Part:
     )),))
 
 
-def _confidence(view: View) -> Part | None:
-    """The closing confidence question: a scale in the perception-gap section that no
-    later scale compares with and that compares with none (the check-in is compared,
-    the check-out compares). None when the agenda has none, or it was not run."""
-    compared = {cfg.compare_with for cfg in view.exercises if cfg.kind == "scale" and cfg.compare_with}
-    found = [
-        cfg for cfg in view.exercises
-        if cfg.kind == "scale" and cfg.section == "perception_gap" and not cfg.compare_with and cfg.id not in compared
-    ]
-    if not found or not view.ran(found[-1]):
+def _confidence_question(view: View):
+    """The closing confidence question: the last scale of the perception-gap section,
+    if no later scale compares with it and it compares with none (the check-in is
+    compared, the check-out compares); None when the agenda has none."""
+    compared = _compared(view.exercises)
+    found = [cfg for cfg in view.in_section(PERCEPTION) if cfg.kind == "scale"]
+    if not found or found[-1].compare_with or found[-1].id in compared:
         return None
-    cfg = found[-1]
+    return found[-1]
+
+
+def _confidence(view: View) -> Part | None:
+    """The confidence question's answer for page one; None when it was not run."""
+    cfg = _confidence_question(view)
+    if cfg is None or not view.ran(cfg):
+        return None
     st = view.result(cfg.id).statements[0]
     mean = st.mean.get(ALL)
     if mean is None:
@@ -222,116 +266,26 @@ def _checkpoint(view: View) -> Part:
     return Part("brief-checkpoint", title, (Paragraph((Span(first.due, "strong"), f" — {first.text}" + (f" ({first.owner})" if first.owner else ""))),))
 
 
-# ------------------------------------------------------------------ summary
-
-
-def _summary(view: View) -> Section:
-    parts = [_top_objectives(view), _agreed_initiatives(view), _pulse_shift(view), _roles_contested(view)]
-    return Section(key="summary", title="Executive summary", parts=tuple(parts))
-
-
-def _top_objectives(view: View) -> Part:
-    cfg = view.first("dotvote", "objectives", where=lambda c: c.section == "objectives")
-    title = "Top objectives"
-    if cfg is None or not view.ran(cfg):
-        return Part("summary-objectives", title, (Note("No objectives vote was run."),))
-    rows = dotvote.top_items(view, cfg)
-    if not rows:
-        return Part("summary-objectives", title, (Note("No dots were spent on the objectives."),))
-    items = tuple(
-        (Span(row.text, "strong"), f" — {plural(row.total, 'dot')} (" + ", ".join(f"{s.label} {row.by_side[s.id]}" for s in view.sides if s.id in row.by_side) + ")")
-        for row in rows
-    )
-    return Part("summary-objectives", title, (Bullets(items, ordered=True),), lead=f"From “{cfg.title}”.")
-
-
-def _agreed_initiatives(view: View) -> Part:
-    title = "Agreed joint initiatives"
-    exercises = [cfg for cfg in view.exercises if cfg.kind == "initiatives" and view.ran(cfg)]
-    if not exercises:
-        return Part("summary-initiatives", title, (Note("No initiatives were drafted."),))
-    lines, parked = [], 0
-    for cfg in exercises:
-        for initiative in view.state(cfg.id).initiatives.values():
-            parked += initiative.status == "parked"
-            if initiative.status != "agreed":
-                continue
-            line: list = [Span(initiative.title, "strong"), f" — IT lead: {initiative.it_lead or NO_VALUE}; Marketing lead: {initiative.marketing_lead or NO_VALUE}"]
-            if initiative.kpi:
-                line.append(f"; KPI: {initiative.kpi}" + (f" (target: {initiative.target})" if initiative.target else ""))
-            if initiative.timeframe:
-                line.append(f"; time frame: {initiative.timeframe}")
-            lines.append(tuple(line))
-    blocks: list[Block] = [Bullets(tuple(lines))] if lines else [Note("No initiative was agreed yet.")]
-    if parked:
-        blocks.append(Note(f"{plural(parked, 'initiative')} parked; see “Concerns raised and parked items”."))
-    return Part("summary-initiatives", title, tuple(blocks))
-
-
-def _pulse_shift(view: View) -> Part:
-    cfg = view.first("scale", "perception_gap", where=lambda c: c.compare_with is not None)
-    title = "The pulse, check-in → check-out"
-    if cfg is None or not view.ran(cfg):
-        return Part("summary-pulse", title, (Note("No before-and-after pulse was run."),))
-    earlier = view.session.exercise(cfg.compare_with)
-    first, second = view.pair
-    return Part(
-        "summary-pulse", title,
-        (Table(columns=scale.shift_columns(view), rows=scale.shift_rows(view, cfg)),
-         Note(
-             f"Mean rating from 1 to {cfg.max}, “{earlier.title}” → “{cfg.title}”. The gap is the mean of {first.label} minus "
-             f"the mean of {second.label}; {FLAG} marks a gap of a point or more."
-         )),
-    )
-
-
-def _roles_contested(view: View) -> Part:
-    cfg = view.first("ownership", "roles")
-    title = "Accountabilities still contested"
-    if cfg is None or not view.ran(cfg):
-        return Part("summary-roles", title, (Note("No ownership vote was run."),))
-    result = view.result(cfg.id)
-    contested = [row for row in result.rows if row.contested and not row.settled]
-    settled = [row for row in result.rows if row.contested and row.settled]
-    decided = (
-        (Paragraph("Settled by a decision where the room was split:"),
-         Bullets(tuple((Span(row.text, "strong"), f" — {row.settled} (decision {row.settled_by})") for row in settled)))
-        if settled else ()
-    )
-    if not contested:
-        return Part("summary-roles", title, (Paragraph(f"All {len(result.rows)} accountabilities have an agreed or decided owner."), *decided))
-    first, second = view.pair
-    items = tuple(
-        (Span(row.text, "strong"), f" — {first.label} says {ownership.leader_text(row, first.id)}, {second.label} says {ownership.leader_text(row, second.id)}; "
-         f"the most chosen answer has {share(row.consensus)} of the room")
-        for row in contested
-    )
-    return Part(
-        "summary-roles", title,
-        (Paragraph(f"{len(contested)} of {len(result.rows)} accountabilities are still contested (no choice reached {share(cfg.consensus)} of the room):"),
-         Bullets(items), *decided),
-    )
-
-
 # ------------------------------------------------------------------ decisions, actions and risks
 
 
 RECORD_PARTS = (
-    ("decision", "Decisions", "What was decided, and who decided it.", ("Decision", "Decided by", "About")),
-    ("action", "Actions", "Who does what, by when.", ("Action", "Owner", "Due", "About")),
-    ("risk", "Risks", "What could go wrong, who watches it, and how it is kept small.", ("Risk", "Owner", "Mitigation", "Initiative")),
-    ("ask", "Asks of the sponsor", "What the CIO and the CMO ask for.", ("Ask", "Asked by")),
-    ("checkpoint", "Checkpoints", "When the two teams meet again, and what they will measure.", ("What will be measured", "Who calls it", "Date")),
+    ("decision", "Decisions", ("Decision", "Decided by", "About")),
+    ("action", "Actions", ("Action", "Owner", "Due", "About")),
+    ("risk", "Risks", ("Risk", "Owner", "Mitigation", "Initiative")),
+    ("checkpoint", "Checkpoints", ("What will be measured", "Who calls it", "Date")),
 )
+"""The records the section lists; the asks are all on page one, and so is the next
+checkpoint (this section lists the checkpoints when there are several)."""
 
 
 def _records(view: View) -> Section:
     """Decisions, actions and risks recorded during the day (`workshop.records`)."""
     session = view.session
     parts = []
-    for kind, title, lead, columns in RECORD_PARTS:
+    for kind, title, columns in RECORD_PARTS:
         found = records.live(session, kind)
-        if not found:
+        if not found or (kind == "checkpoint" and len(found) == 1):
             continue
         rows = []
         for r in found:
@@ -343,20 +297,16 @@ def _records(view: View) -> Section:
                 "decision": (r.text, r.owner or NO_VALUE, about or NO_VALUE),
                 "action": (r.text, r.owner, r.due, about or initiative or NO_VALUE),
                 "risk": (r.text, r.owner, r.mitigation or NO_VALUE, initiative or NO_VALUE),
-                "ask": (r.text, r.owner or NO_VALUE),
                 "checkpoint": (r.text, r.owner or NO_VALUE, r.due),
             }[kind]
             rows.append(cells)
         parts.append(Part(
-            key=f"records-{kind}", title=title, lead=lead,
+            key=f"records-{kind}", title=title,
             blocks=(Table(columns=tuple(Column(name, short=name in ("Due", "Date", "Owner", "Decided by")) for name in columns), rows=tuple(rows)),),
         ))
     if not parts:
         return Section(key="records", title="Decisions, actions and risks", intro=(Note("No decision, action or risk was recorded."),))
-    return Section(
-        key="records", title="Decisions, actions and risks",
-        intro=(Paragraph("Recorded in the room as the day went; each action has an owner and a date."),), parts=tuple(parts),
-    )
+    return Section(key="records", title="Decisions, actions and risks", parts=tuple(parts))
 
 
 # ------------------------------------------------------------------ sections
@@ -373,20 +323,77 @@ def _pulled_matrix(view: View):
 
 
 def _part(view: View, cfg, key: str, title: str | None = None) -> Part:
-    return Part(key=key, title=title or cfg.title, blocks=kinds.blocks_for(view, cfg), lead=cfg.prompt)
+    """An exercise's result as the joint agenda shows it: condensed, without the prompt
+    (the annex gives both in full)."""
+    return Part(key=key, title=title or cfg.title, blocks=kinds.condensed(kinds.blocks_for(view, cfg)))
 
 
-def _section(view: View, key: str, title: str, intro: str, pulled) -> Section:
+def _compared(exercises) -> set[str]:
+    """The scales a later scale compares with: shown inside it, not on their own."""
+    return {cfg.compare_with for cfg in exercises if cfg.kind == "scale" and cfg.compare_with}
+
+
+def _parts(view: View, key: str) -> list[Part]:
+    """A section's exercises, condensed; a reason a side's figures are withheld is said
+    under the first exercise of the section it applies to, not again under the next."""
     exercises = view.in_section(key)
-    compared = {cfg.compare_with for cfg in exercises if cfg.kind == "scale" and cfg.compare_with}
-    parts = []
+    compared = _compared(exercises)
+    parts, said = [], set()
     for cfg in exercises:
-        if cfg.kind == "scale" and cfg.id in compared:
-            continue  # shown inside the later scale that compares with it
+        if cfg.id in compared:
+            continue
         heading = None
         if cfg.kind == "scale" and cfg.compare_with in {c.id for c in exercises}:
             heading = f"{view.session.exercise(cfg.compare_with).title} → {cfg.title}"
-        parts.append(_part(view, cfg, f"{key}-{cfg.id}", heading))
+        part = _part(view, cfg, f"{key}-{cfg.id}", heading)
+        reasons = {Note(reason) for reason in view.policy(cfg).reasons()}
+        parts.append(replace(part, blocks=tuple(b for b in part.blocks if b not in said)))
+        said |= reasons
+    return parts
+
+
+def _perception(view: View, title: str, intro: str) -> Section:
+    """The before-and-after pulse and the other perception exercises (not the
+    confidence question: page one gives it), then every flagged gap of the day, each
+    one signed sentence."""
+    closing = _confidence_question(view)
+    parts = [p for p in _parts(view, PERCEPTION) if closing is None or p.key != f"{PERCEPTION}-{closing.id}"]
+    gaps = _gaps(view)
+    first, second = view.pair
+    if gaps:
+        parts.append(Part(
+            f"{PERCEPTION}-flags", f"Where {first.label} and {second.label} see it differently", (Bullets(gaps),),
+            lead=f"Every {FLAG} of the day, in agenda order. How each flag is computed is stated with each result in the annex.",
+        ))
+    if not parts:
+        return Section(key=PERCEPTION, title=title, intro=(Note(EMPTY),))
+    return Section(key=PERCEPTION, title=title, intro=(Paragraph(intro),), parts=tuple(parts))
+
+
+def _gaps(view: View) -> tuple:
+    """Every flagged row of the exercises this document shows, one line per exercise
+    in agenda order: the exercise, then each row's text and how the two sides differ."""
+    compared = _compared(view.exercises)
+    found: dict[str, list[tuple[str, str]]] = {}
+    shown = {cfg.id for cfg in view.exercises if cfg.section is not None} | {m.id for m in (_pulled_matrix(view),) if m is not None}
+    for cfg in view.exercises:
+        if cfg.id in compared or cfg.id not in shown or not view.ran(cfg):
+            continue  # a compared scale's gaps come with the scale that compares with it; the annex has the rest
+        for block in kinds.blocks_for(view, cfg):
+            if isinstance(block, Differences):
+                found.setdefault(block.source or cfg.title, []).extend(block.items)
+    order = {cfg.title: n for n, cfg in enumerate(view.exercises)}
+    lines = []
+    for title in sorted(found, key=lambda t: order.get(t, len(order))):
+        line: list = [Span(f"{title}:", "strong")]
+        for n, (text, how) in enumerate(found[title]):
+            line.extend([";" if n else "", " ", text, f" — {how}"])
+        lines.append((*line, "."))
+    return tuple(lines)
+
+
+def _section(view: View, key: str, title: str, intro: str, pulled) -> Section:
+    parts = [replace(p, title="") if p.title == title else p for p in _parts(view, key)]
     if key == "initiatives" and pulled is not None and parts:
         parts.append(_part(view, pulled, f"{key}-{pulled.id}"))
     if key == "concerns":
@@ -395,7 +402,7 @@ def _section(view: View, key: str, title: str, intro: str, pulled) -> Section:
             parts.append(parked)
     if not parts:
         return Section(key=key, title=title, intro=(Note(EMPTY),))
-    return Section(key=key, title=title, intro=(Paragraph(intro),), parts=tuple(parts))
+    return Section(key=key, title=title, parts=tuple(parts))
 
 
 def _parked(view: View) -> Part | None:
@@ -409,7 +416,7 @@ def _parked(view: View) -> Part | None:
         if initiative.status == "parked"
     )
     blocks = (Bullets(lines),) if lines else (Note("No initiative was parked."),)
-    return Part("concerns-parked", "Parked items", blocks, lead="Initiatives drafted in the room and set aside for later.")
+    return Part("concerns-parked", "Parked initiatives", blocks)
 
 
 # ------------------------------------------------------------------ appendix
@@ -428,11 +435,10 @@ def _appendix(view: View, pulled) -> Section:
             done, present = view.engine.participation(cfg.id)
             facts.append(f"{done} of {present} people took part")
         blocks: list[Block] = [Paragraph(" · ".join(facts) + ".")]
-        if cfg.section is not None:
-            blocks.append(Note(f"The result is under “{section_titles[cfg.section]}”."))
-        elif pulled is not None and cfg.id == pulled.id:
-            blocks.append(Note(f"The result is under “{section_titles['initiatives']}”."))
-        elif view.ran(cfg):
+        where = cfg.section or ("initiatives" if pulled is not None and cfg.id == pulled.id else None)
+        if where is not None:
+            blocks.append(Note(f"In the joint agenda under “{section_titles[where]}”; here in full."))
+        if view.ran(cfg):
             blocks.extend(kinds.blocks_for(view, cfg))
         inputs = raw.blocks_for(view, cfg)
         if inputs:

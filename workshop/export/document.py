@@ -47,6 +47,8 @@ class SideKey:
 @dataclass(frozen=True)
 class Paragraph:
     content: Inline
+    detail: bool = False
+    """Only in the full result of the annex, not in the joint agenda (see `Table.keep`)."""
 
 
 @dataclass(frozen=True)
@@ -54,12 +56,43 @@ class Note:
     """A short aside: an empty section, what a flag means, what was left out."""
 
     content: Inline
+    detail: bool = False
+    """Only in the full result of the annex (how a flag is computed, a legend)."""
 
 
 @dataclass(frozen=True)
 class Bullets:
     items: tuple[Inline, ...]
     ordered: bool = False
+    keep: int | None = None
+    """In the joint agenda, only the first `keep` items (0: none); the annex has all."""
+    detail: bool = False
+    short: bool = False
+    """Items of a few words (ideas): printed in two columns."""
+
+
+@dataclass(frozen=True)
+class Differences:
+    """The rows of a result where the pair of sides differ enough to flag, each with
+    a sentence that says how. The joint agenda gathers them all in its perception-gap
+    section; the annex shows each under its result."""
+
+    label: str
+    """"Where IT and Marketing see it differently:"."""
+    items: tuple[tuple[str, str], ...]
+    """(the row's text, how the two sides differ on it)."""
+    source: str = ""
+    """The exercise whose rows these are, when not the one drawn (a check-in's gaps,
+    said under the check-out that compares with it)."""
+    detail: bool = False
+
+    def said(self) -> Inline:
+        """The block as one paragraph: "Where … differently: a (how); b (how)."."""
+        content: list[Span | str] = [Span(self.label, "strong"), " "]
+        for n, (text, how) in enumerate(self.items):
+            content.extend(["; " if n else "", text, f" ({how})"])
+        content.append(".")
+        return tuple(content)
 
 
 @dataclass(frozen=True)
@@ -68,6 +101,9 @@ class Column:
     numeric: bool = False
     short: bool = False
     """A few words that should not wrap (a side, a status)."""
+    brief: bool = False
+    """A few words that may wrap (a choice): no minimum width, so that many such
+    columns fit the page."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +113,12 @@ class Table:
     transpose: bool = False
     """A record-per-row table too wide for a page: HTML shows fields as rows and
     records as columns. Markdown keeps the plain layout (GFM tables scroll)."""
+    keep: int | None = None
+    """In the joint agenda, only the first `keep` rows (the top of a ranking); the
+    annex shows them all. None keeps every row (every role, every statement)."""
+    drop: tuple[int, ...] = ()
+    """Columns left out in the joint agenda (detail the annex keeps)."""
+    detail: bool = False
 
 
 @dataclass(frozen=True)
@@ -128,7 +170,7 @@ class Plot:
     points: tuple[PlotPoint, ...]
 
 
-Block = Paragraph | Note | Bullets | Table | Bars | Plot
+Block = Paragraph | Note | Bullets | Differences | Table | Bars | Plot
 
 
 @dataclass(frozen=True)
@@ -138,6 +180,7 @@ class Part:
     key: str
     """Unique in the document; HTML uses it as the element id."""
     title: str
+    """Its heading; "" for none (the only part of a section with the same title)."""
     blocks: tuple[Block, ...]
     lead: str = ""
     """The prompt the room answered, shown under the title."""

@@ -21,7 +21,7 @@ from html import escape
 
 from ..text import printable
 from . import charts
-from .document import Bars, Bullets, Document, Inline, Note, Paragraph, Part, Plot, Section, Span, Table
+from .document import Bars, Bullets, Differences, Document, Inline, Note, Paragraph, Part, Plot, Section, Span, Table
 
 CSS = """
 :root { color-scheme: light; }
@@ -37,7 +37,7 @@ h3 { font-size: 12.5pt; margin: 7mm 0 1.5mm; }
 p { margin: 0 0 2.5mm; }
 .kicker { text-transform: uppercase; letter-spacing: .12em; font-weight: 700; font-size: 9pt; color: #5a6472; margin: 0 0 1mm; }
 .cover { border-bottom: 1px solid #d5dae1; padding-bottom: 4mm; margin-bottom: 4mm; }
-.facts { display: grid; grid-template-columns: max-content 1fr; gap: 1mm 5mm; margin: 0; }
+.facts { display: grid; grid-template-columns: max-content 1fr max-content 1fr; gap: 1mm 5mm; margin: 0; }
 .facts dt { font-weight: 700; }
 .facts dd { margin: 0; overflow-wrap: anywhere; }
 .toc ol { columns: 2; column-gap: 10mm; margin: 0; padding-left: 6mm; }
@@ -75,11 +75,22 @@ svg.plot { display: block; width: 100%; max-width: 120mm; height: auto; }
 .section-head, .part > h3, .part > .lead { break-after: avoid; page-break-after: avoid; }
 .section-head { break-inside: avoid; }
 footer { margin-top: 10mm; padding-top: 3mm; border-top: 1px solid #d5dae1; font-size: 8.5pt; color: #5a6472; }
-@page { margin: 15mm 14mm 16mm; }
+@page { margin: 12mm 12mm 13mm; }
 @media print {
-  body { max-width: none; padding: 0; font-size: 9.5pt; }
-  h2 { margin-top: 7mm; }
-  .toc a { color: inherit; }
+  body { max-width: none; padding: 0; font-size: 9pt; line-height: 1.3; }
+  h1 { font-size: 20pt; }
+  h2 { font-size: 13pt; margin: 4.5mm 0 1.5mm; }
+  h3 { font-size: 10.5pt; margin: 3mm 0 1mm; }
+  p { margin-bottom: 1.2mm; }
+  li { margin-bottom: .5mm; }
+  ul, ol { margin-bottom: 2mm; }
+  table { font-size: 8.5pt; line-height: 1.25; margin-bottom: 2mm; }
+  th, td { padding: .5mm 1.4mm; }
+  .part { margin-bottom: 2mm; }
+  .lead { margin-bottom: 1mm; }
+  ul.short { columns: 2; column-gap: 8mm; }
+  footer { margin-top: 4mm; padding-top: 2mm; }
+  .toc { display: none; }
   section.page-break { break-before: page; page-break-before: always; }
   section.summary { break-before: avoid; }
 }
@@ -132,7 +143,8 @@ def table(block: Table) -> str:
         )
         return f'<table class="records"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
     cls = [
-        ("num" if c.numeric else "short" if c.short else "text") + (" tight" if (c.numeric or c.short) and len(c.title) <= 16 else "")
+        ("num" if c.numeric else "short" if c.short else "brief" if c.brief else "text")
+        + (" tight" if (c.numeric or c.short) and len(c.title) <= 16 else "")
         for c in block.columns
     ]
     head = "".join(f'<th scope="col" class="{c}">{text(col.title)}</th>' for c, col in zip(cls, block.columns))
@@ -161,7 +173,10 @@ def block(item) -> str:
             return f'<p class="note">{inline(item.content)}</p>'
         case Bullets():
             tag = "ol" if item.ordered else "ul"
-            return f"<{tag}>" + "".join(f"<li>{inline(entry)}</li>" for entry in item.items) + f"</{tag}>"
+            attrs = ' class="short"' if item.short else ""
+            return f"<{tag}{attrs}>" + "".join(f"<li>{inline(entry)}</li>" for entry in item.items) + f"</{tag}>"
+        case Differences():
+            return f"<p>{inline(item.said())}</p>"
         case Table():
             return table(item)
         case Bars():
@@ -174,7 +189,8 @@ def block(item) -> str:
 def part(item: Part) -> str:
     lead = f'<p class="lead">{text(item.lead)}</p>' if item.lead else ""
     body = "\n".join(block(b) for b in item.blocks)
-    return f'<section class="part" id="{text(item.key)}">\n<h3>{text(item.title)}</h3>\n{lead}\n{body}\n</section>'
+    heading = f"<h3>{text(item.title)}</h3>\n" if item.title else ""
+    return f'<section class="part" id="{text(item.key)}">\n{heading}{lead}\n{body}\n</section>'
 
 
 def section(item: Section) -> str:

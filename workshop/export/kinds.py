@@ -5,15 +5,20 @@ those drawings share.
 These are the generic renderings: whatever section a template puts an exercise in,
 its kind decides how it looks there. They show sides, never names — names belong
 to the appendix (`raw.py`) and to the leads and champions of initiatives.
+
+A kind draws its whole result once; the annex shows all of it, the joint agenda its
+`condensed` form: the top rows of a ranking, no chart, no legend, no per-exercise
+list of gaps (the joint agenda gathers those in its perception-gap section).
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from ..activities.common import SHARE_GAP_FLAG
-from .common import FLAG, View, num
-from .document import Block, Note, Paragraph, Span
+from .common import FLAG, View, num, plural
+from .document import Bars, Block, Bullets, Differences, Note, Plot, Table
 
 
 def blocks_for(view: View, cfg) -> tuple[Block, ...]:
@@ -47,16 +52,45 @@ def competition_ranks(totals: list[int]) -> list[int]:
 
 
 def where_sides_differ(view: View, flagged: list[tuple[str, str]]) -> list[Block]:
-    """One sentence naming the flagged rows, each with how the two sides differ on it
-    ((text, detail) pairs); nothing when no row is flagged."""
+    """The flagged rows, each with how the two sides differ on it ((text, detail)
+    pairs); nothing when no row is flagged."""
     if not flagged:
         return []
     first, second = view.pair
-    content: list = [Span(f"Where {first.label} and {second.label} see it differently:", "strong"), " "]
-    for n, (text, detail) in enumerate(flagged):
-        content.extend(["; " if n else "", text, f" ({detail})"])
-    content.append(".")
-    return [Paragraph(tuple(content))]
+    return [Differences(f"Where {first.label} and {second.label} see it differently:", tuple(flagged))]
+
+
+def carried(view: View, cfg, default: int = 3) -> int:
+    """How many of a ranking's top rows the joint agenda shows: as many as a later
+    exercise takes from it (`top`), else `default`."""
+    taken = [getattr(later, "top", 0) or 0 for later in view.exercises if getattr(later, "source", None) == cfg.id]
+    return max(taken, default=0) or default
+
+
+def condensed(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """A result as the joint agenda shows it: charts, legends and the list of gaps
+    left out, rankings cut to their top rows with a line saying how many more the
+    annex has."""
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Bars | Plot | Differences) or block.detail:
+            continue
+        if isinstance(block, Table):
+            if block.drop:
+                keep = [i for i in range(len(block.columns)) if i not in block.drop]
+                block = replace(block, columns=tuple(block.columns[i] for i in keep), rows=tuple(tuple(row[i] for i in keep) for row in block.rows))
+            if block.keep is not None and len(block.rows) > block.keep:
+                more = len(block.rows) - block.keep
+                out.extend([replace(block, rows=block.rows[: block.keep]), Note(f"… and {plural(more, 'more row')} in the annex.")])
+                continue
+        if isinstance(block, Bullets) and block.keep is not None and len(block.items) > block.keep:
+            more = len(block.items) - block.keep
+            if block.keep:
+                out.append(replace(block, items=block.items[: block.keep]))
+            out.append(Note(f"… and {more} more in the annex."))
+            continue
+        out.append(block)
+    return tuple(out)
 
 
 def points_note(view: View, threshold: float, share_of: str) -> Note:
@@ -64,7 +98,8 @@ def points_note(view: View, threshold: float, share_of: str) -> Note:
     first, second = view.pair
     return Note(
         f"{FLAG} marks a difference of {num(threshold, 0)} points or more between {first.label} and {second.label}, "
-        f"as a share of {share_of}."
+        f"as a share of {share_of}.",
+        detail=True,
     )
 
 

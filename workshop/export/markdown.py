@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..text import printable
-from .document import Bars, Bullets, Document, Inline, Note, Paragraph, Part, Plot, Section, Table
+from .document import Bars, Bullets, Differences, Document, Inline, Note, Paragraph, Part, Plot, Section, Table
 
 SPECIAL = frozenset("\\`*_[]<>#|~&$")
 """CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that
@@ -83,6 +83,8 @@ def block(item) -> str | None:
         case Bullets():
             marker = (lambda n: f"{n}. ") if item.ordered else (lambda n: "- ")
             return "\n".join(marker(n) + line_start(inline(entry)) for n, entry in enumerate(item.items, 1))
+        case Differences():
+            return line_start(inline(item.said()))
         case Table():
             return table(item)
         case Bars() | Plot():
@@ -91,7 +93,7 @@ def block(item) -> str | None:
 
 
 def part(item: Part) -> list[str]:
-    out = [f"### {escape(item.title)}"]
+    out = [f"### {escape(item.title)}"] if item.title else []
     if item.lead:
         out.append(_wrap(item.lead, "*"))
     out.extend(text for text in (block(b) for b in item.blocks) if text is not None)

@@ -71,12 +71,12 @@ def document(view: View, cfg) -> list[Block]:
     for theme in result.themes:
         ideas = [i for i in result.ideas if i.theme == theme.id]
         blocks.append(Paragraph((Span(theme.name, "strong"), Span(f" · {plural(len(ideas), 'idea')}", "muted"))))
-        blocks.append(Bullets(tuple(idea_line(view, i) for i in ideas)))
+        blocks.append(Bullets(tuple(idea_line(view, i) for i in ideas), keep=3, short=True))
     loose = [i for i in result.ideas if i.theme not in themes]
     if loose:
         if themes:
             blocks.append(Paragraph((Span("Not grouped", "strong"), Span(f" · {plural(len(loose), 'idea')}", "muted"))))
-        blocks.append(Bullets(tuple(idea_line(view, i) for i in loose)))
+        blocks.append(Bullets(tuple(idea_line(view, i) for i in loose), keep=2 if themes else 6, short=True))
     if not result.ideas:
         blocks.append(Note("No ideas were added."))
     if result.hidden:

@@ -8,7 +8,7 @@ from rich.text import Text
 
 from ..export.common import NO_VALUE, View, figure, plural, points_spans
 from ..export.document import BarGroup, Bars, Block, Column, Paragraph, Span, Table
-from ..export.kinds import competition_ranks, nice_top, share_gap_note, where_sides_differ
+from ..export.kinds import carried, competition_ranks, nice_top, share_gap_note, where_sides_differ
 from ..export.raw import person_rows, respondents, who_columns
 from ..tui.results import gap_note, legend, side_line, stacked
 
@@ -52,6 +52,7 @@ def document(view: View, cfg) -> list[Block]:
                 Column(view.gap_label(), True),
             ),
             rows=tuple(rows),
+            keep=carried(view, cfg),
         ),
         *where_sides_differ(view, [
             (row.text, row.sentence) for row in result.ranking if row.sentence

@@ -84,11 +84,17 @@ def initiative_row(view: View, cfg, initiative) -> tuple:
     return (*(v or NO_VALUE for v in values), initiative.status.capitalize(), initiative_quadrant(view, cfg, initiative).capitalize())
 
 
+BRIEFED = (2, 3, 6)
+"""The columns the board brief gives for each agreed initiative (KPI and target, time
+frame, budget): left out of the joint agenda's initiatives section, kept in the annex."""
+
+
 def initiatives_table(view: View, cfg, initiatives) -> Table:
     return Table(
         columns=tuple(Column(title) for title in INITIATIVE_COLUMNS),
         rows=tuple(initiative_row(view, cfg, i) for i in initiatives),
         transpose=True,
+        drop=BRIEFED,
     )
 
 
@@ -106,14 +112,14 @@ def document(view: View, cfg) -> list[Block]:
         blocks.append(Note("No initiative is agreed or in draft."))
     backed = [t for t in active if t.champions or t.comments]
     if backed:
-        blocks.append(Paragraph((Span("Champions and comments", "strong"),)))
-        blocks.append(Bullets(tuple(_target_line(view, cfg, t) for t in backed)))
+        blocks.append(Paragraph((Span("Champions and comments", "strong"),), detail=True))
+        blocks.append(Bullets(tuple(_target_line(view, cfg, t) for t in backed), detail=True))
     # A candidate drafted into an initiative is listed there, with its backers.
     drafted = {t.initiative.source_item for t in result.initiatives}
     candidates = [t for t in result.candidates if (t.champions or t.comments) and t.id not in drafted]
     if candidates:
-        blocks.append(Paragraph((Span("On other candidates", "strong"),)))
-        blocks.append(Bullets(tuple(_target_line(view, cfg, t) for t in candidates)))
+        blocks.append(Paragraph((Span("On other candidates", "strong"),), detail=True))
+        blocks.append(Bullets(tuple(_target_line(view, cfg, t) for t in candidates), detail=True))
     if parked:
         blocks.append(Note(f"{plural(len(parked), 'parked initiative')} {'is' if len(parked) == 1 else 'are'} listed under “Concerns raised and parked items”."))
     return blocks

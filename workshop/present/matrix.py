@@ -101,10 +101,11 @@ def document(view: View, cfg) -> list[Block]:
             title=f"{x_axis} and {y_axis}: the room's mean position, and where {first.label} and {second.label} each put it",
             axes=(x_axis, y_axis), top=result.max, sides=view.pair, points=tuple(points),
         ))
-    blocks.append(Note(f"Quadrants: {described}. The middle of the scale counts as low."))
+    blocks.append(Note(f"Quadrants: {described}. The middle of the scale counts as low.", detail=True))
     blocks.append(Note(
         f"{FLAG} marks an item {first.label} and {second.label} put in different quadrants; the distance apart is "
-        f"between their mean positions, in points of the 1 to {result.max} scale."
+        f"between their mean positions, in points of the 1 to {result.max} scale.",
+        detail=True,
     ))
     return blocks
 

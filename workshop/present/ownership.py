@@ -11,18 +11,27 @@ from rich.text import Text
 
 from ..activities import ALL
 from ..export.common import FLAG, NO_VALUE, View, plural, share
-from ..export.document import Block, Bullets, Column, Paragraph, Span, Table
+from ..export.document import Block, Column, Paragraph, Span, Table
+from ..export.kinds import where_sides_differ
 from ..export.raw import respondents
 from ..tui.results import fmt
 
+HEADER_WIDTH = 12
+"""A choice longer than this ("CIO accountable (CMO contributes)") heads its column
+with its number, and a legend above the grid says what each number is."""
+
 
 def tui(session, cfg, result, presentation) -> RenderableType:
+    numbered = any(len(choice) > HEADER_WIDTH for choice in result.choices)
     table = RichTable(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
     table.add_column("Responsibility", ratio=3)
-    for choice in result.choices:
-        table.add_column(choice, justify="right", ratio=1)
-    table.add_column("Top share", justify="right", ratio=1)
-    table.add_column("Verdict", ratio=3)
+    for n, choice in enumerate(result.choices, 1):
+        if numbered:
+            table.add_column(str(n), justify="right", width=3)
+        else:
+            table.add_column(choice, justify="right", ratio=1)
+    table.add_column("Top share", justify="right", width=9)
+    table.add_column("Verdict", ratio=4)
     for row in result.rows:
         verdict = Text("CONTESTED", style="bold black on yellow") if row.contested else Text(f"→ {row.agreed}", style="bold green")
         if row.settled:
@@ -33,7 +42,10 @@ def tui(session, cfg, result, presentation) -> RenderableType:
         table.add_row(Text(row.text), *(str(n) for n in row.counts[ALL]), f"{consensus}%", verdict)
     footer = Text(f"{result.contested} of {len(result.rows)} rows contested (no choice reaches {cfg.consensus:.0%})", style="dim")
     footer.append(f" · {result.respondents} answered", style="dim")
-    return Group(table, footer)
+    if not numbered:
+        return Group(table, footer)
+    legend = Text("  ·  ".join(f"{n} {choice}" for n, choice in enumerate(result.choices, 1)), style="dim")
+    return Group(legend, table, footer)
 
 
 def leader_text(row, key: str) -> str:
@@ -46,7 +58,6 @@ def leader_text(row, key: str) -> str:
 
 def document(view: View, cfg) -> list[Block]:
     result = view.result(cfg.id)
-    first, second = view.pair
     rows = []
     for row in result.rows:
         agreed = row.agreed if not row.contested else (
@@ -62,15 +73,15 @@ def document(view: View, cfg) -> list[Block]:
         ),
         Table(
             columns=(
-                Column("Responsibility"), Column("Agreed owner", short=True), Column("Consensus", True),
-                *(Column(f"{s.label} says", short=True) for s in view.sides),
+                # Choices can be long ("CIO accountable (CMO contributes)"): they wrap.
+                Column("Responsibility", brief=True), Column("Agreed owner", brief=True), Column("Consensus", True),
+                *(Column(f"{s.label} says", brief=True) for s in view.sides),
             ),
             rows=tuple(rows),
+            drop=tuple(range(5, 3 + len(view.sides))),  # the joint agenda shows the pair's view; the annex every side's
         ),
     ]
-    if differ:
-        blocks.append(Paragraph((Span(f"Where {first.label} and {second.label} see it differently", "strong"),)))
-        blocks.append(Bullets(tuple((row.text, f": {row.sentence}") for row in differ)))
+    blocks.extend(where_sides_differ(view, [(row.text, row.sentence) for row in differ]))
     return blocks
 
 

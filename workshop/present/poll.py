@@ -61,7 +61,7 @@ def document(view: View, cfg) -> list[Block]:
     blocks.append(share_gap_note(view, "respondents"))
     if result.other:
         blocks.append(Paragraph((Span("Answers of their own", "strong"),)))
-        blocks.append(Bullets(tuple((view.tag(a.side), " ", a.text) if a.side else (a.text,) for a in result.other)))
+        blocks.append(Bullets(tuple((view.tag(a.side), " ", a.text) if a.side else (a.text,) for a in result.other), keep=3))
     return blocks
 
 

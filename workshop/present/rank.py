@@ -63,7 +63,8 @@ def document(view: View, cfg) -> list[Block]:
         *where_sides_differ(view, [(row.text, row.sentence.rstrip(".")) for row in result.rows if row.sentence]),
         Note(
             f"Borda count: with n items a first place earns n − 1 points and a last place none. "
-            f"⚑ marks an item {first.label} and {second.label} place {PLACES_APART} or more places apart."
+            f"⚑ marks an item {first.label} and {second.label} place {PLACES_APART} or more places apart.",
+            detail=True,
         ),
     ]
 

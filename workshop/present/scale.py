@@ -9,7 +9,7 @@ from rich.text import Text
 from ..activities import ALL
 from ..activities.scale import GAP_FLAG
 from ..export.common import FLAG, NO_VALUE, View, gap_spans, num, plural, shift_cell, sides_and_room
-from ..export.document import BarGroup, Bars, Block, Column, Note, Paragraph, Span, Table
+from ..export.document import BarGroup, Bars, Block, Column, Differences, Note, Paragraph, Table
 from ..export.kinds import where_sides_differ
 from ..export.raw import person_rows, respondents, who_columns
 from ..tui.results import fmt, side_bar, side_line
@@ -74,7 +74,7 @@ def document(view: View, cfg) -> list[Block]:
 
 def _gap_note(view: View) -> Note:
     first, second = view.pair
-    return Note(f"{FLAG} marks a gap of {plural(int(GAP_FLAG), 'point')} or more between {first.label} and {second.label} (mean of {first.label} minus mean of {second.label}): worth a conversation.")
+    return Note(f"{FLAG} marks a gap of {plural(int(GAP_FLAG), 'point')} or more between {first.label} and {second.label} (mean of {first.label} minus mean of {second.label}): worth a conversation.", detail=True)
 
 
 def _pair_gap(view: View, means: dict | None) -> float | None:
@@ -145,14 +145,8 @@ def _shift_document(view: View, cfg) -> list[Block]:
 def _gaps_said(when: str, statements) -> list[Block]:
     """The flagged gaps of one pulse, each as its signed sentence: "At “Check-in
     pulse”: Technology spending is decided jointly — IT rates it 3.7, …"."""
-    said = [(st.text, st.sentence) for st in statements if st.sentence]
-    if not said:
-        return []
-    content: list = [Span(f"At “{when}”,", "strong"), f" {FLAG} "]
-    for n, (text, sentence) in enumerate(said):
-        content.extend(["; " if n else "", text, f" — {sentence}"])
-    content.append(".")
-    return [Paragraph(tuple(content))]
+    said = tuple((st.text, st.sentence) for st in statements if st.sentence)
+    return [Differences(f"At “{when}”, {FLAG}", said, source=when)] if said else []
 
 
 def raw(view: View, cfg) -> list[Block]:
