@@ -20,7 +20,9 @@ from workshop.export.common import View
 from workshop.export.json import exported_result
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "session-88c7a91" / "journal.jsonl"
-DECIDED = {"join", "submit_idea", "add_item", "open", "close", "next", "back", "group_ideas", "draft_initiative", "record"}
+DECIDED = {
+    "join", "submit_idea", "add_item", "open", "close", "next", "back", "group_ideas", "draft_initiative", "draft_fields", "record",
+}
 """Command types whose rule records an event of its own (`Joined`, `IdeaAdded`,
 `Opened` …) instead of the command as it came."""
 
@@ -53,9 +55,12 @@ def test_every_line_of_an_old_journal_loads_and_is_stored_again_unchanged_but_fo
         before, after = line["body"]["template"]["exercises"], again["body"]["template"]["exercises"]
         assert [ex.get("anonymous", False) for ex in before] == [ex["identity"] == "anonymous" for ex in after]
         assert [{k: v for k, v in ex.items() if k != "anonymous"} for ex in before] == [
-            {k: v for k, v in ex.items() if k not in ("identity", "room_ideas")} for ex in after
+            {k: v for k, v in ex.items() if k not in ("identity", "room_ideas", "breakouts")} for ex in after
         ]
         assert all(ex["room_ideas"] is None for ex in after if ex["kind"] == "brainstorm")  # old caps kept
+        # Fields added since, stored with the defaults that keep the old behaviour: no breakouts, no break, no buffer.
+        assert all(ex["breakouts"] is False for ex in after if ex["kind"] == "initiatives")
+        assert (again["body"]["template"]["breaks"], again["body"]["template"]["buffer"]) == ([], 0)
 
 
 def test_an_old_journal_replays_to_the_results_it_was_exported_with():

@@ -139,6 +139,16 @@ class Comment(OnExercise):
     text: Text
 
 
+class DraftFields(OnExercise):
+    """A breakout table writes its draft: a champion of an initiative in draft sets
+    some of its fields from a phone (`initiatives.BREAKOUT_FIELDS`), when the exercise
+    has `breakouts`."""
+
+    type: Literal["draft_fields"] = "draft_fields"
+    initiative: str
+    fields: Annotated[dict[Annotated[str, Field(max_length=40)], Text], Field(min_length=1, max_length=12)]
+
+
 # ----------------------------------------------------------------- facilitator
 
 
@@ -295,7 +305,7 @@ class NameExecutives(Cmd):
 
 PARTICIPANT_COMMANDS = (
     Join, Rename, Leave, SubmitIdea, EditIdea, WithdrawIdea, AddItem, Vote, Unvote, Rate, Pick,
-    Allocate, Place, ChooseOwner, Volunteer, Comment,
+    Allocate, Place, ChooseOwner, Volunteer, Comment, DraftFields,
 )
 FACILITATOR_COMMANDS = (
     Open, Close, Reveal, Next, Back, TimerStart, TimerPause, TimerExtend, HideIdea, MergeIdeas,
@@ -307,7 +317,7 @@ FACILITATOR_COMMANDS = (
 
 Command = Annotated[
     Join | Rename | Leave | SubmitIdea | EditIdea | WithdrawIdea | AddItem | Vote | Unvote | Rate
-    | Pick | Allocate | Place | ChooseOwner | Volunteer | Comment | Open | Close | Reveal | Next
+    | Pick | Allocate | Place | ChooseOwner | Volunteer | Comment | DraftFields | Open | Close | Reveal | Next
     | Back | TimerStart | TimerPause | TimerExtend | HideIdea | MergeIdeas | GroupIdeas
     | RenameTheme | DraftInitiative | UpdateInitiative | SetInitiativeStatus | Publish
     | MoveParticipant | RemoveParticipant | LockRoom | RecordOutcome | AmendRecord | DropRecord

@@ -91,7 +91,7 @@ class JoinMsg(Msg):
 
 PhoneCommand = Annotated[
     c.Rename | c.Leave | c.SubmitIdea | c.EditIdea | c.WithdrawIdea | c.AddItem | c.Vote | c.Unvote
-    | c.Rate | c.Pick | c.Allocate | c.Place | c.ChooseOwner | c.Volunteer | c.Comment,
+    | c.Rate | c.Pick | c.Allocate | c.Place | c.ChooseOwner | c.Volunteer | c.Comment | c.DraftFields,
     Field(discriminator="type"),
 ]
 """Everything a participant may ask for, as the engine's own command models."""

@@ -1,7 +1,11 @@
 """`initiatives`: the facilitator drafts joint initiatives from the top items of an
 earlier vote (title, customer outcome, shared KPI and target, time frame, IT lead,
 Marketing lead, budget share, first step) and marks each agreed or parked.
-Participants volunteer as champions and comment, on a draft or on a candidate."""
+Participants volunteer as champions and comment, on a draft or on a candidate.
+
+With `breakouts`, each drafted initiative is a breakout table: its champions write
+its draft from their phones (every field but the title and the status), and the
+facilitator agrees or parks it when the tables report back."""
 
 from __future__ import annotations
 
@@ -20,12 +24,14 @@ from .kind import Kind, Persona
 class InitiativesExercise(ExerciseBase, Sourced):
     kind: Literal["initiatives"]
     max_initiatives: int = Field(default=5, ge=1, le=12)
+    breakouts: bool = False
+    """Champions write their initiative's draft from their phones (see the module)."""
 
 
 
-ACCEPTS = (c.Volunteer, c.Comment)
+ACCEPTS = (c.Volunteer, c.Comment, c.DraftFields)
 MODERATION = (c.DraftInitiative, c.UpdateInitiative, c.SetInitiativeStatus)
-Command = c.Volunteer | c.Comment | c.DraftInitiative | c.UpdateInitiative | c.SetInitiativeStatus
+Command = c.Volunteer | c.Comment | c.DraftFields | c.DraftInitiative | c.UpdateInitiative | c.SetInitiativeStatus
 """What `decide` takes: `ACCEPTS` and `MODERATION`."""
 Body = Volunteered | Commented | InitiativeDrafted | InitiativeUpdated | InitiativeStatusSet
 """What `apply` folds."""
@@ -71,6 +77,22 @@ def decide(ctx: Ctx[InitiativesExercise], cmd: Command) -> list[EventBody]:
             if len(mine) >= COMMENTS_PER_PERSON:
                 raise Refusal("limit", f"You have left {COMMENTS_PER_PERSON} comments, the most one person can; say the rest in the room.")
             return [recorded(cmd.model_copy(update={"text": text}))]
+        case c.DraftFields():
+            if not cfg.breakouts:
+                raise Refusal("not_allowed", "In this exercise the facilitator writes the initiatives; add a comment instead.")
+            initiative = _initiative(ctx, cmd.initiative)
+            if initiative.status != "draft":
+                raise Refusal("not_draft", f"This initiative is {initiative.status} now, so only the facilitator can change it.")
+            if ctx.actor not in _champions(state, initiative):
+                raise Refusal("not_champion", f"Join the table of “{initiative.title}” first: tap “I'll champion this”.")
+            unknown = set(cmd.fields) - set(BREAKOUT_FIELDS)
+            if unknown:
+                raise Refusal("unknown_field", f"A table may write {_words([INITIATIVE_LABELS[f] for f in BREAKOUT_FIELDS])}, not {', '.join(sorted(unknown))}.")
+            fields = {name: clean_text(value, FIELD_LIMIT, INITIATIVE_LABELS[name]) if value.strip() else "" for name, value in cmd.fields.items()}
+            changed = {name: value for name, value in fields.items() if getattr(initiative, name) != value}
+            if not changed:
+                raise Refusal("no_change", "Nothing changed in the draft.")
+            return [InitiativeUpdated(exercise=cmd.exercise, initiative=cmd.initiative, fields=changed)]
         case c.DraftInitiative():
             if _in_play(state) >= cfg.max_initiatives:
                 raise Refusal("limit", f"There are already {cfg.max_initiatives} initiatives in play; park one first.")
@@ -104,6 +126,17 @@ def decide(ctx: Ctx[InitiativesExercise], cmd: Command) -> list[EventBody]:
                 raise Refusal("incomplete", f"To agree “{initiative.title}”, fill in its {_words(missing)} first.")
             return [recorded(cmd)]
     raise AssertionError(f"initiatives cannot decide {cmd!r}")
+
+
+BREAKOUT_FIELDS = ("outcome", "kpi", "baseline", "target", "timeframe", "it_lead", "marketing_lead", "budget_share", "first_step")
+"""What a breakout table writes from its phones: everything but the title (the
+facilitator names the table) and the money (`budget`, which the sponsor gives)."""
+
+
+def _champions(state: ExerciseState, initiative: Initiative) -> set[str]:
+    """Who backs an initiative: its champions and those of the candidate it was drafted from."""
+    targets = [initiative.id] + ([initiative.source_item] if initiative.source_item else [])
+    return {p for t in targets for p in state.volunteers.get(t, [])}
 
 
 AGREE_NEEDS = ("title", "kpi", "timeframe", "it_lead", "marketing_lead")
@@ -202,6 +235,8 @@ def mine(session: Session, cfg: InitiativesExercise, state: ExerciseState, pid: 
     return {
         "volunteered": sorted(t for t, people in state.volunteers.items() if pid in people),
         "comments": [{"target": m.target, "text": m.text} for m in state.comments if m.author == pid],
+        # The drafts this person may write, at a breakout table.
+        "tables": sorted(i.id for i in state.initiatives.values() if cfg.breakouts and i.status == "draft" and pid in _champions(state, i)),
     }
 
 
@@ -218,7 +253,9 @@ def for_phone(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def simulate(ex: dict[str, Any], who: Persona, rng: Random) -> list[dict[str, Any]]:
-    """Volunteer for one initiative (or candidate), sometimes with a comment."""
+    """Volunteer for one initiative (or candidate), sometimes with a comment; at a
+    breakout table, sometimes write the draft's first step."""
+    drafts = [i["id"] for i in ex.get("initiatives", []) if i.get("status") == "draft"]
     targets = [i["id"] for i in ex.get("initiatives", [])] or [i["id"] for i in ex["items"]]
     if not targets:
         return []
@@ -226,6 +263,8 @@ def simulate(ex: dict[str, Any], who: Persona, rng: Random) -> list[dict[str, An
     acts: list[dict[str, Any]] = [{"type": "volunteer", "exercise": ex["id"], "target": target}]
     if who.remarks and rng.random() < 0.4:
         acts.append({"type": "comment", "exercise": ex["id"], "target": target, "text": rng.choice(who.remarks)})
+    if ex["config"].get("breakouts") and target in drafts and who.remarks and rng.random() < 0.5:
+        acts.append({"type": "draft_fields", "exercise": ex["id"], "initiative": target, "fields": {"first_step": rng.choice(who.remarks)}})
     return acts
 
 
@@ -241,7 +280,7 @@ KIND = Kind(
     identity="named",  # who champions what is the point
     moderation=MODERATION,
     for_phone=for_phone,
-    phone_config=("max_initiatives",),
+    phone_config=("max_initiatives", "breakouts"),
     fixed_items=lambda cfg: list(cfg.options),
     decide=decide,
     apply=apply,

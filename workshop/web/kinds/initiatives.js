@@ -1,13 +1,14 @@
 /* initiatives: the facilitator drafts joint initiatives while the room watches;
  * each person may champion any of them (or a candidate) and comment. The input
  * shows the room's champions and comments itself, so there is no separate live
- * result while it is open (`resultsWhileOpen`). */
+ * result while it is open (`resultsWhileOpen`). With breakouts, the champions of
+ * a draft are its table: they write the draft's fields here (`mine.tables`). */
 
 import { h } from "../dom.js";
 import { plural } from "../i18n.js";
 import { act } from "../net.js";
 import { sideClass, sideLabel } from "../sides.js";
-import { S, note } from "../state.js";
+import { S, busy, note } from "../state.js";
 import { clearDraft, more, slot, textForm, withBusy } from "../ui.js";
 
 export const name = "initiatives";
@@ -57,14 +58,16 @@ export function input(ex, mine) {
     );
   };
   const drafted = ex.initiatives || [];
+  const tables = new Set(mine.tables || []);
   const out = [];
   if (drafted.length) {
     out.push(h("h2", { "data-key": "h-drafted" }, "Joint initiatives"));
+    if (ex.config.breakouts) out.push(h("p", { class: "muted small", "data-key": "breakout-how" }, "Breakouts: champion one initiative to join its table, then write its draft together."));
     out.push(
       h(
         "ul",
         { class: "list", "data-key": "drafted" },
-        drafted.map((i) => card(i.id, i.title, initiativeDetails(i), i.champions)),
+        drafted.map((i) => card(i.id, i.title, tables.has(i.id) ? breakoutForm(i) : initiativeDetails(i), i.champions)),
       ),
     );
   }
@@ -96,6 +99,52 @@ export function results(res, ex) {
   ];
 }
 
+/* What a breakout table writes: every field but the title and the money. */
+const TABLE_FIELDS = [
+  ["outcome", "Customer outcome", "What will customers notice?"],
+  ["kpi", "Shared KPI", "One measure both teams are judged on"],
+  ["baseline", "Baseline", "Where the KPI is today"],
+  ["target", "Target", "Where it should be"],
+  ["timeframe", "Time frame", "By when"],
+  ["it_lead", "IT lead", "A name"],
+  ["marketing_lead", "Marketing lead", "A name"],
+  ["budget_share", "Budget share", "e.g. 30% of the joint budget"],
+  ["first_step", "First step", "What happens next week"],
+];
+const FIELD_MAX = 400;
+
+function tableKey(i, field) {
+  return `table:${i.id}:${field}`;
+}
+
+function breakoutForm(i) {
+  const key = `table:${i.id}`;
+  const value = (field) => (S.drafts.has(tableKey(i, field)) ? S.drafts.get(tableKey(i, field)) : i[field] || "");
+  const changed = TABLE_FIELDS.some(([f]) => value(f).trim() !== (i[f] || ""));
+  const over = TABLE_FIELDS.some(([f]) => value(f).trim().length > FIELD_MAX);
+  return h(
+    "form",
+    { class: "breakout", "data-submit": "table", "data-key": "form:" + key, "data-initiative": i.id, novalidate: true },
+    h("p", { class: "field-label" }, "Your table's draft"),
+    TABLE_FIELDS.map(([field, label, hint]) => {
+      const id = "f-" + tableKey(i, field).replace(/[^A-Za-z0-9_-]/g, "-");
+      return h(
+        "div",
+        { class: "field", "data-key": "fld:" + field },
+        h("label", { for: id }, label),
+        h("input", { id, type: "text", "data-draft": tableKey(i, field), placeholder: hint, value: value(field), "aria-invalid": value(field).trim().length > FIELD_MAX ? "true" : null }),
+      );
+    }),
+    h(
+      "div",
+      { class: "form-row" },
+      h("span", { class: "muted small" }, changed ? "Not saved yet" : "Saved: the facilitator sees it"),
+      h("button", withBusy({ type: "submit", class: "primary", disabled: !changed || over || busy(key) }, key), "Save draft"),
+    ),
+    slot(key),
+  );
+}
+
 function initiativeDetails(i) {
   const status = { draft: "Draft", agreed: "Agreed", parked: "Parked" }[i.status] || i.status;
   const rows = [
@@ -123,6 +172,24 @@ export const actions = {
 };
 
 export const submits = {
+  table(form, ex) {
+    const id = form.dataset.initiative;
+    const initiative = (ex.initiatives || []).find((i) => i.id === id);
+    if (!initiative) return;
+    const fields = {};
+    for (const [field] of TABLE_FIELDS) {
+      const key = tableKey(initiative, field);
+      if (S.drafts.has(key) && S.drafts.get(key).trim() !== (initiative[field] || "")) fields[field] = S.drafts.get(key).trim();
+    }
+    if (!Object.keys(fields).length) return;
+    const key = `table:${id}`;
+    act({ type: "draft_fields", exercise: ex.id, initiative: id, fields }, key, {
+      onAck() {
+        for (const field of Object.keys(fields)) S.drafts.delete(tableKey(initiative, field));
+        note(key, "Draft saved.", "ok");
+      },
+    });
+  },
   comment(form, ex) {
     const key = form.dataset.key.slice("form:".length);
     const target = key.slice("comment:".length);
