@@ -212,10 +212,13 @@ class SimPhone:
         kind = KINDS[exercise["kind"]]
         if key in self.acted or (kind.items_only and not exercise.get("items")):
             return  # done already, or nothing to act on yet (it may get items when reopened)
+        who = Persona(side=self.side, lean=LEAN.get(self.side, 0), ideas=tuple(idea_pool(exercise, self.side)), remarks=tuple(COMMENTS))
+        commands = kind.simulate(exercise, who, self.rng)
+        if not commands:
+            return  # nothing to do yet (a breakout table waits for its draft): look again at the next view
         self.acted.add(key)
         await self.think(2, 12)
-        who = Persona(side=self.side, lean=LEAN.get(self.side, 0), ideas=tuple(idea_pool(exercise, self.side)), remarks=tuple(COMMENTS))
-        for command in kind.simulate(exercise, who, self.rng):
+        for command in commands:
             await self.send(command)
             # Writing takes longer than tapping.
             await (self.think(5, 20) if "text" in command else self.think(0.5, 2))

@@ -253,9 +253,18 @@ def for_phone(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def simulate(ex: dict[str, Any], who: Persona, rng: Random) -> list[dict[str, Any]]:
-    """Volunteer for one initiative (or candidate), sometimes with a comment; at a
-    breakout table, sometimes write the draft's first step."""
+    """Volunteer for one initiative (or candidate), sometimes with a comment. In
+    breakouts, wait for the drafts, join one table and write part of its draft."""
     drafts = [i["id"] for i in ex.get("initiatives", []) if i.get("status") == "draft"]
+    if ex["config"].get("breakouts"):
+        if not drafts:
+            return []
+        table = rng.choice(drafts)
+        field = rng.choice(["first_step", "outcome"])
+        return [
+            {"type": "volunteer", "exercise": ex["id"], "target": table},
+            {"type": "draft_fields", "exercise": ex["id"], "initiative": table, "fields": {field: rng.choice(who.remarks or ("Meet as a table next week",))}},
+        ]
     targets = [i["id"] for i in ex.get("initiatives", [])] or [i["id"] for i in ex["items"]]
     if not targets:
         return []
@@ -263,8 +272,6 @@ def simulate(ex: dict[str, Any], who: Persona, rng: Random) -> list[dict[str, An
     acts: list[dict[str, Any]] = [{"type": "volunteer", "exercise": ex["id"], "target": target}]
     if who.remarks and rng.random() < 0.4:
         acts.append({"type": "comment", "exercise": ex["id"], "target": target, "text": rng.choice(who.remarks)})
-    if ex["config"].get("breakouts") and target in drafts and who.remarks and rng.random() < 0.5:
-        acts.append({"type": "draft_fields", "exercise": ex["id"], "initiative": target, "fields": {"first_step": rng.choice(who.remarks)}})
     return acts
 
 
