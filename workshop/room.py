@@ -10,8 +10,10 @@ TUI. What it guarantees:
   dropped with the connection, as HTTP/1.1 allows. Every answer, those the
   websockets library writes itself included, carries `SECURITY_HEADERS`.
 - Only the page's own assets (held in memory) are served, plus `/door` (may this
-  room code come in, and if not why) and, once published and with the room code,
-  the joint agenda; everything else is 404.
+  room code come in, and if not why), once published and with the room code, the
+  joint agenda, and with the screen key (never the room code) the projector page
+  and its websocket (`screen.py`); everything else is 404. A wrong screen key is
+  counted like a wrong room code.
 - A websocket needs the room code (`/ws?room=CODE`) and, from a browser, an
   Origin that is one of the room's own addresses (`own_origins`: the join URL's,
   the addresses it listens on, the loopback names when it listens there, and
@@ -92,6 +94,7 @@ from .gate import (
 from .model import FACILITATOR
 from .network import find_lan_address, interface_addresses
 from .page import load_assets
+from .screen import SCREEN_PATH, WRONG_KEY, Screens
 from .sessions import Workshop
 from .store import StoreError
 
@@ -198,6 +201,8 @@ class _Connection(ServerConnection):
     def __init__(self, protocol: ServerProtocol, server, *, room: Room, **kwargs):
         super().__init__(protocol, server, **kwargs)
         self.room = room
+        self.screen = False
+        """Opened with the screen key: a projector page, not a phone."""
         self.opened_at = time.monotonic()
         self.backed_up: asyncio.TimerHandle | None = None
         """Set while the write buffer is over its high-water mark: cuts it off unless it drains first."""
@@ -387,6 +392,8 @@ class Room:
         self._joins: dict[str, collections.deque[float]] = {}
         """Remote address → when its recent new participants joined (see JOIN_BURST)."""
         self._closing: set[asyncio.Task] = set()
+        self.screens = Screens(self)
+        """The projector pages (`screen.py`); `screens.lobby` follows the TUI's lobby."""
         workshop.listeners.append(self._on_events)
 
     # ------------------------------------------------------------ lifecycle
@@ -589,8 +596,15 @@ class Room:
             origin = headers.get("Origin")
             if origin is not None and not origin_allowed(origin, self._origins):
                 return _response(http.HTTPStatus.FORBIDDEN, FOREIGN_PAGE)
-            refused = self._refusal(code, remote, admit=True)
+            if "screen" in query:
+                refused = self._screen_check(query["screen"][0], remote)
+                connection.screen = refused is None
+            else:
+                refused = self._refusal(code, remote, admit=True)
             return None if refused is None else _response(*refused)
+        if parts.path == SCREEN_PATH:
+            refused = self._screen_check(query.get("key", [""])[0], remote)
+            return _response(*refused) if refused is not None else _response(http.HTTPStatus.OK, *self._assets["/screen.html"])
         if parts.path == DOOR_PATH:
             # The page asks here when its websocket was refused, as a browser is not told
             # why. Answered 200 (unless slowed down), so the phone's console stays clean.
@@ -631,6 +645,17 @@ class Room:
         if not self._room_to_wait(admit):
             return http.HTTPStatus.SERVICE_UNAVAILABLE, ROOM_BUSY
         return None
+
+    def _screen_check(self, key: str, remote: str) -> tuple[http.HTTPStatus, str] | None:
+        """None for the screen key; otherwise why not, a wrong key counted against
+        `remote` as a wrong room code is (the same guess limiter)."""
+        bucket = self._guesses.get(remote)
+        if bucket is not None and bucket.level(time.monotonic()) < 1:
+            return http.HTTPStatus.TOO_MANY_REQUESTS, SLOW_DOWN
+        if self.screens.allows(key):
+            return None
+        self._code_check("", remote)  # counts the guess
+        return http.HTTPStatus.FORBIDDEN, WRONG_KEY
 
     def _code_check(self, code: str, remote: str) -> http.HTTPStatus | None:
         """None for the room code, FORBIDDEN for another (counted against `remote`),
@@ -684,6 +709,13 @@ class Room:
 
     async def _handler(self, ws: _Connection) -> None:
         phone = Phone(ws)
+        if ws.screen:
+            self._greet(phone)
+            try:
+                await self.screens.serve(ws)
+            finally:
+                self._greeted -= 1
+            return
         self.phones.add(phone)
         # From the opening of the TCP connection, but a phone always gets a moment.
         wait = max(GRACE, ws.opened_at + self.hello_timeout - time.monotonic())
@@ -855,6 +887,7 @@ class Room:
 
         Sent `CHUNK` phones at a time, yielding to the loop in between, so that with
         a thousand phones acknowledgements are not held up behind one long pass."""
+        self.screens.broadcast()
         sent, self._sent = self._sent, (self.workshop.generation, self.workshop.session.seq)
         if sent == self._sent:
             return

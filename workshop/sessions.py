@@ -40,6 +40,10 @@ ROOM_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 """No 0/O or 1/I: the code is read aloud and typed on phones."""
 
 
+SCREEN_KEY_FILE = "screen.key"
+"""In a session's folder: the projector page's key (see `Workshop.screen_key`)."""
+
+
 class Workshop:
     """One open session: its engine, its store and the folder they live in."""
 
@@ -58,6 +62,27 @@ class Workshop:
         self.generation = 0
         """Bumped each time the engine is rebuilt after a failed write: seqs that were
         given out before may be given out again, so (generation, seq) names a state."""
+        self._screen_key: str | None = None
+
+    @property
+    def screen_key(self) -> str:
+        """The projector page's key, separate from the room code that every phone
+        knows: made once per session and kept in its folder (`screen.key`), so that a
+        projector left open finds the room again after the laptop restarts."""
+        if self._screen_key is None:
+            path = self.folder / SCREEN_KEY_FILE
+            try:
+                key = path.read_text(encoding="ascii").strip()
+            except (OSError, UnicodeDecodeError):
+                key = ""
+            if not re.fullmatch(r"[A-Za-z0-9_-]{16,64}", key):
+                key = secrets.token_urlsafe(18)
+                try:
+                    path.write_text(key + "\n", encoding="ascii")
+                except OSError:
+                    pass  # this run keeps its key in memory; the projector reopens from the lobby after a restart
+            self._screen_key = key
+        return self._screen_key
 
     @property
     def session(self) -> Session:

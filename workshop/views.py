@@ -1,4 +1,4 @@
-"""What phones see, as JSON-ready dicts. Pure: session in, view out.
+"""What phones and the projector see, as JSON-ready dicts. Pure: session in, view out.
 
 A phone's screen is two parts:
 
@@ -12,6 +12,10 @@ A phone's screen is two parts:
 What a result shows of its people is decided by `privacy` (names only in a `named`
 exercise, sides only from `min_answers` people); authors of ideas never appear on
 phones at all.
+
+The projector's view (`screen_view`) is the room part as the whole room may read it
+(`privacy.redact(..., "projector")`: no name, even in a named exercise) with the
+lobby: the join URL, its QR code, the room code and who has joined, by side.
 
 The room part has a size budget (`VIEW_BUDGET`): when what people wrote would make it
 larger, the long lists are summarised — the latest few comments per initiative, the
@@ -80,8 +84,9 @@ def me(session: Session, pid: str) -> dict[str, Any]:
     return {"id": p.id, "name": p.name, "side": p.side}
 
 
-def room_view(engine: Engine, now: float) -> dict[str, Any]:
-    """The shared part. `now` only serves the timer's remaining seconds."""
+def room_view(engine: Engine, now: float, audience: privacy.Audience = "phone") -> dict[str, Any]:
+    """The shared part. `now` only serves the timer's remaining seconds; `audience`
+    decides what the results may show of people (phones, or the projector)."""
     session = engine.session
     cfg = session.current_exercise
     state = session.exercises[cfg.id]
@@ -104,7 +109,7 @@ def room_view(engine: Engine, now: float) -> dict[str, Any]:
             "duration": state.timer.duration,
         },
         "done": done,
-        "results": _results(engine, cfg, rule) if results_visible(cfg, state) else None,
+        "results": _results(engine, cfg, rule, audience) if results_visible(cfg, state) else None,
     }
     if cfg.kind == "initiatives":
         exercise["initiatives"] = [
@@ -128,7 +133,26 @@ def mine_view(session: Session, pid: str) -> dict[str, Any]:
     return {"exercise": cfg.id, "me": me(session, pid), **KINDS[cfg.kind].mine(session, cfg, state, pid)}
 
 
-def _results(engine: Engine, cfg: ExerciseBase, rule: privacy.Policy) -> dict[str, Any]:
-    """The kind's result as phones may see it (`privacy.redact`), in JSON."""
-    data = privacy.redact(engine.result(cfg.id), "phone", rule).model_dump(mode="json")
+def screen_view(engine: Engine, now: float, *, lobby: bool, join_url: str, qr: list[str]) -> dict[str, Any]:
+    """What the projector shows: the room part for the whole room to read, and the
+    lobby — shown while the facilitator is on the lobby screen, and before the first
+    exercise opens. `qr` is the join URL's QR code, a string of 0 and 1 per row."""
+    session = engine.session
+    view = room_view(engine, now, "projector")
+    people = session.active_participants()
+    started = any(state.opened_at is not None for state in session.exercises.values())
+    view["lobby"] = {
+        "show": lobby or not started,
+        "url": join_url,
+        "code": session.room_code,
+        "qr": qr,
+        "joined": len(people),
+        "by_side": {side.id: sum(1 for p in people if p.side == side.id) for side in session.template.sides},
+    }
+    return view
+
+
+def _results(engine: Engine, cfg: ExerciseBase, rule: privacy.Policy, audience: privacy.Audience = "phone") -> dict[str, Any]:
+    """The kind's result as this audience may see it (`privacy.redact`), in JSON."""
+    data = privacy.redact(engine.result(cfg.id), audience, rule).model_dump(mode="json")
     return KINDS[cfg.kind].for_phone(data)

@@ -74,6 +74,17 @@ const EN = {
   "withheld.one": "{sides}: fewer than {k} answers, so its figures are not shown.",
   "withheld.many": "{sides}: fewer than {k} answers each, so their figures are not shown.",
   "gap.badge": "Gap",
+  // the projector
+  "screen.scan": "Scan the code with your phone's camera to join. No app, no account.",
+  "screen.code": "Room code",
+  "screen.joined": "{people} joined",
+  "screen.qr": "QR code to join the workshop",
+  "screen.corner": "Join: room code {code}",
+  "screen.next": "Starting in a moment.",
+  "screen.answering": "Answer on your phone. The results show here when the facilitator reveals them.",
+  "screen.hidden": "The results show here when the facilitator reveals them.",
+  "screen.reconnecting": "Reconnecting to the room…",
+  "screen.nokey": "This page needs the link from the facilitator's lobby.",
 };
 
 /** The sentence for `key`, with each `{name}` replaced by `vars[name]`. */

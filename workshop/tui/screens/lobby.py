@@ -1,5 +1,6 @@
 """The lobby: a big QR code, the join URL and room code in plain text, and the
-roster filling up by side as phones join."""
+roster filling up by side as phones join. While it shows, so does the projector
+page (`workshop/screen.py`), whose own link `p` shows here."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ class LobbyScreen(WorkshopScreen):
         Binding("enter,s", "start", "Start the agenda"),
         Binding("escape", "start", "Back to the agenda", show=False),
         Binding("f", "fullscreen", "Full-screen QR"),
+        Binding("p", "projector", "Projector link"),
         Binding("w", "people", "People: move, remove, lock"),
         Binding("question_mark", "app.help", "Help"),
     ]
@@ -52,9 +54,14 @@ class LobbyScreen(WorkshopScreen):
         text.append("\nSame Wi-Fi as this laptop. No app, no account.", style="dim")
         self.query_one("#join-text", Static).update(text)
         self._drawn = None
+        self.facilitator.room.screens.lobby = True
         self.follow_session()
         self.set_interval(0.25, self.refresh_roster)
         self.refresh_roster()
+
+    def on_unmount(self) -> None:
+        if self.facilitator.room is not None:
+            self.facilitator.room.screens.lobby = False
 
     def refresh_roster(self) -> None:
         if not self.facilitator.is_open or self.facilitator.room is None:
@@ -75,21 +82,35 @@ class LobbyScreen(WorkshopScreen):
     def action_fullscreen(self) -> None:
         self.app.push_screen(FullQR(self.facilitator.room.join_url))
 
+    def action_projector(self) -> None:
+        """The projector page's link, with its key: for the laptop's browser on the
+        big screen (or a QR for the device that drives it) — not for the room."""
+        self.app.push_screen(FullQR(
+            self.facilitator.room.screens.url(),
+            "Projector page: open it in a browser on the big screen (F11 for full screen). "
+            "Its link holds a key of its own: keep it off the projected screen.",
+        ))
+
 
 class FullQR(ModalScreen):
     """The code alone, as large as the terminal allows, for a projector."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f,enter", "dismiss", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f,p,enter", "dismiss", "Close")]
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, caption: str = ""):
         super().__init__()
         self.url = url
+        self.caption = caption
 
     def compose(self) -> ComposeResult:
         with Center(id="full-qr"):
             yield QRCode(self.url)
-            yield Static(Text(self.url, style="bold"), id="full-qr-url")
+            text = Text(self.url, style="bold")
+            if self.caption:
+                text.append("\n" + self.caption, style="dim")
+            yield Static(text, id="full-qr-url")
 
     def on_resize(self, event: events.Resize) -> None:
-        # The URL takes one line under the code.
-        self.query_one(QRCode).scale = fit_scale(self.url, event.size.width, event.size.height - 1)
+        # The URL (and a caption) take the lines under the code.
+        lines = 1 + (2 if self.caption else 0)
+        self.query_one(QRCode).scale = fit_scale(self.url, event.size.width, event.size.height - lines)

@@ -6,25 +6,16 @@ projector needs to be scanned from the back of the room."""
 
 from __future__ import annotations
 
-import qrcode
 from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from ...qr import qr_matrix
+
 DARK, LIGHT = "#000000", "#ffffff"
 """True colours, not ANSI black/white, which many themes draw as greys."""
-QUIET = 2
-"""Modules of white border; scanners want some, terminals have little room."""
-
-
-def qr_matrix(data: str) -> list[list[bool]]:
-    """The QR modules (True = dark) including the quiet zone."""
-    code = qrcode.QRCode(border=QUIET, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    code.add_data(data)
-    code.make(fit=True)
-    return code.get_matrix()
 
 
 def fit_scale(data: str, width: int, height: int) -> int:
