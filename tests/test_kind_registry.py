@@ -35,7 +35,7 @@ def test_every_kind_has_every_surface_and_every_surface_module_names_a_kind():
     problems: list[str] = []
     present = {p.stem for p in (PACKAGE / "present").glob("*.py") if p.stem != "__init__" and p.stem not in SHARED}
     phone = {p.stem for p in (PACKAGE / "web" / "kinds").glob("*.js") if p.stem not in PHONE_SHARED}
-    listed = load_assets()["/kinds/all.js"][0].decode()  # what the room serves the phone
+    listed = load_assets()["/kinds/all.js"].body.decode()  # what the room serves the phone
     for kind in KINDS:
         if kind not in present:
             problems.append(f"{kind}: no workshop/present/{kind}.py")

@@ -51,7 +51,7 @@ SURFACES = """async () => {
 
 def served_kinds() -> dict[str, str]:
     """What the room's `/kinds/all.js` exports: binding → module file stem."""
-    body = load_assets()["/kinds/all.js"][0].decode()
+    body = load_assets()["/kinds/all.js"].body.decode()
     return dict(re.findall(r'^export \* as (\w+) from "\./([\w-]+)\.js";$', body, re.M))
 
 
@@ -133,7 +133,8 @@ def test_every_file_of_the_page_and_nothing_else_is_held_to_be_served():
 async def test_every_asset_is_served_with_the_type_of_its_suffix(tmp_path):
     assets = load_assets()
     async with running_room(tmp_path) as room:
-        for path, (body, _) in assets.items():
+        for path, asset in assets.items():
+            body = asset.body
             status, headers, served = await asyncio.to_thread(get, room.port, path)
             suffix = PurePosixPath(path).suffix or ".html"  # "/" is index.html
             assert status == 200, path
@@ -172,8 +173,8 @@ def test_every_import_and_link_of_the_page_is_served():
     """A mistyped import path would leave the page blank: catch it without a browser."""
     assets = load_assets()
     wanted: list[tuple[str, str]] = []
-    for path, (body, _) in assets.items():
-        text = body.decode("utf-8")
+    for path, asset in assets.items():
+        text = asset.body.decode("utf-8")
         if path.endswith(".js"):
             wanted += [(path, ref) for ref in re.findall(r'^\s*(?:import|export)\b[^"\n]*?from "([^"]+)";', text, re.M)]
         elif path.endswith(".html"):

@@ -725,9 +725,14 @@ async def test_every_answer_carries_the_security_headers_and_the_page_its_own_as
             assert reply, f"{name}: no answer"
             status, headers, _ = split(reply)
             assert status == expected, f"{name}: {reply[:300]!r}"
+            page_file = name in ("the page", "core.js", "a kind's module", "style.css", "index.html")
             for header, value in SECURITY_HEADERS.items():
                 if header == "Content-Security-Policy" and status == 200 and name == "the page":
                     assert "script-src 'self'" in headers["content-security-policy"]
+                    continue
+                if header == "Cache-Control" and page_file:
+                    # The page's own files are kept by the browser but checked at each load (ETag).
+                    assert headers["cache-control"] == "no-cache" and headers["etag"], name
                     continue
                 assert headers.get(header.lower()) == value, f"{name}: {header} is {headers.get(header.lower())!r}"
         _, headers, body = split(await asyncio.to_thread(ask, port, request("GET", "/core.js", port)))

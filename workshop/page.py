@@ -5,7 +5,10 @@ activity registry. Pure data, no sockets: `room.py` answers requests from it.
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from .activities import KINDS
@@ -17,10 +20,29 @@ ASSET_TYPES = {
     ".json": "application/json",
 }
 """The phone page's files by suffix, with the type each is served as; no other file is served."""
+COMPRESS_FROM = 512
+"""Bytes from which a file is also kept gzipped (smaller ones gain nothing)."""
 
 
-def load_assets() -> dict[str, tuple[bytes, str]]:
-    """The phone page's files, read once from package data: URL path → (body, type).
+@dataclass(frozen=True)
+class Asset:
+    """One file of the page as the room serves it: its bytes, its type, a tag that
+    changes when the bytes do (for `If-None-Match`, so that a phone reloading the page
+    downloads nothing that did not change) and, when it pays, the bytes gzipped."""
+
+    body: bytes
+    kind: str
+    etag: str
+    gzipped: bytes | None = None
+
+    @classmethod
+    def of(cls, body: bytes, kind: str) -> Asset:
+        packed = gzip.compress(body, compresslevel=9, mtime=0) if len(body) >= COMPRESS_FROM else None
+        return cls(body, kind, hashlib.sha256(body).hexdigest()[:20], packed if packed is not None and len(packed) < len(body) else None)
+
+
+def load_assets() -> dict[str, Asset]:
+    """The phone page's files, read once from package data: URL path → `Asset`.
 
     Every file under web/, in folders too (`/kinds/scale.js`), whose suffix is in
     `ASSET_TYPES`, `/` for index.html, and `/kinds/all.js`, written here from the
@@ -29,13 +51,13 @@ def load_assets() -> dict[str, tuple[bytes, str]]:
     web = Path(__file__).resolve().parent / "web"
     paths = (p.relative_to(web) for p in web.rglob("*") if p.is_file())
     assets = {
-        f"/{rel.as_posix()}": ((web / rel).read_bytes(), ASSET_TYPES[rel.suffix])
+        f"/{rel.as_posix()}": Asset.of((web / rel).read_bytes(), ASSET_TYPES[rel.suffix])
         for rel in sorted(paths)
         # Hidden files (an editor's, macOS's `._core.js`) are not the page's.
         if rel.suffix in ASSET_TYPES and not any(part.startswith(".") for part in rel.parts)
     }
     assets["/"] = assets["/index.html"]
-    assets["/kinds/all.js"] = (kinds_module(KINDS, {p.removeprefix("/kinds/") for p in assets}), ASSET_TYPES[".js"])
+    assets["/kinds/all.js"] = Asset.of(kinds_module(KINDS, {p.removeprefix("/kinds/") for p in assets}), ASSET_TYPES[".js"])
     return assets
 
 

@@ -93,7 +93,7 @@ from .gate import (
 )
 from .model import FACILITATOR
 from .network import find_lan_address, interface_addresses
-from .page import load_assets
+from .page import Asset, load_assets
 from .screen import SCREEN_PATH, WRONG_KEY, Screens
 from .sessions import Workshop
 from .store import StoreError
@@ -604,7 +604,7 @@ class Room:
             return None if refused is None else _response(*refused)
         if parts.path == SCREEN_PATH:
             refused = self._screen_check(query.get("key", [""])[0], remote)
-            return _response(*refused) if refused is not None else _response(http.HTTPStatus.OK, *self._assets["/screen.html"])
+            return _response(*refused) if refused is not None else _asset(self._assets["/screen.html"], headers)
         if parts.path == DOOR_PATH:
             # The page asks here when its websocket was refused, as a browser is not told
             # why. Answered 200 (unless slowed down), so the phone's console stays clean.
@@ -622,8 +622,7 @@ class Room:
         asset = self._assets.get(parts.path)
         if asset is None:
             return _response(http.HTTPStatus.NOT_FOUND, "Not found.")
-        body, kind = asset
-        return _response(http.HTTPStatus.OK, body, kind)
+        return _asset(asset, headers)
 
     def _process_response(self, connection: _Connection, request: Request, response: Response) -> None:
         if response.status_code == http.HTTPStatus.SWITCHING_PROTOCOLS:
@@ -927,6 +926,42 @@ def _response(status: http.HTTPStatus, body: str | bytes, kind: str = "text/plai
     if status in (http.HTTPStatus.TOO_MANY_REQUESTS, http.HTTPStatus.SERVICE_UNAVAILABLE):
         headers["Retry-After"] = "1"
     return Response(status.value, status.phrase, headers, data)
+
+
+def _asset(asset: Asset, request: Headers) -> Response:
+    """A file of the page: 304 when the browser holds this version already (its
+    `If-None-Match` names our tag), else the file, gzipped when the browser takes
+    gzip. Browsers keep it but ask again each time (`no-cache`), so a new version
+    of the page reaches every phone at its next load."""
+    tag = f'"{asset.etag}"'
+    held = {t.strip().removeprefix("W/") for value in request.get_all("If-None-Match") for t in value.split(",")}
+    if tag in held or "*" in held:
+        response = _response(http.HTTPStatus.NOT_MODIFIED, b"", asset.kind)
+        del response.headers["Content-Length"]
+    elif asset.gzipped is not None and _takes_gzip(request):
+        response = _response(http.HTTPStatus.OK, asset.gzipped, asset.kind)
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = _response(http.HTTPStatus.OK, asset.body, asset.kind)
+    response.headers["ETag"] = tag
+    del response.headers["Cache-Control"]
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Vary"] = "Accept-Encoding"
+    return response
+
+
+def _takes_gzip(request: Headers) -> bool:
+    """Whether `Accept-Encoding` allows gzip (named, or `*`, and not with q=0)."""
+    for value in request.get_all("Accept-Encoding"):
+        for part in value.split(","):
+            name, _, params = part.strip().partition(";")
+            if name.strip().lower() in ("gzip", "*"):
+                weight = params.strip().lower().removeprefix("q=")
+                try:
+                    return float(weight) > 0 if weight else True
+                except ValueError:
+                    return True
+    return False
 
 
 def _not_allowed(allow: str) -> Response:
