@@ -31,11 +31,14 @@ browser:
 	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
+# Options pass through ARGS: `make run ARGS="--port 9000"`, `make demo ARGS="--participants 30"`.
+ARGS ?=
+
 run: install
-	$(BIN)/workshop
+	$(BIN)/workshop $(ARGS)
 
 demo: install
-	$(BIN)/workshop demo
+	$(BIN)/workshop demo $(ARGS)
 
 bench: install-test
 	$(BIN)/python -m workshop.bench

@@ -26,11 +26,11 @@ LATE = "the simulated phones did not get there in time"
 
 
 @asynccontextmanager
-async def demo_phones(room, count: int):
+async def demo_phones(room, count: int, pace: float = 0):
     """`count` demo phones acting at once in the room, stopped after."""
     code = room.workshop.session.room_code
     stop = asyncio.Event()
-    phones = await run_phones(f"ws://127.0.0.1:{room.port}/ws?room={code}", code, count, pace=0, stop=stop)
+    phones = await run_phones(f"ws://127.0.0.1:{room.port}/ws?room={code}", code, count, pace=pace, stop=stop)
     try:
         yield phones
     finally:
@@ -67,3 +67,18 @@ async def test_demo_phones_take_part_in_every_exercise_of_the_default_agenda(tmp
             kinds.add(room.workshop.session.exercise(exercise).kind)
             await room.facilitate(c.Close(exercise=exercise))
         assert kinds == set(KINDS)  # the default agenda has every kind
+
+
+async def test_demo_phones_still_busy_when_the_facilitator_moves_on_act_on_the_next_step(tmp_path):
+    """A facilitator who presses `n` while the phones are still thinking: each drops
+    the old step and takes part in the new one (they used to wait, "0 of 12 have
+    voted", until something else woke them)."""
+    async with running_room(tmp_path) as room, demo_phones(room, 4, pace=0.25) as phones:
+        engine = lambda: room.workshop.engine  # noqa: E731
+        await until(lambda: len(room.workshop.session.participants) == 4, 10, LATE)
+        for step in ("check-in", "stereotypes", "worries"):
+            await room.facilitate(c.Open(exercise=step))
+            await asyncio.sleep(0.2)  # think times are 0.5 s and more at this pace: nobody has answered yet
+        assert engine().participation("stereotypes")[0] < 4
+        await until(lambda: engine().participation("worries")[0] == 4, 20, LATE)
+        assert all(phone.task is not None and not phone.task.done() for phone in phones)

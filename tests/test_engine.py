@@ -130,7 +130,9 @@ def test_next_opens_the_first_exercise_then_moves_on_closing_the_one_before(room
     assert room.state("pulse").active_seconds == 60.0
     room.run(c.Next())
     assert (room.session.current, statuses(room)) == (2, {"pulse": "closed", "ideas": "closed", "vote": "open"})
-    assert "last exercise" in room.refuses(FACILITATOR, c.Next(), "at_end")
+    assert room.refuses(FACILITATOR, c.Next(), "at_end") == "This is the last exercise. Close it, then export the joint agenda."
+    room.run(c.Close(exercise="vote"))
+    assert room.refuses(FACILITATOR, c.Next(), "at_end") == "That was the last exercise. Export the joint agenda, or go back to one."
 
 
 def test_back_reopens_the_previous_exercise_and_keeps_its_answers(room):

@@ -3,11 +3,12 @@ address) pairs and real /proc/net/route text; the last tests ask this machine.""
 
 import ipaddress
 import itertools
+import re
 import socket
 
 import pytest
 
-from workshop.network import LanAddress, choose, default_route_interface, find_lan_address, interface_addresses, rank
+from workshop.network import LanAddress, choose, default_route_interface, find_lan_address, interface_addresses, public_url, rank, unreachable
 
 WIFI, DOCKER, VPN = ("wlan0", "192.168.1.20"), ("docker0", "172.17.0.1"), ("tun0", "10.8.0.2")
 
@@ -125,3 +126,46 @@ def test_finding_the_address_resolves_no_name_and_sends_nothing(monkeypatch):
     found = find_lan_address()
     assert all(call == "connect SOCK_DGRAM" for call in calls), calls  # a UDP connect sends no packet
     assert len(found.address.split(".")) == 4
+
+
+@pytest.mark.parametrize(
+    "given, kept",
+    [
+        ("http://192.168.1.20:8765", "http://192.168.1.20:8765"),
+        ("  https://offsite.example.com/ ", "https://offsite.example.com"),
+        ("http://[fe80::1]:8765", "http://[fe80::1]:8765"),
+        ("http://laptop.local", "http://laptop.local"),
+    ],
+)
+def test_a_public_url_is_kept_as_the_join_urls_base(given, kept):
+    assert public_url(given) == kept
+
+
+@pytest.mark.parametrize(
+    "given, said",
+    [
+        ("192.168.1.20:8765", "has no scheme: write it in full, for example http://192.168.1.20:8765"),
+        ("not a url", "has no scheme"),
+        ("ftp://192.168.1.20", "phones open http:// or https:// addresses, not ftp://"),
+        ("http://192.168.1.20:99999", "the port must be a number from 1 to 65535"),
+        ("http://192.168.1.20:0", "the port must be a number from 1 to 65535"),
+        ("http://192.168.1.20:port", "the port must be a number from 1 to 65535"),
+        ("http://", "names no host phones can reach"),
+        ("http://my laptop:8765", "names no host phones can reach"),
+        ("http://user@192.168.1.20", "names no host phones can reach"),
+        ("http://192.168.1.20:8765/join?room=X", "without a path or ?"),
+    ],
+)
+def test_a_public_url_phones_could_not_use_is_refused_saying_why(given, said):
+    with pytest.raises(ValueError, match=re.escape(said)):
+        public_url(given)
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8765/?room=A", "http://localhost:8765/?room=A", "http://[::1]:8765/?room=A"])
+def test_a_join_url_on_the_loopback_is_said_to_be_unreachable_for_phones(url):
+    assert "only this laptop can open" in unreachable(url)
+
+
+@pytest.mark.parametrize("url", ["http://192.168.1.20:8765/?room=A", "http://laptop.local:8765/?room=A"])
+def test_a_join_url_on_the_network_raises_no_warning(url):
+    assert unreachable(url) is None

@@ -410,3 +410,11 @@ async def test_the_joint_agenda_is_served_to_phones_only_once_published(tmp_path
             assert status == 403 and b"room code" in body and b"Test offsite" not in body
         _, headers, _ = await asyncio.to_thread(get, room, agenda + "&download=1")
         assert headers["Content-Disposition"].startswith("attachment;")
+
+
+async def test_a_room_whose_join_url_phones_cannot_reach_says_so(tmp_path):
+    async with running_room(tmp_path) as room:  # 127.0.0.1 only, as a test room is
+        assert room.join_url.startswith("http://127.0.0.1:")
+        assert "only this laptop can open" in room.notice
+    async with running_room(tmp_path / "b", public_url="http://192.168.1.20:8765") as room:
+        assert "only this laptop" not in room.notice

@@ -432,5 +432,5 @@ def test_an_allocation_the_sides_split_differently_is_flagged_with_each_sides_sh
     console.print(render(workshop.session, "budget"))
     shown = console.export_text()
     assert shown.count("⚑") == 2
-    assert "gap 40 points  ⚑ IT gives it 70% of the budget, Marketing 30%" in shown
-    assert "gap 40 points  ⚑ IT gives it 30% of the budget, Marketing 70%" in shown
+    assert "gap +40 points  ⚑ IT gives it 70% of the budget, Marketing 30%" in shown
+    assert "gap −40 points  ⚑ IT gives it 30% of the budget, Marketing 70%" in shown  # signed, as in the document

@@ -5,6 +5,8 @@ room (no key bar, no toasts)."""
 
 from __future__ import annotations
 
+import time
+
 from textual.widgets import Footer, Static
 
 from tests.test_tui import ROOM, SIZE, on_run_screen, text_of, wait_for
@@ -49,3 +51,24 @@ async def test_presentation_mode_hides_the_key_bar_and_the_toasts(workshop):  # 
         await pilot.pause()
         assert footer.display and footer.region.height > 0
         assert app.screen.query_one("#notes", Static).display
+
+
+async def test_the_end_of_a_timebox_is_told_once_not_only_drawn_red(workshop):  # noqa: F811
+    from tests.test_tui_keys import notifications
+
+    clock = [time.time()]
+    app = build_app(workshop=workshop, room=ROOM, clock=lambda: clock[0])
+    async with app.run_test(size=SIZE) as pilot:
+        await on_run_screen(app, pilot)
+        told = notifications(app)
+        first = workshop.session.template.exercises[0]
+        await pilot.press("n")  # opens the first step; its countdown starts
+        await wait_for(pilot, lambda: workshop.session.exercises[first.id].status == "open")
+        clock[0] += first.minutes * 60 - 5
+        await pilot.pause(0.5)
+        assert not [m for m in told if m.startswith("Time is up")]
+        clock[0] += 10
+        await wait_for(pilot, lambda: any(m.startswith(f"Time is up for “{first.title}”") for m in told))
+        clock[0] += 30
+        await pilot.pause(0.5)
+        assert len([m for m in told if m.startswith("Time is up")]) == 1  # once per opening

@@ -146,7 +146,18 @@ def _room_options(parser: argparse.ArgumentParser, default) -> None:
     group = parser.add_argument_group("room")
     group.add_argument("--host", default=default, help="interface the room listens on (default: all, 0.0.0.0)")
     group.add_argument("--port", type=int, default=default, help="first port to try (default 8765; the next free one if busy)")
-    group.add_argument("--public-url", default=default, metavar="URL", help="base URL phones should use, e.g. http://192.168.1.20:8765")
+    group.add_argument(
+        "--public-url", default=default, metavar="URL", type=_public_url, help="base URL phones should use, e.g. http://192.168.1.20:8765"
+    )
+
+
+def _public_url(text: str) -> str:
+    from .network import public_url  # noqa: PLC0415 - argparse calls this only when the option is given
+
+    try:
+        return public_url(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 GLOBAL_OPTIONS_WITH_VALUES = {"--sessions-dir", "--templates", "--host", "--port", "--public-url"}

@@ -225,7 +225,9 @@ class Engine:
         """Close whatever is open and open exercise number `index`."""
         exercises = self.session.template.exercises
         if index >= len(exercises):
-            raise Refusal("at_end", "This is the last exercise. Close it, then export the joint agenda.")
+            if self.session.exercises[exercises[-1].id].status == "open":
+                raise Refusal("at_end", "This is the last exercise. Close it, then export the joint agenda.")
+            raise Refusal("at_end", "That was the last exercise. Export the joint agenda, or go back to one.")
         if index < 0:
             raise Refusal("at_start", "This is the first exercise.")
         bodies: list[EventBody] = [Closed(exercise=cfg.id) for cfg in exercises if self.session.exercises[cfg.id].status == "open"]

@@ -44,6 +44,51 @@ NO_NETWORK = (
 )
 
 
+def public_url(text: str) -> str:
+    """A `--public-url` as the join URL's base: `http(s)://host[:port]`, with no path,
+    query or fragment (the room serves its page at the root). ValueError says what
+    is wrong and what would do."""
+    from urllib.parse import urlsplit  # noqa: PLC0415 - only the CLI asks
+
+    example = "for example http://192.168.1.20:8765"
+    text = text.strip()
+    if "://" not in text:
+        raise ValueError(f"{text!r} has no scheme: write it in full, {example}")
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https"):
+        raise ValueError(f"{text!r}: phones open http:// or https:// addresses, not {parts.scheme}://; {example}")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError(f"{text!r}: the port must be a number from 1 to 65535; {example}") from None
+    host = parts.hostname or ""
+    if not host or any(ch.isspace() for ch in text) or "@" in parts.netloc:
+        raise ValueError(f"{text!r} names no host phones can reach; {example}")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ValueError(f"{text!r}: give the address alone, without a path or ?…; the room adds the rest. {example}")
+    if port == 0:
+        raise ValueError(f"{text!r}: the port must be a number from 1 to 65535; {example}")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def unreachable(url: str) -> str | None:
+    """Why phones cannot open this join URL, when its host is this laptop's loopback
+    (127.0.0.1, ::1, localhost); None when it may work."""
+    from urllib.parse import urlsplit  # noqa: PLC0415
+
+    host = urlsplit(url).hostname or ""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        return None
+    return (
+        f"The join URL points at {host}, which only this laptop can open: phones cannot reach it. "
+        "Start without --host (or with the laptop's Wi-Fi address), or give --public-url."
+    )
+
+
 @dataclass(frozen=True)
 class LanAddress:
     """The address to put in the join URL, and why it may not work."""

@@ -92,7 +92,7 @@ from .gate import (
     request_line_problem,
 )
 from .model import FACILITATOR
-from .network import find_lan_address, interface_addresses
+from .network import find_lan_address, interface_addresses, unreachable
 from .page import Asset, load_assets
 from .screen import SCREEN_PATH, WRONG_KEY, Screens
 from .sessions import Workshop
@@ -438,11 +438,13 @@ class Room:
         self.port = self._server.sockets[0].getsockname()[1]
         self._address = self.host
         everywhere = self.host in ("0.0.0.0", "")
+        no_network = False
         if everywhere:
             found = find_lan_address()
             self._address = found.address
             if found.problem and not self.public_url:
                 self.notice = " ".join(filter(None, (self.notice, found.problem)))
+                no_network = True
         self._origins = own_origins(
             self.port,
             listen_host=self.host,
@@ -451,6 +453,9 @@ class Room:
             hostnames=self.hostnames,
             interfaces=[address for _, address in interface_addresses()] if everywhere else [],
         )
+        cannot = unreachable(self.join_url)
+        if cannot and not no_network:  # (no network: said already)
+            self.notice = " ".join(filter(None, (self.notice, cannot)))
         if self._ceiling is not None and self._ceiling < ENOUGH_CONNECTIONS:
             few = (
                 f"This laptop lets the room keep only about {self._ceiling} connections open (its open-file "

@@ -375,7 +375,9 @@ def resolve(name: str, sessions_dir: Path | None = None) -> Path:
     root = Path(sessions_dir or default_sessions_dir())
     if (root / name / "journal.jsonl").exists():
         return root / name
-    matches = [p for p in _folders(root) if p.name.startswith(name) or name in p.name]
+    # Folder names are slugs ("2026-05-14-globex-offsite"): "Globex" or "Globex offsite" finds it.
+    key = _slug(name) if _slug(name) != "session" else name.casefold()
+    matches = [p for p in _folders(root) if p.name.startswith(key) or key in p.name]
     if len(matches) == 1:
         return matches[0]
     if not matches:
@@ -440,6 +442,10 @@ def list_sessions(sessions_dir: Path | None = None) -> list[Summary]:
 
 
 def _folders(root: Path) -> list[Path]:
+    """The session folders in `root`: none when it does not exist yet; StoreError when
+    it is a file (a mistyped --sessions-dir must not look like an empty folder)."""
+    if root.exists() and not root.is_dir():
+        raise StoreError(f"{root} is a file, not a folder of sessions. Give --sessions-dir (or $WORKSHOP_SESSIONS_DIR) a folder.")
     if not root.is_dir():
         return []
     return [p for p in root.iterdir() if (p / "journal.jsonl").exists()]

@@ -8,6 +8,8 @@ import time
 from .engine import Engine
 
 MARKS = {"pending": "·", "open": "▶", "closed": "✓"}
+EMPTY = "○"
+"""A closed step that nobody took part in: run, but not done."""
 
 
 def describe(engine: Engine) -> str:
@@ -30,7 +32,6 @@ def describe(engine: Engine) -> str:
         used = f", {round(state.active_seconds / 60)} used" if state.status == "closed" else ""
         here = "  ← now" if index == session.current else ""
         taking_part = f" — {done} of {present} took part" if state.status != "pending" else ""
-        lines.append(
-            f" {MARKS[state.status]} {index + 1:>2}. {cfg.title} ({cfg.kind}, {cfg.minutes} min planned{used}){taking_part}{here}"
-        )
+        mark = EMPTY if state.status == "closed" and done == 0 else MARKS[state.status]
+        lines.append(f" {mark} {index + 1:>2}. {cfg.title} ({cfg.kind}, {cfg.minutes} min planned{used}){taking_part}{here}")
     return "\n".join(lines)

@@ -8,7 +8,7 @@ from rich.text import Text
 
 from ..activities import ALL
 from ..activities.scale import GAP_FLAG
-from ..export.common import FLAG, NO_VALUE, View, gap_spans, num, plural, shift_cell, sides_and_room
+from ..export.common import FLAG, NO_VALUE, View, gap_spans, num, plural, shift_cell, sides_and_room, signed
 from ..export.document import BarGroup, Bars, Block, Column, Differences, Note, Paragraph, Table
 from ..export.kinds import where_sides_differ
 from ..export.raw import person_rows, respondents, who_columns
@@ -35,10 +35,14 @@ def tui(session, cfg, result, presentation) -> RenderableType:
                 )
             parts.append(line)
         if st.gap is not None:
-            gap = Text(f"   gap {abs(st.gap):.1f} point{'s' if abs(st.gap) != 1 else ''}")
+            first, second = (label for _, label in side_line(session)[:2])
+            gap = Text(f"   gap {first} − {second} {signed(st.gap)}")
+            before = _pair_gap(session, st.before)
+            if before is not None:
+                gap.append(f" (was {signed(before)} among those who rated both)")
             if st.flagged:
                 gap.stylize("bold black on yellow")
-                gap.append("  ⚑ worth a conversation", style="bold yellow")
+                gap.append(f"  ⚑ {st.sentence or 'worth a conversation'}", style="bold yellow")
             parts.append(gap)
         parts.append(Text(""))
     return Group(*parts)
@@ -77,11 +81,12 @@ def _gap_note(view: View) -> Note:
     return Note(f"{FLAG} marks a gap of {plural(int(GAP_FLAG), 'point')} or more between {first.label} and {second.label} (mean of {first.label} minus mean of {second.label}): worth a conversation.", detail=True)
 
 
-def _pair_gap(view: View, means: dict | None) -> float | None:
+def _pair_gap(session, means: dict | None) -> float | None:
+    """The first side's mean minus the second's, where both are shown."""
     if not means:
         return None
-    first, second = view.pair
-    a, b = means.get(first.id), means.get(second.id)
+    first, second = (side.id for side in session.template.sides[:2])
+    a, b = means.get(first), means.get(second)
     return None if a is None or b is None else round(a - b, 3)
 
 
@@ -93,7 +98,7 @@ def shift_rows(view: View, cfg) -> tuple[tuple, ...]:
     rows = []
     for st in result.statements:
         before, after = st.before or {}, st.after or {}
-        gap_before, gap_after = _pair_gap(view, before), _pair_gap(view, after)
+        gap_before, gap_after = _pair_gap(view.session, before), _pair_gap(view.session, after)
         rows.append((
             st.text,
             *(shift_cell(before.get(key), after.get(key)) for key, _ in sides_and_room(view)),

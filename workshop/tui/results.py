@@ -88,8 +88,10 @@ def pair(session: Session) -> tuple[tuple[str, str], tuple[str, str]]:
 
 def gap_note(points: float, detail: str) -> Text:
     """The line under a flagged item: `    gap 40 points  ⚑ IT 0% of its dots, Marketing 40%`."""
+    from ..export.common import signed  # noqa: PLC0415 - export imports the drawings, which import this module
+
     note = Text("    ")
-    note.append(f"gap {abs(points):.0f} points", style="bold black on yellow")
+    note.append(f"gap {signed(points, 0)} points", style="bold black on yellow")
     note.append(f"  ⚑ {detail}", style="bold yellow")
     return note
 

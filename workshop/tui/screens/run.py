@@ -61,6 +61,8 @@ class RunScreen(WorkshopScreen):
         self.presentation = False
         self.show_notes = True
         self._drawn = None
+        self._time_up_told: tuple[str, float | None] | None = None
+        """The opening of an exercise whose end of timebox was told (once per opening)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -99,6 +101,7 @@ class RunScreen(WorkshopScreen):
         if key == self._drawn and not force:
             return
         self._drawn = key
+        self._tell_time_up(cfg, state, now)
         self.query_one(AgendaRail).show(session, now)
         self._draw_head(session, cfg, state)
         self._draw_meters(session, cfg, state, now)
@@ -106,6 +109,16 @@ class RunScreen(WorkshopScreen):
         notes = self.query_one("#notes", Static)
         notes.display = self.show_notes and not self.presentation and bool(cfg.notes.strip())
         notes.update(Text(cfg.notes.strip(), style="italic"))
+
+    def _tell_time_up(self, cfg, state, now) -> None:
+        """When an open exercise's countdown reaches zero: a bell and a note, once per
+        opening (the countdown turns red too; phones show "Time's up")."""
+        opening = (cfg.id, state.opened_at)
+        if state.status != "open" or not state.timer.running or state.timer.remaining(now) > 0 or self._time_up_told == opening:
+            return
+        self._time_up_told = opening
+        self.app.bell()
+        self.notify(f"Time is up for “{cfg.title}”: n moves on, + gives a minute more.", severity="warning", timeout=15)
 
     def _draw_head(self, session, cfg, state) -> None:
         head = Text(f"Step {session.current + 1} of {len(session.template.exercises)} · ", style="dim")
