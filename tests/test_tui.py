@@ -399,16 +399,20 @@ def test_the_command_palette_names_every_action_of_the_run_screen():
     assert actions <= {action for _, action in ENTRIES}
 
 
-async def test_opening_a_vote_whose_source_has_no_ideas_warns_the_facilitator(workshop):
+async def test_a_vote_whose_source_has_no_ideas_says_why_on_the_run_screen_and_not_on_the_projection(workshop):
     from workshop import commands as c
 
     app = build_app(workshop=workshop, room=ROOM)
     async with app.run_test(size=SIZE) as pilot:
         await on_run_screen(app, pilot)
         assert await app.facilitate(c.Open(exercise="shared-objectives"))  # the brainstorm before it was skipped
-        await wait_for(pilot, lambda: any("has nothing to act on yet" in n.message for n in app._notifications))
-        warning = next(n for n in app._notifications if "has nothing to act on yet" in n.message)
-        assert warning.severity == "warning" and "“Customer first”" in warning.message
+        await wait_for(pilot, lambda: "has nothing to act on yet" in text_of(app, "#results"))
+        said = text_of(app, "#results").replace("\n", " ")
+        assert "“Customer first”" in said and "Go back and run that first" in said
+        assert not [n for n in app._notifications if "nothing to act on" in n.message]  # on screen, not a toast
+        await pilot.press("p")  # presentation: the room sees a fact, not an instruction
+        await wait_for(pilot, lambda: "Waiting for what this step works on." in text_of(app, "#results"))
+        assert "Go back" not in text_of(app, "#results") and "0 dots" not in text_of(app, "#results")
 
 
 def test_an_allocation_the_sides_split_differently_is_flagged_with_each_sides_share(workshop):

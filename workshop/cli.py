@@ -287,7 +287,10 @@ def _run_tui(args, **kwargs) -> int:
     room = RoomOptions(
         host=args.host or "0.0.0.0", port=args.port if args.port is not None else 8765, public_url=args.public_url
     )
+    from .tui.terminal import restore_if_raw
+
     app = build_app(room=room, sessions_dir=args.sessions_dir, **kwargs)
+    restore_if_raw()  # after a crash, so that Textual restores line mode at exit
     app.run()
     if app.closing_note:
         print(app.closing_note, file=sys.stderr)

@@ -34,7 +34,11 @@ def tui(session, cfg, result, presentation) -> RenderableType:
                 detail.append(value)
                 parts.append(detail)
     if not result.initiatives:
-        parts.append(Text("No initiatives drafted yet — press i to open the editor, then d to draft one from the top candidate.", style="dim italic"))
+        # An instruction for the facilitator; the room sees a plain fact.
+        hint = "No initiatives drafted yet." if presentation else "No initiatives drafted yet — press i to open the editor, then d to draft one from the top candidate."
+        parts.append(Text(hint, style="dim italic"))
+    if not result.candidates:
+        return Group(*parts)
     parts.append(Text(""))
     parts.append(Text("Candidates", style="bold underline"))
     for n, target in enumerate(result.candidates, 1):

@@ -19,7 +19,6 @@ from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 
 from ..engine import Refused
-from ..events import Opened
 from ..room import Room, RoomError
 from ..sessions import Workshop
 from ..store import StoreError
@@ -177,9 +176,6 @@ class WorkshopApp(App):
             self.notify(outcome.reason, severity="warning")
             return False
         self.room.broadcast_soon()
-        for event in outcome.events:
-            if isinstance(event.body, Opened) and (empty := self.workshop.engine.nothing_to_act_on(event.body.exercise)):
-                self.notify(empty, severity="warning", timeout=15)
         return True
 
     def action_help(self) -> None:

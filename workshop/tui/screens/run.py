@@ -105,7 +105,13 @@ class RunScreen(WorkshopScreen):
         self.query_one(AgendaRail).show(session, now)
         self._draw_head(session, cfg, state)
         self._draw_meters(session, cfg, state, now)
-        self.query_one("#results", Static).update(render(session, cfg.id, presentation=self.presentation))
+        empty = self.workshop.engine.nothing_to_act_on(cfg.id) if state.status != "pending" else None
+        if empty:
+            # Said where the facilitator looks, and never projected as an instruction.
+            said = "Waiting for what this step works on." if self.presentation else empty
+            self.query_one("#results", Static).update(Text(said, style="dim italic" if self.presentation else "bold yellow"))
+        else:
+            self.query_one("#results", Static).update(render(session, cfg.id, presentation=self.presentation))
         notes = self.query_one("#notes", Static)
         notes.display = self.show_notes and not self.presentation and bool(cfg.notes.strip())
         notes.update(Text(cfg.notes.strip(), style="italic"))
