@@ -24,6 +24,7 @@ from workshop.tui.screens.help import HelpScreen
 from workshop.tui.screens.initiatives import InitiativesScreen
 from workshop.tui.screens.lobby import LobbyScreen
 from workshop.tui.screens.run import RunScreen
+from workshop.tui.widgets.board import IdeaBoard
 
 NOW = 1_700_000_000
 
@@ -201,7 +202,27 @@ async def test_n_moves_on_and_b_goes_back_closing_one_step_and_opening_the_other
 # ----------------------------------------------------------------- idea moderation
 
 
+def board_lines(app) -> list[str]:
+    """What the brainstorm's board lists, one idea per line, as the facilitator reads it."""
+    board = app.screen.query_one(IdeaBoard)
+    return [str(option.prompt) for option in board.options]
+
+
+async def point(app, pilot, idea_id: str) -> None:
+    """Walk the board with the arrow keys to one idea, as a facilitator would."""
+    board = app.screen.query_one(IdeaBoard)
+    board.focus()
+    await pilot.pause()
+    ids = [option.id for option in board.options]
+    assert idea_id in ids, (idea_id, ids)
+    while board.highlighted_option.id != idea_id:
+        await pilot.press("down" if ids.index(idea_id) > board.highlighted else "up")
+    await pilot.pause()
+
+
 async def test_the_idea_keys_add_hide_edit_merge_and_group_what_phones_see(workshop):
+    """Moderation by pointing: arrow keys pick an idea on the board, `h` `e` `m` `g`
+    act on it; a hidden idea stays listed, dimmed, and `h` shows it again."""
     app = build_app(workshop=workshop, room=ROOM)
     async with app.run_test(size=SIZE) as pilot:
         await on_run_screen(app, pilot)
@@ -211,6 +232,7 @@ async def test_the_idea_keys_add_hide_edit_merge_and_group_what_phones_see(works
             assert (await phone.act({"type": "submit_idea", "exercise": "customer-first", "text": text}))["type"] == "ack"
         ideas = workshop.session.exercises["customer-first"].ideas
         await ann.wait_view(lambda v: "Rude remark" in idea_texts(v))
+        await wait_for(pilot, lambda: len(board_lines(app)) == 3)
 
         await pilot.press("a")  # said aloud by someone in Marketing
         await wait_for(pilot, lambda: isinstance(app.screen, FormDialog))
@@ -221,34 +243,56 @@ async def test_the_idea_keys_add_hide_edit_merge_and_group_what_phones_see(works
         await wait_for(pilot, lambda: "i4" in ideas)
         assert (ideas["i4"].text, ideas["i4"].side, ideas["i4"].author) == ("Trusted delivery dates", "marketing", FACILITATOR)
         await ann.wait_view(lambda v: "Trusted delivery dates" in idea_texts(v))
-        await wait_for(pilot, lambda: "Trusted delivery dates" in text_of(app, "#results"))
-        line = next(line for line in text_of(app, "#results").splitlines() if "Trusted delivery dates" in line)
+        await wait_for(pilot, lambda: any("Trusted delivery dates" in line for line in board_lines(app)))
+        line = next(line for line in board_lines(app) if "Trusted delivery dates" in line)
         assert "i4 Marketing" in line and "— Facilitator" in line
 
+        await point(app, pilot, "i3")
         await pilot.press("h")
-        await answer("Hide or show", app, pilot, "i", "3", "enter")
         await wait_for(pilot, lambda: ideas["i3"].hidden)
         await ann.wait_view(lambda v: "Rude remark" not in idea_texts(v))
-        assert "Hidden (1):" in text_of(app, "#results")
+        await wait_for(pilot, lambda: any("Rude remark" in line and "h shows it again" in line for line in board_lines(app)))  # still listed
+        await point(app, pilot, "i3")
+        await pilot.press("h")  # shown again
+        await wait_for(pilot, lambda: not ideas["i3"].hidden)
+        await ann.wait_view(lambda v: "Rude remark" in idea_texts(v))
+        await pilot.press("h")
+        await wait_for(pilot, lambda: ideas["i3"].hidden)
 
+        await point(app, pilot, "i1")
         await pilot.press("e")
-        await answer("Edit an idea", app, pilot, "i", "1", "tab", *typed("One view of the customer"), "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormDialog))
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == "One customer view"  # pre-filled
+        await pilot.press(*typed("One view of the customer"), "enter")  # the old text is selected: typing replaces it
         await wait_for(pilot, lambda: ideas["i1"].text == "One view of the customer")
         await ann.wait_view(lambda v: "One view of the customer" in idea_texts(v) and "One customer view" not in idea_texts(v))
 
+        await point(app, pilot, "i2")
         await pilot.press("m")
-        await answer("Merge a duplicate", app, pilot, "i", "2", "tab", "i", "1", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormDialog) and app.screen.title_text.startswith("Merge i2"))
+        await pilot.pause()
+        await pilot.click("#ok")  # its target picked from the list of ideas: the first, i1
         await wait_for(pilot, lambda: ideas["i2"].merged_into == "i1")
         view = await ann.wait_view(lambda v: "Single customer view" not in idea_texts(v))
         assert [(i["text"], i["merged"]) for i in view["exercise"]["results"]["ideas"] if i["id"] == "i1"] == [("One view of the customer", 1)]
-        await wait_for(pilot, lambda: "One view of the customer  +1" in text_of(app, "#results"))
+        await wait_for(pilot, lambda: any("One view of the customer  +1 merged in" in line for line in board_lines(app)))
 
+        await point(app, pilot, "i1")
         await pilot.press("g")
-        await answer("Group ideas", app, pilot, "i", "1", "space", "i", "4", "tab", *typed("Customer trust"), "enter")
+        await answer("Theme of i1", app, pilot, *typed("Customer trust"), "enter")
+        await point(app, pilot, "i4")
+        await pilot.press("g")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormDialog))
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == "Customer trust"  # the last theme, offered for the next idea
+        await pilot.press("enter")
         await wait_for(pilot, lambda: ideas["i1"].theme is not None and ideas["i1"].theme == ideas["i4"].theme)
-        view = await bob.wait_view(lambda v: (v["exercise"]["results"] or {}).get("themes"))
+        view = await bob.wait_view(lambda v: any(len(t["ideas"]) == 2 for t in (v["exercise"]["results"] or {}).get("themes", [])))
         assert [(t["name"], t["ideas"]) for t in view["exercise"]["results"]["themes"]] == [("Customer trust", ["i1", "i4"])]
-        await wait_for(pilot, lambda: "▸ Customer trust  (2)" in text_of(app, "#results"))
+        await wait_for(pilot, lambda: any("▸ Customer trust" in line for line in board_lines(app)))
+        await pilot.press("p")  # presentation: the room's drawing, not the board
+        await wait_for(pilot, lambda: not app.screen.query_one(IdeaBoard).display and "Customer trust" in text_of(app, "#results"))
         await ann.close(), await bob.close()
 
 

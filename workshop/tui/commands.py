@@ -22,10 +22,10 @@ ENTRIES = [
     ("Export the joint agenda", "export"),
     ("Decisions, actions and risks", "decisions"),
     ("Add an idea spoken in the room", "add_idea"),
-    ("Hide or show an idea", "hide_idea"),
-    ("Edit an idea", "edit_idea"),
-    ("Group ideas into a theme", "group_ideas"),
-    ("Merge duplicate ideas", "merge_ideas"),
+    ("Hide or show the idea picked on the board", "hide_idea"),
+    ("Edit the idea picked on the board", "edit_idea"),
+    ("Give the idea picked on the board a theme", "group_ideas"),
+    ("Merge the idea picked on the board into another", "merge_ideas"),
 ]
 
 

@@ -20,6 +20,7 @@ from ... import privacy
 from ...activities import KINDS, results_visible
 from ..facade import WorkshopScreen
 from ..results import render
+from ..widgets.board import IdeaBoard
 from ..widgets.rail import AgendaRail
 from .dialogs import Field, FormDialog
 
@@ -61,6 +62,8 @@ class RunScreen(WorkshopScreen):
         self.presentation = False
         self.show_notes = True
         self._drawn = None
+        self._last_theme = ""
+        """The theme the facilitator last gave an idea: offered for the next one."""
         self._time_up_told: tuple[str, float | None] | None = None
         """The opening of an exercise whose end of timebox was told (once per opening)."""
 
@@ -75,6 +78,7 @@ class RunScreen(WorkshopScreen):
                     yield Static(id="timer")
                     yield Static(id="participation")
                     yield Static(id="visibility")
+                yield IdeaBoard(id="board")
                 with VerticalScroll(id="results-scroll"):
                     yield Static(id="results")
                 yield Static(id="notes")
@@ -105,6 +109,7 @@ class RunScreen(WorkshopScreen):
         self.query_one(AgendaRail).show(session, now)
         self._draw_head(session, cfg, state)
         self._draw_meters(session, cfg, state, now)
+        self._draw_board(cfg, state)
         empty = self.workshop.engine.nothing_to_act_on(cfg.id) if state.status != "pending" else None
         if empty:
             # Said where the facilitator looks, and never projected as an instruction.
@@ -115,6 +120,28 @@ class RunScreen(WorkshopScreen):
         notes = self.query_one("#notes", Static)
         notes.display = self.show_notes and not self.presentation and bool(cfg.notes.strip())
         notes.update(Text(cfg.notes.strip(), style="italic"))
+
+    def _draw_board(self, cfg, state) -> None:
+        """A brainstorm's board to moderate by pointing, in place of its drawing (not
+        in presentation mode: the room sees the drawing)."""
+        board = self.query_one(IdeaBoard)
+        moderating = cfg.kind == "brainstorm" and not self.presentation and state.status != "pending"
+        board.display = moderating
+        self.query_one("#results-scroll").display = not moderating
+        if moderating:
+            board.show(self.workshop.session, cfg.id)
+
+    def _pointed_idea(self) -> tuple[str, str | None]:
+        """(the brainstorm on screen, the idea highlighted on its board), saying why
+        when there is none to act on."""
+        exercise = self._brainstorm()
+        if exercise is None:
+            return "", None
+        board = self.query_one(IdeaBoard)
+        pointed = board.selected_idea if board.display else None
+        if pointed is None:
+            self.notify("Pick an idea on the board first (arrow keys).", severity="warning")
+        return exercise, pointed
 
     def _tell_time_up(self, cfg, state, now) -> None:
         """When an open exercise's countdown reaches zero: a bell and a note, once per
@@ -258,49 +285,56 @@ class RunScreen(WorkshopScreen):
 
         self._ask("Add an idea spoken in the room", [Field("text", "Idea"), Field("side", "Whose idea", "room", options=sides)], then)
 
-    def action_hide_idea(self) -> None:
-        exercise = self._brainstorm()
-        if exercise is None:
+    async def action_hide_idea(self) -> None:
+        exercise, pointed = self._pointed_idea()
+        if pointed is None:
             return
-
-        async def then(v):
-            idea = self.workshop.session.exercises[exercise].ideas.get(v["idea"].strip())
-            await self._do(c.HideIdea(exercise=exercise, idea=v["idea"].strip(), hidden=not (idea and idea.hidden)))
-
-        self._ask("Hide or show an idea", [Field("idea", "Idea id (as shown, e.g. i12)")], then)
+        idea = self.workshop.session.exercises[exercise].ideas[pointed]
+        await self._do(c.HideIdea(exercise=exercise, idea=pointed, hidden=not idea.hidden))
 
     def action_edit_idea(self) -> None:
-        exercise = self._brainstorm()
-        if exercise is None:
+        exercise, pointed = self._pointed_idea()
+        if pointed is None:
             return
+        idea = self.workshop.session.exercises[exercise].ideas[pointed]
 
-        async def then(v):
-            await self._do(c.EditIdea(exercise=exercise, idea=v["idea"].strip(), text=v["text"]))
+        async def edit(v):
+            if v["text"] != idea.text:
+                await self._do(c.EditIdea(exercise=exercise, idea=pointed, text=v["text"]))
 
-        self._ask("Edit an idea", [Field("idea", "Idea id"), Field("text", "New text")], then)
+        self._ask(f"Edit idea {pointed}", [Field("text", "Text", idea.text)], edit)
 
     def action_merge_ideas(self) -> None:
-        exercise = self._brainstorm()
-        if exercise is None:
+        exercise, pointed = self._pointed_idea()
+        if pointed is None:
+            return
+        state = self.workshop.session.exercises[exercise]
+        targets = tuple(
+            (f"{i.id}  {i.text[:60]}", i.id) for i in state.ideas.values() if i.id != pointed and not (i.withdrawn or i.hidden or i.merged_into)
+        )
+        if not targets:
+            self.notify("There is no other idea on the board to merge it into.", severity="warning")
             return
 
-        async def then(v):
-            await self._do(c.MergeIdeas(exercise=exercise, idea=v["idea"].strip(), into=v["into"].strip()))
+        async def merge(v):
+            await self._do(c.MergeIdeas(exercise=exercise, idea=pointed, into=v["into"]))
 
-        self._ask("Merge a duplicate", [Field("idea", "Duplicate idea id"), Field("into", "Merge into idea id")], then)
+        self._ask(f"Merge {pointed} “{state.ideas[pointed].text[:40]}” into…", [Field("into", "The idea it repeats", targets[0][1], options=targets)], merge)
 
     def action_group_ideas(self) -> None:
-        exercise = self._brainstorm()
-        if exercise is None:
+        exercise, pointed = self._pointed_idea()
+        if pointed is None:
             return
+        state = self.workshop.session.exercises[exercise]
+        idea = state.ideas[pointed]
+        names = [t.name for t in state.themes.values()]
+        current = state.themes[idea.theme].name if idea.theme in state.themes else self._last_theme
 
-        async def then(v):
-            ideas = [part.strip() for part in v["ideas"].replace(",", " ").split() if part.strip()]
-            if ideas:
-                await self._do(c.GroupIdeas(exercise=exercise, ideas=ideas, theme=v["theme"]))
+        async def group(v):
+            self._last_theme = v["theme"]
+            await self._do(c.GroupIdeas(exercise=exercise, ideas=[pointed], theme=v["theme"]))
 
         self._ask(
-            "Group ideas into a theme",
-            [Field("ideas", "Idea ids", placeholder="i3 i7 i12"), Field("theme", "Theme name (empty to ungroup)")],
-            then,
+            f"Theme of {pointed} “{idea.text[:40]}”", [Field("theme", "Theme (empty: none)", current)], group,
+            help_text=("Themes so far: " + ", ".join(names) + ". Type one of them, or a new name.") if names else "Type a name for a new theme.",
         )
