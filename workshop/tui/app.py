@@ -57,6 +57,10 @@ class WorkshopApp(App):
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("f1", "help", "Help", show=False),
     ]
+    # Every screen gets one class per axis for its terminal's size (app.tcss):
+    # 80×24 is `-narrow -short`, 120×40 `-medium -tall`, 200×60 `-wide -tall`.
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-medium"), (170, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (32, "-tall")]
 
     def __init__(
         self,

@@ -20,13 +20,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from ... import commands as c
 from ... import records
 from ...export.common import plural
 from ...model import Record, Session
 from ..facade import WorkshopScreen
+from ..widgets.keybar import KeyBar
 from .dialogs import Field, FormDialog
 
 NOTHING = "none"
@@ -150,7 +151,7 @@ class DecisionsScreen(WorkshopScreen):
         yield Static(id="decisions-head")
         yield DataTable(id="decisions", cursor_type="row", zebra_stripes=True)
         yield Static(HELP, id="decisions-help", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.session.title} · Decisions and actions"

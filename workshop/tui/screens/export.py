@@ -17,12 +17,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ... import commands as c
 from ...export import FORMATS, local_zone, to_markdown, write_exports
 from ...model import Session
 from ..facade import WorkshopScreen
+from ..widgets.keybar import KeyBar
 
 
 class ExportScreen(WorkshopScreen):
@@ -37,7 +38,7 @@ class ExportScreen(WorkshopScreen):
         yield Static(id="export-status")
         with VerticalScroll(id="export-preview"):
             yield Static("Laying out the preview…", id="preview")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._status("Preview of the joint agenda. Press e to write the files, u to show it on the phones.")

@@ -11,12 +11,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Header, Input, Label, Select, Static
 
 from ... import sessions
 from ...agenda import list_templates
 from ...store import StoreError
 from ..facade import WorkshopScreen
+from ..widgets.keybar import KeyBar
 
 
 class HomeScreen(WorkshopScreen):
@@ -42,7 +43,7 @@ class HomeScreen(WorkshopScreen):
                 yield Label("Agenda")
                 yield Select(self._template_options(), id="template", allow_blank=False)
                 yield Button("Start session", variant="primary", id="create")
-        yield Footer()
+        yield KeyBar()
 
     def _template_options(self) -> list[tuple[Text, str]]:
         found, errors = list_templates()
@@ -56,15 +57,19 @@ class HomeScreen(WorkshopScreen):
         table.add_columns("Session", "Date", "People", "Progress")
         self.rows = sessions.list_sessions(self.facilitator.sessions_dir)
         for row in self.rows:
-            date = time.strftime("%Y-%m-%d %H:%M", time.localtime(row.created_at))
+            date = time.strftime("%d %b %Y %H:%M" if time.localtime(row.created_at).tm_year != time.localtime().tm_year else "%d %b %H:%M", time.localtime(row.created_at))
             if row.open_by is not None:
                 progress = f"open elsewhere (pid {row.open_by.pid})" if row.open_by.pid else "open elsewhere"
             elif row.problem:
                 progress = f"cannot load: {row.problem[:40]}"
             else:
-                progress = f"{row.done}/{row.total} · {row.current}" + (" · damaged lines, will be set aside" if row.damaged else "")
+                step = row.current if len(row.current) <= 20 else row.current[:19] + "…"
+                progress = f"{row.done}/{row.total} · {step}" + (" · damaged lines, will be set aside" if row.damaged else "")
             # Text, not str: DataTable parses strings as markup, and a title is the user's data.
-            cells = (row.title, date, str(row.participants), progress)
+            # Two sessions of the same title are told apart: #1 is the older one.
+            twins = sorted((r.created_at, str(r.folder)) for r in self.rows if r.title == row.title)
+            title = row.title if len(twins) == 1 else f"{row.title} #{twins.index((row.created_at, str(row.folder))) + 1}"
+            cells = (title, date, str(row.participants), progress)
             table.add_row(*(Text(cell) for cell in cells), key=str(row.folder))
         if self.rows:
             table.focus()

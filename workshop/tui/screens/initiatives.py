@@ -10,13 +10,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ... import commands as c
 from ...model import INITIATIVE_LABELS
 from ..facade import WorkshopScreen
 from ..results import render
+from ..widgets.keybar import KeyBar
 from .dialogs import Field, FormDialog
 
 
@@ -44,7 +45,7 @@ class InitiativesScreen(WorkshopScreen):
             yield OptionList(id="initiative-list")
             with VerticalScroll(id="initiative-detail"):
                 yield Static(id="initiative-board")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.follow_session()

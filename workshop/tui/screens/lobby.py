@@ -12,9 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ..facade import WorkshopScreen
+from ..widgets.keybar import KeyBar
 from ..widgets.qr import QRCode, fit_scale
 from ..widgets.roster import Roster
 
@@ -43,7 +44,7 @@ class LobbyScreen(WorkshopScreen):
                 yield Static(id="join-text")
             with VerticalScroll(id="roster-box"):
                 yield Roster(id="roster")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         session = self.facilitator.workshop.session

@@ -13,11 +13,12 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ... import commands as c
 from ..facade import WorkshopScreen
 from ..results import side_style
+from ..widgets.keybar import KeyBar
 
 
 class PeopleScreen(WorkshopScreen):
@@ -38,7 +39,7 @@ class PeopleScreen(WorkshopScreen):
             id="people-help",
             markup=False,
         )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#people", DataTable)

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ... import commands as c
 from ... import privacy
@@ -21,6 +21,7 @@ from ...activities import KINDS, results_visible
 from ..facade import WorkshopScreen
 from ..results import render
 from ..widgets.board import IdeaBoard
+from ..widgets.keybar import KeyBar
 from ..widgets.rail import AgendaRail
 from .dialogs import Field, FormDialog
 
@@ -35,16 +36,20 @@ def clock_text(seconds: float) -> str:
 
 class RunScreen(WorkshopScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
+        # In the order the key bar shows them: at 80 columns the first ones fit.
+        Binding("n,right", "next", "Next"),
+        Binding("b,left", "back", "Back"),
         Binding("o", "open", "Open"),
         Binding("c", "close", "Close"),
         Binding("r", "reveal", "Reveal"),
-        Binding("n,right", "next", "Next"),
-        Binding("b,left", "back", "Back"),
-        Binding("t", "timer", "Timer ▶/❚❚"),
+        Binding("t", "timer", "Timer"),
         Binding("plus,equals_sign", "extend", "+1 min"),
+        Binding("question_mark", "app.help", "Help"),
+        Binding("d", "decisions", "Decisions"),
+        Binding("x", "export", "Export"),
         Binding("v", "notes", "Notes"),
         Binding("p", "presentation", "Present"),
-        Binding("l", "lobby", "Lobby/QR"),
+        Binding("l", "lobby", "Lobby"),
         Binding("w", "people", "People", show=False),
         Binding("a", "add_idea", "Add idea", show=False),
         Binding("h", "hide_idea", "Hide idea", show=False),
@@ -52,9 +57,6 @@ class RunScreen(WorkshopScreen):
         Binding("m", "merge_ideas", "Merge", show=False),
         Binding("g", "group_ideas", "Theme", show=False),
         Binding("i", "initiatives", "Initiatives", show=False),
-        Binding("x", "export", "Export"),
-        Binding("d", "decisions", "Decisions"),
-        Binding("question_mark", "app.help", "Help"),
     ]
 
     def __init__(self):
@@ -65,6 +67,8 @@ class RunScreen(WorkshopScreen):
         self._last_theme = ""
         """The theme the facilitator last gave an idea: offered for the next one."""
         self._time_up_told: tuple[str, float | None] | None = None
+        self._time_running: tuple[str, float | None] | None = None
+        """The opening whose countdown this screen has seen above zero."""
         """The opening of an exercise whose end of timebox was told (once per opening)."""
 
     def compose(self) -> ComposeResult:
@@ -82,7 +86,7 @@ class RunScreen(WorkshopScreen):
                 with VerticalScroll(id="results-scroll"):
                     yield Static(id="results")
                 yield Static(id="notes")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.follow_session()
@@ -144,10 +148,16 @@ class RunScreen(WorkshopScreen):
         return exercise, pointed
 
     def _tell_time_up(self, cfg, state, now) -> None:
-        """When an open exercise's countdown reaches zero: a bell and a note, once per
-        opening (the countdown turns red too; phones show "Time's up")."""
+        """When an open exercise's countdown reaches zero while this screen watches it:
+        a bell and a note, once per opening (the countdown turns red too; phones show
+        "Time's up"). A timebox that ran out before the app started is not rung."""
         opening = (cfg.id, state.opened_at)
-        if state.status != "open" or not state.timer.running or state.timer.remaining(now) > 0 or self._time_up_told == opening:
+        if state.status != "open" or not state.timer.running:
+            return
+        if state.timer.remaining(now) > 0:
+            self._time_running = opening
+            return
+        if self._time_running != opening or self._time_up_told == opening:
             return
         self._time_up_told = opening
         self.app.bell()

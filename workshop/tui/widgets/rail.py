@@ -18,7 +18,9 @@ def minutes_used(state, now: float) -> float:
     return (state.active_seconds + running) / 60
 
 
-def rail_text(session: Session, now: float) -> Text:
+def rail_text(session: Session, now: float, width: int = TITLE_WIDTH + 12) -> Text:
+    """The rail for `width` columns: titles cut to fit on one line each."""
+    title_width = max(8, width - 12)
     text = Text()
     drift = 0.0
     started = False
@@ -30,7 +32,7 @@ def rail_text(session: Session, now: float) -> Text:
         mark, style = MARKS[state.status]
         current = index == session.current
         line = Text(f"{mark} {index + 1:>2} ", style=style)
-        title = cfg.title if len(cfg.title) <= TITLE_WIDTH else cfg.title[: TITLE_WIDTH - 1] + "…"
+        title = cfg.title if len(cfg.title) <= title_width else cfg.title[: title_width - 1] + "…"
         line.append(title, style="bold reverse" if current else ("dim" if state.status == "closed" else ""))
         used = minutes_used(state, now)
         if state.status != "pending":
@@ -61,4 +63,4 @@ class AgendaRail(Static):
     """Updated by the run screen (attributes down)."""
 
     def show(self, session: Session, now: float) -> None:
-        self.update(rail_text(session, now))
+        self.update(rail_text(session, now, self.content_size.width or TITLE_WIDTH + 12))
