@@ -418,3 +418,22 @@ async def test_a_room_whose_join_url_phones_cannot_reach_says_so(tmp_path):
         assert "only this laptop can open" in room.notice
     async with running_room(tmp_path / "b", public_url="http://192.168.1.20:8765") as room:
         assert "only this laptop" not in room.notice
+
+
+async def test_the_published_agenda_is_rendered_off_the_loop_and_phones_keep_voting_meanwhile(tmp_path):
+    """The agenda is rendered on a worker thread from a copy of the session: while
+    several phones fetch it at once, a vote is still acknowledged, and every copy
+    served is the same document, which then shows what was voted before the fetch."""
+    async with running_room(tmp_path) as room:
+        phone = await joined(room)
+        await room.facilitate(c.Open(exercise="who-leads"))
+        await room.facilitate(c.Publish())
+        agenda = f"/agenda.html?room={room.workshop.session.room_code}"
+        fetches = [asyncio.to_thread(get, room, agenda) for _ in range(4)]
+        vote = phone.act({"type": "choose_owner", "exercise": "who-leads", "item": "i1", "choice": 0})
+        *answers, ack = await asyncio.gather(*fetches, vote)
+        assert ack["type"] == "ack"
+        assert {status for status, _, _ in answers} == {200}
+        assert len({body for _, _, body in answers}) == 1  # one render, shared
+        status, _, body = await asyncio.to_thread(get, room, agenda)
+        assert status == 200 and b"1 person chose who should lead" in body  # the agenda after the vote: re-rendered

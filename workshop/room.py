@@ -61,7 +61,7 @@ import secrets
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
@@ -370,6 +370,8 @@ class Room:
         """participant id → open connections: the roster's connection state."""
         self._assets = load_assets()
         self._agenda_cache: tuple[int, bytes] = (-1, b"")
+        self._agenda_rendering: dict[int, asyncio.Future[bytes]] = {}
+        """The render under way, by the seq it shows."""
         self._server = None
         self._address = host
         """What phones are told to reach: the laptop's LAN address when listening on all."""
@@ -585,7 +587,7 @@ class Room:
 
     # ------------------------------------------------------------ HTTP
 
-    def _process_request(self, connection: _Connection, request: Request) -> Response | None:
+    def _process_request(self, connection: _Connection, request: Request) -> Response | Awaitable[Response] | None:
         if request.method not in ("GET", "HEAD"):  # refused before parsing; kept as a safety net
             return _not_allowed("GET, HEAD")
         headers = request.headers
@@ -623,7 +625,7 @@ class Room:
                 return _response(check, SLOW_DOWN)
             if check is not None:  # it names people: only for those in the room
                 return _response(http.HTTPStatus.FORBIDDEN, "Open the joint agenda from the phone page: it needs the room code.")
-            return self._agenda(query.get("download") == ["1"])
+            return self._agenda(query.get("download") == ["1"])  # a coroutine: websockets awaits it
         asset = self._assets.get(parts.path)
         if asset is None:
             return _response(http.HTTPStatus.NOT_FOUND, "Not found.")
@@ -691,18 +693,28 @@ class Room:
         # Compared as bytes: compare_digest refuses text that is not ASCII.
         return secrets.compare_digest(code.upper().encode(), self.workshop.session.room_code.encode())
 
-    def _agenda(self, download: bool) -> Response:
+    async def _agenda(self, download: bool) -> Response:
         """The joint agenda as one HTML file, once the facilitator published it.
-        Rendered again only when the session changed."""
+        Rendered again only when the session changed, on a worker thread from a copy
+        of the session (a long day's document takes a while to render; phones keep
+        voting meanwhile). Requests that come while it renders wait for the same one."""
         session = self.workshop.session
         if not session.published:
             return _response(http.HTTPStatus.NOT_FOUND, "The joint agenda is not published yet.")
-        if self._agenda_cache[0] != session.seq:
-            from .export import local_zone, to_html  # noqa: PLC0415 - only needed at the end of a workshop
-
-            html = to_html(self.workshop.engine, tz=local_zone(session))  # dated as the exported file is
-            self._agenda_cache = (session.seq, html.encode())
-        response = _response(http.HTTPStatus.OK, self._agenda_cache[1], "text/html; charset=utf-8")
+        seq = session.seq
+        if self._agenda_cache[0] != seq:
+            rendering = self._agenda_rendering.get(seq)
+            if rendering is None:
+                data = session.model_dump()  # on the loop: the state as of now
+                rendering = asyncio.ensure_future(asyncio.to_thread(_render_agenda, data))
+                self._agenda_rendering = {seq: rendering}
+            html = await rendering
+            if self._agenda_cache[0] != seq:
+                self._agenda_cache = (seq, html)
+            body = html
+        else:
+            body = self._agenda_cache[1]
+        response = _response(http.HTTPStatus.OK, body, "text/html; charset=utf-8")
         # The document carries its own inline CSS and SVG, and nothing else.
         response.headers["Content-Security-Policy"] = AGENDA_CSP
         if download:
@@ -910,6 +922,15 @@ class Room:
             else:
                 broadcast([p.ws for p in chunk], shared, text=True)
             await asyncio.sleep(0)
+
+
+def _render_agenda(data: dict) -> bytes:
+    """The published joint agenda's HTML, from a copy of the session (on a worker thread)."""
+    from .export import local_zone, to_html  # noqa: PLC0415 - only needed at the end of a workshop
+    from .model import Session  # noqa: PLC0415
+
+    session = Session.model_validate(data)
+    return to_html(session, tz=local_zone(session)).encode()  # dated as the exported file is
 
 
 def _writable(ws: _Connection) -> bool:
