@@ -18,6 +18,12 @@ expected, e.g.::
 
     exercises/mine.toml: exercise 4 ('shared-objectives'), field 'dots':
     Input should be a valid integer (you wrote 'five')
+
+A template's translations (`[translations.de]`, see `model.Translation`) are checked
+the same way, and their errors name the language too::
+
+    exercises/mine.toml: translation 'de', exercise 'check-in', field 'statements':
+    2 given, the exercise has 3; give one for each, in the same order
 """
 
 from __future__ import annotations
@@ -104,7 +110,7 @@ def load_template(path: Path | Traversable | str) -> Template:
     try:
         return Template.model_validate(data)
     except ValidationError as err:
-        problems = [_describe(error, data) for error in err.errors()]
+        problems = [problem for error in err.errors() for problem in _problems(error, data)]
         lines = "\n".join(f"  - {p}" for p in problems)
         raise TemplateError(f"{path}: {len(problems)} problem(s):\n{lines}") from None
 
@@ -174,11 +180,37 @@ def find_template(name: str) -> TemplateFile:
     )
 
 
+def _problems(error: ErrorDetails, data: dict[str, Any]) -> list[str]:
+    """One pydantic error as sentences about the template: one, except for the check of
+    the translations against the template (`model.translation_problems`), which lists
+    every translation that does not fit."""
+    if error["type"] == "translations":
+        return list(error.get("ctx", {}).get("problems", [])) or [error["msg"]]
+    return [_describe(error, data)]
+
+
+def _translation_place(loc: list[Any]) -> tuple[str, list[Any]]:
+    """Where under `translations` an error is ("translation 'de', exercise 'check-in'"),
+    and the rest of its path: the field."""
+    where = f"translation {loc[1]!r}" if len(loc) >= 2 else "translations"
+    rest = loc[2:]
+    if len(rest) >= 2 and rest[0] in ("exercises", "sides"):
+        where += f", {rest[0].removesuffix('s')} {rest[1]!r}"
+        rest = rest[2:]
+    return where, rest
+
+
 def _describe(error: ErrorDetails, data: dict[str, Any]) -> str:
     """One pydantic error as a sentence about the template."""
     loc = list(error["loc"])
     where = "template"
-    if len(loc) >= 2 and loc[0] == "exercises" and isinstance(loc[1], int):
+    if loc and loc[0] == "translations":
+        if len(loc) == 3 and loc[2] == "[key]":
+            from .model import LANGUAGES  # noqa: PLC0415 - what the phones speak, said once
+
+            return f"translation {loc[1]!r}: the phones do not speak this language; use one of {', '.join(LANGUAGES)}"
+        where, loc = _translation_place(loc)
+    elif len(loc) >= 2 and loc[0] == "exercises" and isinstance(loc[1], int):
         index = loc[1]
         exercises = data.get("exercises") or []
         ex = exercises[index] if index < len(exercises) and isinstance(exercises[index], dict) else {}

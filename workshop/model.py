@@ -10,6 +10,7 @@ typo in a template is caught instead of silently ignored.
 
 from __future__ import annotations
 
+import difflib
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol, runtime_checkable
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, SerializeAsAny, WrapValidator, field_validator, model_validator
@@ -189,6 +190,90 @@ Exercise = Annotated[SerializeAsAny[ExerciseBase], WrapValidator(_exercise_of_it
 """Any exercise, as the model of its kind (`ScaleExercise`, …)."""
 
 
+# --------------------------------------------------------------------------- translations
+
+Language = Literal["en", "de", "fr", "es"]
+"""The languages the phone page and the projector speak (their catalogues are
+`workshop/web/i18n/<language>.json`)."""
+LANGUAGES: tuple[Language, ...] = ("en", "de", "fr", "es")
+TRANSLATABLE_LISTS = ("statements", "labels", "options", "rows", "choices", "axes")
+"""The lists of an exercise that phones show, by the names the kinds give them: a
+template may translate those its exercise has, entry for entry."""
+
+Words = list[Annotated[str, Field(min_length=1, max_length=200)]]
+
+
+class ExerciseWords(Strict):
+    """One exercise's own text in another language, as a template's
+    `[translations.<language>.exercises.<exercise id>]` gives it. Every field is
+    optional: what is left out shows as written. A list has as many entries as the
+    exercise's own, in the same order (`Template._translations_fit` checks it, and
+    that the exercise has the field at all). The talk track (`notes`) is never
+    translated: it is the facilitator's, and no phone shows it."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=80)
+    prompt: str | None = Field(default=None, min_length=1, max_length=400)
+    statements: Words | None = None
+    """scale"""
+    labels: Words | None = None
+    """scale: the two ends"""
+    options: Words | None = None
+    """dotvote, poll, allocate, matrix, rank, initiatives: the fixed items (not those
+    taken from a `source`: people wrote those)"""
+    rows: Words | None = None
+    """ownership"""
+    choices: Words | None = None
+    """ownership"""
+    axes: Words | None = None
+    """matrix"""
+
+
+class Translation(Strict):
+    """A template's text in one language (`[translations.<language>]`): phones and
+    the projector set to that language show it instead of the original, which stays
+    what the TUI and the documents print."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=120)
+    """The template's title."""
+    description: str | None = None
+    sides: dict[str, Annotated[str, Field(min_length=1, max_length=24)]] = Field(default_factory=dict)
+    """Side id → its label in this language."""
+    exercises: dict[str, ExerciseWords] = Field(default_factory=dict)
+    """Exercise id → its text in this language."""
+
+
+def translation_problems(template: Template) -> list[str]:
+    """What does not fit in a template's translations, one sentence each, naming the
+    language, the exercise (or side) and the field: an id that is no exercise's, a
+    field the exercise does not have, a list of another length than the original."""
+    problems = []
+    exercises = {ex.id: ex for ex in template.exercises}
+    side_ids = [side.id for side in template.sides]
+    for lang, words in template.translations.items():
+        for side in words.sides:
+            if side not in side_ids:
+                problems.append(f"translation {lang!r}, side {side!r}: no side has this id (the sides are {', '.join(side_ids)})")
+        for ex_id, own in words.exercises.items():
+            ex = exercises.get(ex_id)
+            if ex is None:
+                near = difflib.get_close_matches(ex_id, exercises, n=1)
+                hint = f" (did you mean {near[0]!r}?)" if near else ""
+                problems.append(f"translation {lang!r}, exercise {ex_id!r}: no exercise has this id{hint}")
+                continue
+            fields = type(ex).model_fields
+            has = ["title", "prompt", *(name for name in TRANSLATABLE_LISTS if name in fields and getattr(ex, name))]
+            for name in TRANSLATABLE_LISTS:
+                given = getattr(own, name)
+                if given is None:
+                    continue
+                where = f"translation {lang!r}, exercise {ex_id!r}, field {name!r}"
+                if name not in has:
+                    problems.append(f"{where}: this {ex.kind} exercise has no {name} to translate (it has {', '.join(has)})")
+                elif len(given) != len(getattr(ex, name)):
+                    problems.append(f"{where}: {len(given)} given, the exercise has {len(getattr(ex, name))}; give one for each, in the same order")
+    return problems
+
+
 class Template(Strict):
     title: str = Field(min_length=1, max_length=120)
     description: str = ""
@@ -203,6 +288,10 @@ class Template(Strict):
     buffer: int = Field(default=0, ge=0, le=240)
     """Minutes of the day held back for overruns, in no exercise: the rail counts
     them down as steps run over (10–15% of the exercises' time is usual)."""
+    translations: dict[Language, Translation] = Field(default_factory=dict, exclude_if=lambda words: not words)
+    """The template's own text in other languages, for phones and the projector set
+    to one of them (`views.room_view` sends the current exercise's). Left out of a
+    stored template when there are none, so a session without any is stored as before."""
 
     @field_validator("sides")
     @classmethod
@@ -235,6 +324,16 @@ class Template(Strict):
         for pause in self.breaks:
             if pause.before not in seen:
                 raise ValueError(f"break {pause.title!r}: before {pause.before!r} must be the id of an exercise")
+        return self
+
+    @model_validator(mode="after")
+    def _translations_fit(self) -> Template:
+        """Each translation names real exercises and sides, and only fields they have,
+        with lists as long as theirs; every problem is reported at once (`problems` in
+        the error's context, which `agenda.load_template` lists one per line)."""
+        problems = translation_problems(self)
+        if problems:
+            raise PydanticCustomError("translations", "{summary}", {"summary": "; ".join(problems), "problems": problems})
         return self
 
     @property

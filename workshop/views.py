@@ -21,6 +21,12 @@ The room part has a size budget (`VIEW_BUDGET`): when what people wrote would ma
 larger, the long lists are summarised — the latest few comments per initiative, the
 latest "Other" answers, the newest ideas — with a count of the rest (`*_more`), so
 a view frame stays under the protocol's 16 KiB whatever anyone does.
+
+A template may carry its own text in other languages (`model.Translation`). The view
+carries only what the current exercise needs of it — `exercise.i18n`, per language:
+its title, prompt, the fixed items by item id, and the lists of its config — and the
+sides' labels in the header's `i18n`; each phone shows its own language's where there
+is one. Items people added (ideas, sourced or added items) are never translated.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from typing import Any
 from . import privacy, protocol
 from .activities import KINDS, results_visible
 from .engine import Engine
-from .model import ExerciseBase, Session
+from .model import TRANSLATABLE_LISTS, ExerciseBase, ExerciseState, Session
 
 VIEW_BUDGET = 12 * 1024
 """Bytes of JSON the room part may take; the frame around it and the person's own part
@@ -47,9 +53,9 @@ def _size(data: dict[str, Any]) -> int:
 def fit(view: dict[str, Any]) -> dict[str, Any]:
     """The room part within `VIEW_BUDGET`: long lists of what people wrote cut to the
     latest entries, each with the count left out. Changes `view` in place; returns it."""
-    results = view["exercise"].get("results")
-    if not results or _size(view) <= VIEW_BUDGET:
-        return view
+    results = view["exercise"].get("results") or {}
+    if not (results or "i18n" in view["exercise"]) or _size(view) <= VIEW_BUDGET:
+        return view  # the common case, without measuring: nothing here grows with the room
     for target in results.get("initiatives", []) + results.get("candidates", []):
         comments = target.get("comments", [])
         if len(comments) > KEEP_LATEST:
@@ -68,15 +74,57 @@ def fit(view: dict[str, Any]) -> dict[str, Any]:
         if len(kept) < len(ideas):
             results["ideas_more"] = len(ideas) - len(kept)
             results["ideas"] = kept
+    # Last, the template's translations, a language at a time: those phones then show
+    # the exercise as written, which beats a frame too big to send.
+    words = view["exercise"].get("i18n")
+    while words and _size(view) > VIEW_BUDGET:
+        words.popitem()
+    if words == {}:
+        del view["exercise"]["i18n"]
     return view
 
 
 def header(session: Session) -> dict[str, Any]:
-    return {
+    """The room's name and sides, for the join screen and every view; with `i18n`
+    (language → {"sides": {side id: label}}) when the template translates the sides."""
+    head: dict[str, Any] = {
         "title": session.title,
         "organisation": session.organisation,
         "sides": [{"id": s.id, "label": s.label} for s in session.template.sides],
     }
+    sides = {lang: {"sides": dict(words.sides)} for lang, words in session.template.translations.items() if words.sides}
+    if sides:
+        head["i18n"] = sides
+    return head
+
+
+def translations(session: Session, cfg: ExerciseBase, state: ExerciseState) -> dict[str, dict[str, Any]]:
+    """The template's own text for one exercise, per language that has some: `title`,
+    `prompt`, `items` (item id → text, for the fixed items the template lists, matched
+    by position and only while the item still reads as the template wrote it) and the
+    config's other lists (`labels`, `choices`, `axes`) whole. Empty when none."""
+    fixed = KINDS[cfg.kind].fixed_items(cfg)
+    # The list the items were made from (statements, options or rows), by its name.
+    listed = next((name for name in TRANSLATABLE_LISTS if fixed and list(getattr(cfg, name, ())) == fixed), None)
+    out: dict[str, dict[str, Any]] = {}
+    for lang, words in session.template.translations.items():
+        own = words.exercises.get(cfg.id)
+        if own is None:
+            continue
+        entry: dict[str, Any] = {name: getattr(own, name) for name in ("title", "prompt") if getattr(own, name) is not None}
+        for name in TRANSLATABLE_LISTS:
+            given = getattr(own, name)
+            if given is None:
+                continue
+            if name == listed:
+                entry["items"] = {
+                    item.id: text for item, original, text in zip(state.items, fixed, given, strict=False) if item.text == original
+                }
+            else:
+                entry[name] = list(given)
+        if entry:
+            out[lang] = entry
+    return out
 
 
 def me(session: Session, pid: str) -> dict[str, Any]:
@@ -111,6 +159,9 @@ def room_view(engine: Engine, now: float, audience: privacy.Audience = "phone") 
         "done": done,
         "results": _results(engine, cfg, rule, audience) if results_visible(cfg, state) else None,
     }
+    words = translations(session, cfg, state)
+    if words:
+        exercise["i18n"] = words
     if cfg.kind == "initiatives":
         exercise["initiatives"] = [
             {**i.model_dump(mode="json", exclude={"source_item"}), "champions": len(state.volunteers.get(i.id, []))}

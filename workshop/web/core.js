@@ -19,16 +19,19 @@
  * and routes events; kinds/<kind>.js draws and handles one activity kind
  * (registered in kinds/index.js); net.js is the connection, state.js what the
  * page knows, dom.js `h` and the morph, ui.js and sides.js the shared controls
- * and charts, i18n.js the words.
+ * and charts, i18n.js the words (the page starts once its catalogue is in) and
+ * the numbers' formats. Every word on the page comes through `t`;
+ * the exercise reaches the kinds `localise`d, in the template's own
+ * translation for the page's language where it has one.
  */
 
 import { h, morphChildren } from "./dom.js";
-import { t, listOf, plural } from "./i18n.js";
+import { LANGUAGES, language, localise, plural, ready, t, useLanguage } from "./i18n.js";
 import { KINDS } from "./kinds/index.js";
 import { join, keepAlive, redrawWith, start } from "./net.js";
 import { S, NAME_KEY, storageGet } from "./state.js";
-import { sideClass, sideLabel, sides } from "./sides.js";
-import { slot } from "./ui.js";
+import { sideClass, sideLabel, sides, withheldText } from "./sides.js";
+import { doneLine, slot } from "./ui.js";
 
 // ------------------------------------------------------------------ drawing
 
@@ -104,6 +107,19 @@ function screen() {
   return exerciseScreen(S.room);
 }
 
+/** The languages as a row of buttons, each named in its own language (and marked
+ *  so with `lang`, for a screen reader's voice); the page's own is pressed. */
+function languageSwitcher() {
+  const now = language();
+  return h(
+    "div",
+    { class: "langs", role: "group", "aria-label": t("language.label"), "data-key": "langs" },
+    Object.entries(LANGUAGES).map(([code, name]) =>
+      h("button", { type: "button", class: "lang" + (code === now ? " on" : ""), lang: code, "data-act": "lang", "data-lang": code, "aria-pressed": code === now ? "true" : "false" }, name),
+    ),
+  );
+}
+
 function joinScreen() {
   const hd = S.header;
   if (!S.drafts.has("name")) S.drafts.set("name", storageGet(NAME_KEY) || "");
@@ -111,6 +127,7 @@ function joinScreen() {
   return h(
     "section",
     { class: "screen join", "data-key": "screen:join" },
+    languageSwitcher(),
     h("p", { class: "eyebrow" }, t("join.eyebrow")),
     h("h1", { tabindex: "-1" }, hd.title),
     hd.organisation ? h("p", { class: "lead" }, hd.organisation) : null,
@@ -160,7 +177,7 @@ function agendaUrl() {
 }
 
 function exerciseScreen(room) {
-  const ex = room.exercise;
+  const ex = localise(room.exercise);
   const kind = KINDS[ex.kind];
   const mine = S.mine && S.mine.exercise === ex.id ? S.mine : {};
   const parts = [];
@@ -194,7 +211,7 @@ function exerciseScreen(room) {
       h("p", { class: "eyebrow", "data-key": "eyebrow" }, t("pending.eyebrow")),
       h("h1", { tabindex: "-1", "data-key": "title" }, ex.title),
       h("p", { class: "lead", "data-key": "wait" }, t("pending.lead")),
-      h("p", { class: "muted", "data-key": "present" }, t("pending.present", { people: plural(room.present, "person", "people") })),
+      h("p", { class: "muted", "data-key": "present" }, t("pending.present", { people: plural(room.present, "people") })),
     );
     return h("section", { class: "screen waiting", "data-key": `screen:pending:${ex.id}` }, parts);
   }
@@ -203,8 +220,7 @@ function exerciseScreen(room) {
     h("p", { class: "prompt", "data-key": "prompt" }, ex.prompt),
     identityLine(ex),
   );
-  const done = { done: ex.done, present: room.present, verb: kind ? kind.labels.done : t("done.verb") };
-  parts.push(h("p", { class: "participation", "data-key": "done" }, t(ex.done === 1 ? "done.one" : "done.many", done)));
+  parts.push(h("p", { class: "participation", "data-key": "done" }, doneLine(kind, ex.done, room.present)));
 
   if (ex.status === "open") {
     parts.push(h("div", { class: "inputs", "data-key": `inputs:${ex.kind}` }, kind ? kind.input(ex, mine) : h("p", null, t("kind.unknown"))));
@@ -233,8 +249,7 @@ function identityLine(ex) {
 function withheldLine(ex) {
   const withheld = Array.isArray(ex.withheld) ? ex.withheld : [];
   if (!withheld.length) return null;
-  const vars = { sides: listOf(withheld.map(sideLabel)), k: ex.min_answers };
-  return h("p", { class: "withheld muted small", "data-key": "withheld" }, t(withheld.length === 1 ? "withheld.one" : "withheld.many", vars));
+  return h("p", { class: "withheld muted small", "data-key": "withheld" }, withheldText(ex));
 }
 
 function results(kind, ex) {
@@ -303,6 +318,11 @@ function handlerOf(kind, which, name) {
 document.addEventListener("click", (event) => {
   const el = event.target.closest("[data-act]");
   if (!el || el.disabled) return;
+  if (el.dataset.act === "lang") {
+    event.preventDefault();
+    useLanguage(el.dataset.lang, true).then(render, (err) => console.error(`No catalogue for ${el.dataset.lang}: ${err}`));
+    return;
+  }
   if (el.dataset.act === "join") {
     event.preventDefault();
     join(el.dataset.side);
@@ -348,7 +368,10 @@ document.addEventListener("keydown", (event) => {
 
 // ------------------------------------------------------------------ start
 
-redrawWith(render, renderBar);
-window.setInterval(tick, 1000);
-render();
-start();
+// The catalogue first: nothing is drawn before the page has its words.
+ready.then(() => {
+  redrawWith(render, renderBar);
+  window.setInterval(tick, 1000);
+  render();
+  start();
+});

@@ -1,121 +1,264 @@
-/* The page's words, looked up by key, and the number formats.
+/* The page's words, in the language of the person holding the phone, and its
+ * numbers in that language's format.
  *
- * `t(key, vars)` returns the sentence for `key` with `{name}` filled in from
- * `vars`. There is one table, English, for now; a catalogue for another language
- * would be a second table of the same keys, chosen once at start-up, so nothing
- * else in the page has to change. A key missing from the table is an error in the
- * console (the browser tests fail on it) and shows as the key itself.
+ * What a caller must know:
  *
- * The core (connection, bar, join, waiting and exercise frame) speaks through
- * `t`; the kinds' modules still hold their own English inline.
+ * - The words live in catalogues, one JSON file per language (`i18n/en.json`,
+ *   `de.json`, `fr.json`, `es.json`), the same keys in each; English is the
+ *   reference. This module starts loading the one it needs as soon as it is
+ *   imported; `ready` settles once it is in. A page draws nothing before then
+ *   (core.js and screen.js start on `ready`), so its first drawing is already in
+ *   its language. (Not a top-level await: older phones' browsers lack it.)
+ * - The language: `?lang=xx` in the page's address, else the one this phone
+ *   chose on the join screen (remembered in localStorage), else the first of
+ *   the browser's languages (`navigator.languages`) the page speaks, else English.
+ *   `useLanguage` switches at any time; the caller redraws.
+ * - `t(key, vars)` is a sentence with each `{name}` filled in; a number among
+ *   `vars` is written the language's way ("1,000" / "1.000"). `plural(n, key)`
+ *   picks `key.one`, `key.other`, … by Intl.PluralRules (never English "+s").
+ *   A key missing from the catalogue is an error in the console (the browser
+ *   tests fail on it) and shows as the key itself.
+ * - `fmt1`, `signed`, `pct`, `num`, `ordinal` format numbers with Intl in the
+ *   page's language: a mean of 3.4 is "3.4" in English and "3,4" in German.
+ * - Text from the template (titles, prompts, statements, options, rows, choices,
+ *   labels, axes) is the facilitator's: `localise(ex)` swaps in the template's own
+ *   translation for this language where the room sent one (`ex.i18n`, see
+ *   workshop/views.py), and leaves everything else as written. Text from people
+ *   (ideas, comments, added items) is never translated.
  */
 
-const EN = {
-  // the bar and the connection
-  "app.name": "Common Ground",
-  "bar.anonymous": "Anonymous",
-  "conn.connecting": "Connecting…",
-  "conn.connected": "Connected",
-  "conn.reconnecting": "Reconnecting…",
-  "conn.offline": "Offline",
-  "conn.closed": "Not connected",
-  "conn.banner.offline": "This phone is offline. Your answers are kept and sent when it is back.",
-  "conn.banner.lost": "Lost the connection to the room. Reconnecting… your answers are kept.",
-  "net.queued": "Not connected: this will be sent when the connection is back.",
-  "net.join-queued": "Not connected yet: you will join as soon as the connection is back.",
-  "net.code-expired": "This room code is not valid any more. Scan the QR code on the facilitator's screen again.",
-  "net.refused": "That was not accepted.",
-  "net.outdated": "This page is out of date. Reload it to continue.",
-  "net.error": "Something went wrong. Reload the page if it keeps happening.",
-  // screens before the room
-  "nocode.lead": "Scan the QR code on the facilitator's screen to join the workshop.",
-  "nocode.hint": "The link needs the room code at the end, like …/?room=ABC234.",
-  "fatal.title": "Cannot join",
-  "connecting.first": "Connecting to the room…",
-  "connecting.again": "Trying to reach the room…",
-  "connecting.hint": "Check that this phone is on the same Wi-Fi as the facilitator's laptop, or scan the QR code again.",
-  "loading.lead": "Loading the room…",
-  // joining
-  "join.eyebrow": "Join the workshop",
-  "join.name": "Your name ",
-  "join.optional": "(optional)",
-  "join.placeholder": "Leave blank to stay anonymous",
-  "join.name-use": "Your name is shown only where an exercise says so (like volunteering to champion an initiative); elsewhere answers show your team or nobody.",
-  "join.side": "Which team are you in?",
-  // an exercise
-  "agenda.ready": "The joint agenda is ready.",
-  "agenda.open": "Open it",
-  "agenda.download": "Download",
-  "step": "Step {step} of {steps}",
-  "timer.label": "Time left",
-  "timer.up": "Time's up",
-  "timer.paused": "Paused {time}",
-  "exercise.closed": "Closed",
-  "pending.eyebrow": "Next up",
-  "pending.lead": "The facilitator will open it in a moment. Keep this page open.",
-  "pending.present": "{people} in the room.",
-  "done.one": "{done} of {present} has {verb}",
-  "done.many": "{done} of {present} have {verb}",
-  "done.verb": "answered",
-  "identity.anonymous": "Anonymous: nobody, not even the facilitator, sees who answered.",
-  "identity.side": "Shown with your team, never your name.",
-  "identity.named": "Your name will appear with your answer in the joint agenda.",
-  "kind.unknown": "This page cannot show this exercise. Reload it.",
-  "results.live": "The room so far",
-  "results.eyebrow": "Results",
-  "thanks.lead": "Thanks — waiting for the facilitator.",
-  "thanks.hint": "The results appear here when they are shown to the room.",
-  // shared pieces of results
-  "side.all": "Everyone",
-  "side.facilitator": "Facilitator",
-  "results.none": "None yet",
-  "results.more": "+ {count} not shown",
-  "list.and": "and",
-  "withheld.one": "{sides}: fewer than {k} answers, so its figures are not shown.",
-  "withheld.many": "{sides}: fewer than {k} answers each, so their figures are not shown.",
-  "gap.badge": "Gap",
-  // the projector
-  "screen.scan": "Scan the code with your phone's camera to join. No app, no account.",
-  "screen.code": "Room code",
-  "screen.joined": "{people} joined",
-  "screen.qr": "QR code to join the workshop",
-  "screen.corner": "Join: room code {code}",
-  "screen.next": "Starting in a moment.",
-  "screen.answering": "Answer on your phone. The results show here when the facilitator reveals them.",
-  "screen.hidden": "The results show here when the facilitator reveals them.",
-  "screen.reconnecting": "Reconnecting to the room…",
-  "screen.nokey": "This page needs the link from the facilitator's lobby.",
-};
+/** The languages the page speaks, each named in its own language (the switcher
+ *  shows these names whatever the page's language, so they are not in the catalogues). */
+export const LANGUAGES = Object.freeze({ en: "English", de: "Deutsch", fr: "Français", es: "Español" });
+const FALLBACK = "en";
+const CHOICE_KEY = "commonground.lang";
+/** Languages that keep a noun's capital inside a sentence ("Wähle jetzt Aufwand"). */
+const CAPITAL_NOUNS = new Set(["de"]);
 
-/** The sentence for `key`, with each `{name}` replaced by `vars[name]`. */
-export function t(key, vars) {
-  let text = EN[key];
-  if (text === undefined) {
-    console.error(`No text for "${key}"`);
-    text = key;
+let lang = FALLBACK;
+let words = {};
+let numbers = null;
+let decimals = null;
+let percents = null;
+let cardinals = null;
+let ordinals = null;
+let lists = null;
+
+/** The page's language now: "en", "de", "fr" or "es". */
+export function language() {
+  return lang;
+}
+
+/** "de" for "de-AT", "de_CH" or "DE"; null for a language the page does not speak. */
+export function supported(tag) {
+  if (typeof tag !== "string" || !tag) return null;
+  const base = tag.trim().toLowerCase().split(/[-_]/)[0];
+  return Object.prototype.hasOwnProperty.call(LANGUAGES, base) ? base : null;
+}
+
+function remembered() {
+  try {
+    return window.localStorage.getItem(CHOICE_KEY);
+  } catch (err) {
+    return null; // storage disabled: the browser's languages decide
   }
-  return vars ? text.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole)) : text;
 }
 
-/** "IT", "IT and Marketing", "IT, Marketing and Other". */
+/** The language this page should speak (see the module's notes for the order). */
+export function chooseLanguage() {
+  const asked = new URLSearchParams(location.search).get("lang");
+  const browser = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language];
+  for (const tag of [asked, remembered(), ...browser]) {
+    const code = supported(tag);
+    if (code) return code;
+  }
+  return FALLBACK;
+}
+
+async function catalogue(code) {
+  const response = await window.fetch(`/i18n/${code}.json`);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response.json();
+}
+
+/**
+ * Speak `code` from now on: load its catalogue (English if it cannot be had),
+ * set the formats and `<html lang>`. With `remember`, this phone keeps the choice
+ * for its next visits. The caller redraws.
+ */
+export async function useLanguage(code, remember) {
+  let chosen = supported(code) || FALLBACK;
+  let table;
+  try {
+    table = await catalogue(chosen);
+  } catch (err) {
+    console.error(`The ${chosen} catalogue did not load (${err}); the page falls back to English.`);
+    chosen = FALLBACK;
+    table = await catalogue(FALLBACK);
+  }
+  words = table;
+  lang = chosen;
+  numbers = new Intl.NumberFormat(lang);
+  decimals = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  // Half to even, as the room rounds the figures of its own gap sentences.
+  percents = new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 0, roundingMode: "halfEven" });
+  // Plural rules and list formats came to phones' browsers later than the rest of Intl.
+  cardinals = Intl.PluralRules ? new Intl.PluralRules(lang) : { select: (n) => (n === 1 ? "one" : "other") };
+  ordinals = Intl.PluralRules ? new Intl.PluralRules(lang, { type: "ordinal" }) : { select: () => "other" };
+  lists = Intl.ListFormat ? new Intl.ListFormat(lang === "en" ? "en-GB" : lang, { type: "conjunction" }) : null; // "a, b and c"
+  document.documentElement.lang = lang;
+  if (remember) {
+    try {
+      window.localStorage.setItem(CHOICE_KEY, lang);
+    } catch (err) {
+      /* private mode or full: the choice lasts until the page is closed */
+    }
+  }
+}
+
+/** Whether the catalogue has `key`. */
+export function has(key) {
+  return Object.prototype.hasOwnProperty.call(words, key);
+}
+
+function fill(text, vars) {
+  if (!vars) return text;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? show(vars[name]) : whole));
+}
+
+function show(value) {
+  return typeof value === "number" ? numbers.format(value) : String(value);
+}
+
+function lookup(key) {
+  if (has(key)) return words[key];
+  console.error(`No text for "${key}"`);
+  return key;
+}
+
+/** The sentence for `key`, with each `{name}` replaced by `vars[name]` (numbers formatted). */
+export function t(key, vars) {
+  return fill(lookup(key), vars);
+}
+
+/**
+ * The sentence for `key` as pieces for `h`: its text around each `{name}`, and
+ * `vars[name]` itself where it stands — so an element (a bold count) can sit in a
+ * translated sentence wherever that language puts it.
+ */
+export function tx(key, vars) {
+  const out = [];
+  const text = lookup(key);
+  let at = 0;
+  for (const found of text.matchAll(/\{(\w+)\}/g)) {
+    if (found.index > at) out.push(text.slice(at, found.index));
+    const value = vars && found[1] in vars ? vars[found[1]] : found[0];
+    out.push(typeof value === "number" ? numbers.format(value) : value);
+    at = found.index + found[0].length;
+  }
+  if (at < text.length) out.push(text.slice(at));
+  return out;
+}
+
+/** The key for `n` things: `key.one`, `key.few`, … as the language's plural rules
+ *  say, `key.other` when the catalogue has no form of its own for that category. */
+function form(key, n, rules) {
+  const exact = `${key}.${rules.select(n)}`;
+  return has(exact) ? exact : `${key}.other`;
+}
+
+/** "1 idea", "3 ideas", "2 Ideen": `key.<category>` with `{n}` (and `vars`) filled in. */
+export function plural(n, key, vars) {
+  return t(form(key, n, cardinals), Object.assign({ n }, vars));
+}
+
+/** `plural` as pieces for `h` (see `tx`); `shown` stands for `{n}` when given. */
+export function pluralx(n, key, vars, shown) {
+  return tx(form(key, n, cardinals), Object.assign({ n: shown === undefined ? n : shown }, vars));
+}
+
+/** "1st", "2nd" / "1.", "2." / "1er", "2e": a place in a ranking. */
+export function ordinal(n) {
+  return t(form("ordinal", n, ordinals), { n });
+}
+
+/** "IT", "IT and Marketing", "IT, Marketing and Other" in the page's language. */
 export function listOf(items) {
-  if (items.length <= 1) return items.join("");
-  return `${items.slice(0, -1).join(", ")} ${t("list.and")} ${items[items.length - 1]}`;
+  return lists ? lists.format(items.map(String)) : items.join(", ");
 }
 
-/** "1 idea", "3 ideas"; `many` when the plural is not `one` + "s". */
-export function plural(n, one, many) {
-  return `${n} ${n === 1 ? one : many || one + "s"}`;
+/** A count or a whole number, the language's way ("1,000" / "1.000" / "1 000"). */
+export function num(x) {
+  return x === null || x === undefined ? "–" : numbers.format(x);
 }
 
-/** A mean to one decimal, or "–" when there is none. */
+/** A mean to one decimal ("3.4", "3,4"), or "–" when there is none. */
 export function fmt1(x) {
-  return x === null || x === undefined ? "–" : (Math.round(x * 10) / 10).toFixed(1);
+  return x === null || x === undefined ? "–" : decimals.format(Math.round(x * 10) / 10);
 }
 
-/** A change to one decimal with its sign: "+0.5", "−1.0", "±0.0". */
+/** A change to one decimal with its sign: "+0.5", "−1.0", "±0.0" ("+0,5" in German). */
 export function signed(x) {
   if (x === null || x === undefined) return "–";
   const r = Math.round(x * 10) / 10;
-  return (r > 0 ? "+" : r < 0 ? "−" : "±") + Math.abs(r).toFixed(1);
+  return (r > 0 ? "+" : r < 0 ? "−" : "±") + decimals.format(Math.abs(r));
 }
+
+/** Percentage points (40 for 40 %) as the language writes a percentage: "40%", "40 %". */
+export function pct(points) {
+  return points === null || points === undefined ? "–" : percents.format(points / 100);
+}
+
+/** A share drawn beside a bar: the whole number with the catalogue's percent sign. */
+export function share(points) {
+  return points === null || points === undefined ? "–" : t("share", { n: Math.round(points) });
+}
+
+/** A name from the template inside a sentence ("Now pick effort."): lower case,
+ *  except in a language that capitalises nouns. */
+export function inSentence(text) {
+  return CAPITAL_NOUNS.has(lang) ? text : String(text).toLocaleLowerCase(lang);
+}
+
+// ------------------------------------------------------------------ template text
+
+/** The template's own translation of this exercise into the page's language, if any. */
+function ownWords(ex) {
+  return (ex && ex.i18n && ex.i18n[lang]) || null;
+}
+
+/** An item's text in the page's language: the template's translation of a fixed
+ *  item (by its id), else `text` as it is. */
+export function itemText(ex, id, text) {
+  const own = ownWords(ex);
+  return own && own.items && typeof own.items[id] === "string" ? own.items[id] : text;
+}
+
+/** A list of the exercise's config (`labels`, `choices`, `axes`) in the page's language. */
+function ownList(own, name, list) {
+  const translated = own && own[name];
+  return Array.isArray(translated) && Array.isArray(list) && translated.length === list.length ? translated : list;
+}
+
+/**
+ * The exercise as this phone shows it: title, prompt, fixed items and the
+ * config's lists in the template's translation for the page's language, where
+ * there is one. A shallow copy; `ex` itself is left as the room sent it.
+ */
+export function localise(ex) {
+  const own = ownWords(ex);
+  if (!own) return ex;
+  const config = Object.assign({}, ex.config);
+  for (const name of ["labels", "choices", "axes"]) {
+    if (name in config) config[name] = ownList(own, name, config[name]);
+  }
+  return Object.assign({}, ex, {
+    title: own.title || ex.title,
+    prompt: own.prompt || ex.prompt,
+    config,
+    items: (ex.items || []).map((item) => Object.assign({}, item, { text: itemText(ex, item.id, item.text) })),
+  });
+}
+
+/** Settles once the page's catalogue is in (see the module's notes). */
+export const ready = useLanguage(chooseLanguage(), false);

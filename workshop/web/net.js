@@ -259,7 +259,7 @@ function receive(msg) {
     case "view":
       S.room = msg.room;
       S.roomAt = performance.now();
-      if (msg.room && msg.room.sides) S.header = { title: msg.room.title, organisation: msg.room.organisation, sides: msg.room.sides };
+      if (msg.room && msg.room.sides) S.header = { title: msg.room.title, organisation: msg.room.organisation, sides: msg.room.sides, i18n: msg.room.i18n };
       if ("mine" in msg && msg.mine) {
         S.mine = msg.mine;
         if (msg.mine.me) S.me = msg.mine.me;

@@ -7,13 +7,17 @@
  * facilitator has on screen, its countdown and how many took part, and its
  * results once revealed — with the same kind modules as the phones, from a view
  * the server has already stripped of every name. It reconnects by itself.
+ *
+ * It speaks the language of the browser it runs in (`navigator.languages`), or the
+ * one its address asks for (`/screen?key=KEY&lang=de`); see i18n.js.
  */
 
 import { h, morphChildren } from "./dom.js";
-import { t, plural } from "./i18n.js";
+import { localise, num, plural, ready, t } from "./i18n.js";
 import { KINDS } from "./kinds/index.js";
 import { S } from "./state.js";
-import { sideClass, sideLabel, sides } from "./sides.js";
+import { sideClass, sides, withheldText } from "./sides.js";
+import { doneLine } from "./ui.js";
 
 const KEY = new URLSearchParams(location.search).get("key") || "";
 const PING_MS = 10000;
@@ -41,7 +45,7 @@ function connect() {
     if (frame.type !== "screen") return;
     S.room = frame.room;
     S.roomAt = performance.now();
-    S.header = { title: frame.room.title, organisation: frame.room.organisation, sides: frame.room.sides };
+    S.header = { title: frame.room.title, organisation: frame.room.organisation, sides: frame.room.sides, i18n: frame.room.i18n };
     render();
   };
   ws.onclose = () => {
@@ -72,7 +76,7 @@ setInterval(() => {
 function render() {
   const room = S.room;
   if (!room) return;
-  document.title = `${room.title} — Common Ground`;
+  document.title = t("screen.title", { title: room.title });
   const page = room.lobby.show ? lobby(room) : exercise(room);
   const main = document.getElementById("screen");
   morphChildren(main, h("main", null, page));
@@ -91,7 +95,7 @@ function fit(main) {
 function bySide(lobby) {
   return sides()
     .filter((s, i) => i < 2 || lobby.by_side[s.id])
-    .map((s) => h("span", { class: `chip big ${sideClass(s.id)}`, "data-key": `side:${s.id}` }, `${s.label} ${lobby.by_side[s.id] || 0}`));
+    .map((s) => h("span", { class: `chip big ${sideClass(s.id)}`, "data-key": `side:${s.id}` }, `${s.label} ${num(lobby.by_side[s.id] || 0)}`));
 }
 
 function lobby(room) {
@@ -102,13 +106,13 @@ function lobby(room) {
     h(
       "div",
       { class: "lobby-text", "data-key": "lobby-text" },
-      h("p", { class: "eyebrow" }, room.organisation || "Common Ground"),
+      h("p", { class: "eyebrow" }, room.organisation || t("app.name")),
       h("h1", null, room.title),
       h("p", { class: "lead" }, t("screen.scan")),
       h("p", { class: "join-url" }, l.url),
       h("p", { class: "code-label" }, t("screen.code")),
       h("p", { class: "room-code", "aria-label": l.code.split("").join(" ") }, l.code),
-      h("p", { class: "joined" }, t("screen.joined", { people: plural(l.joined, "person", "people") })),
+      h("p", { class: "joined" }, t("screen.joined", { people: plural(l.joined, "people") })),
       h("p", { class: "sides-line" }, bySide(l)),
     ),
     h("canvas", { class: "qr", id: "qr", "data-key": "qr", role: "img", "aria-label": t("screen.qr") }),
@@ -116,7 +120,7 @@ function lobby(room) {
 }
 
 function exercise(room) {
-  const ex = room.exercise;
+  const ex = localise(room.exercise);
   const kind = KINDS[ex.kind];
   const parts = [
     h(
@@ -132,20 +136,17 @@ function exercise(room) {
     return h("section", { class: "wall", "data-key": `ex:pending:${ex.id}` }, parts);
   }
   parts.push(h("p", { class: "prompt", "data-key": "prompt" }, ex.prompt));
-  const done = { done: ex.done, present: room.present, verb: kind ? kind.labels.done : t("done.verb") };
   parts.push(
     h(
       "div",
       { class: "meta big", "data-key": "meta" },
-      h("span", { class: "participation" }, t(ex.done === 1 ? "done.one" : "done.many", done)),
+      h("span", { class: "participation" }, doneLine(kind, ex.done, room.present)),
       ex.status === "open" && ex.timer && ex.timer.duration ? h("span", { class: "timer", "data-timer": "", role: "timer" }, "") : null,
       ex.status === "closed" ? h("span", { class: "status" }, t("exercise.closed")) : null,
     ),
   );
   if (ex.results && kind) {
-    const withheld = Array.isArray(ex.withheld) && ex.withheld.length
-      ? h("p", { class: "withheld muted", "data-key": "withheld" }, t(ex.withheld.length === 1 ? "withheld.one" : "withheld.many", { sides: ex.withheld.map(sideLabel).join(", "), k: ex.min_answers }))
-      : null;
+    const withheld = Array.isArray(ex.withheld) && ex.withheld.length ? h("p", { class: "withheld muted", "data-key": "withheld" }, withheldText(ex)) : null;
     parts.push(h("section", { class: "results appear", "data-key": `results:${ex.id}` }, withheld, kind.results(ex.results, ex)));
   } else {
     parts.push(h("p", { class: "lead hidden-results", "data-key": "hidden" }, t(ex.status === "open" ? "screen.answering" : "screen.hidden")));
@@ -186,8 +187,12 @@ function tick() {
   el.classList.toggle("low", left <= 30);
 }
 
-setInterval(tick, 500);
-window.addEventListener("resize", render);
-
-if (KEY) connect();
-else status(t("screen.nokey"));
+// The catalogue first: nothing is drawn before the page has its words.
+ready.then(() => {
+  const boot = document.getElementById("boot");
+  if (boot) boot.textContent = t("connecting.first");
+  setInterval(tick, 500);
+  window.addEventListener("resize", render);
+  if (KEY) connect();
+  else status(t("screen.nokey"));
+});

@@ -7,11 +7,25 @@
  */
 
 import { h } from "./dom.js";
-import { t } from "./i18n.js";
+import { language, listOf, num, plural, t } from "./i18n.js";
 import { S, ALL } from "./state.js";
 
+/** The sides every template gets unless it names its own (`model.DEFAULT_SIDES`):
+ *  the product's words, so the catalogue says them in the page's language. */
+const DEFAULT_SIDES = { it: "IT", marketing: "Marketing", other: "Other" };
+
+/** A side's label in the page's language: the template's own translation
+ *  (`translations.<lang>.sides`), the catalogue's for a default side left as it
+ *  is, else the label as the template wrote it. */
+function label(side) {
+  const own = S.header && S.header.i18n && S.header.i18n[language()];
+  if (own && own.sides && typeof own.sides[side.id] === "string") return own.sides[side.id];
+  return DEFAULT_SIDES[side.id] === side.label ? t(`side.default.${side.id}`) : side.label;
+}
+
+/** The room's sides in template order, each `{id, label}` with its label in the page's language. */
 export function sides() {
-  return (S.header && S.header.sides) || [];
+  return ((S.header && S.header.sides) || []).map((s) => ({ id: s.id, label: label(s) }));
 }
 
 function sideIndex(id) {
@@ -66,15 +80,34 @@ export function stacked(bySide, scale, none) {
   });
   const legend = sides()
     .filter((s) => bySide[s.id])
-    .map((s) => h("span", { class: "legend" }, h("span", { class: `sw ${sideClass(s.id)}`, "aria-hidden": "true" }), `${s.label} ${bySide[s.id]}`));
+    .map((s) => h("span", { class: "legend" }, h("span", { class: `sw ${sideClass(s.id)}`, "aria-hidden": "true" }), `${s.label} ${num(bySide[s.id])}`));
   return [h("span", { class: "track stack-track", "aria-hidden": "true" }, segs), h("p", { class: "legends" }, legend.length ? legend : none || t("results.none"))];
 }
 
+/** The pair of sides whose gap every result shows: the template's first two. */
+export function pair() {
+  return sides()
+    .slice(0, 2)
+    .map((s) => s.id);
+}
+
 /**
- * Where the pair of sides see an item differently: the server flags it and words
- * the sentence once, in the result (`row.sentence`, set only on a flagged row).
+ * Where the pair of sides see an item differently. The server flags the row and
+ * words the sentence once, in the result (`row.sentence`, set only on a flagged
+ * row); the phone says it in its own language from the row's figures:
+ * `say(a, b)` gets the pair's side ids and returns the sentence, or null when the
+ * figures it needs are not there (then the server's sentence shows as it is).
  */
-export function flagLine(row) {
+export function flagLine(row, say) {
   if (!row.sentence) return null;
-  return h("p", { class: "gap flagged" }, h("span", { class: "badge warn" }, t("gap.badge")), row.sentence);
+  const [a, b] = pair();
+  const sentence = (say && a && b && say(a, b)) || row.sentence;
+  return h("p", { class: "gap flagged" }, h("span", { class: "badge warn" }, t("gap.badge")), sentence);
+}
+
+/** "Marketing: fewer than 3 answers, so its figures are not shown.": the sides whose
+ *  figures the server withheld (`ex.withheld`), for the phone and the projector. */
+export function withheldText(ex) {
+  const withheld = Array.isArray(ex.withheld) ? ex.withheld : [];
+  return plural(withheld.length, "withheld", { sides: listOf(withheld.map(sideLabel)), k: ex.min_answers });
 }

@@ -7,7 +7,7 @@
  */
 
 import { h } from "./dom.js";
-import { t, plural } from "./i18n.js";
+import { num, plural } from "./i18n.js";
 import { S, NOTE_MS, busy } from "./state.js";
 
 export function range(from, to) {
@@ -16,9 +16,16 @@ export function range(from, to) {
   return out;
 }
 
-/** "+ 4 earlier comments not shown": what a summarised view left out (see views.fit). */
-export function more(n, one) {
-  return n ? h("p", { class: "muted small" }, t("results.more", { count: plural(n, one) })) : null;
+/** "+ 4 earlier comments not shown": what a summarised view left out (see views.fit);
+ *  `what` names the catalogue's sentence (`more.comments`, `more.answers`). */
+export function more(n, what) {
+  return n ? h("p", { class: "muted small" }, plural(n, `more.${what}`)) : null;
+}
+
+/** "3 of 8 have voted": how many took part, in the kind's own words (its
+ *  `labels.done` names the catalogue's `done.<verb>` sentences). */
+export function doneLine(kind, done, present) {
+  return plural(done, `done.${kind ? kind.labels.done : "answered"}`, { present });
 }
 
 /** The always-present message line under a control group (a live region). */
@@ -82,7 +89,7 @@ export function textForm(opts) {
     h(
       "div",
       { class: "form-row" },
-      opts.max ? h("span", { class: "count" + (over ? " over" : ""), id: id + "-count" }, `${draft.trim().length} / ${opts.max}`) : h("span", null, opts.hint || ""),
+      opts.max ? h("span", { class: "count" + (over ? " over" : ""), id: id + "-count" }, `${num(draft.trim().length)} / ${num(opts.max)}`) : h("span", null, opts.hint || ""),
       h(
         "button",
         withBusy({ type: "submit", class: "primary", disabled: opts.disabled || !draft.trim() || over || sending }, opts.key),

@@ -3,9 +3,9 @@
  * per item. */
 
 import { h } from "../dom.js";
-import { plural } from "../i18n.js";
+import { itemText, num, pct, plural, share, t } from "../i18n.js";
 import { act } from "../net.js";
-import { resultKeys, flagLine, sideRow } from "../sides.js";
+import { resultKeys, flagLine, sideLabel, sideRow } from "../sides.js";
 import { busy, localFor } from "../state.js";
 import { slot, withBusy } from "../ui.js";
 
@@ -33,43 +33,54 @@ export function input(ex, mine) {
     return h(
       "li",
       { class: "card alloc-row", "data-key": `alloc:${item.id}` },
-      h("div", { class: "alloc-head" }, h("label", { for: id, class: "q" }, item.text), h("output", { class: "alloc-v", for: id }, String(v))),
+      h("div", { class: "alloc-head" }, h("label", { for: id, class: "q" }, item.text), h("output", { class: "alloc-v", for: id }, num(v))),
       h(
         "div",
         { class: "stepper wide" },
-        h("button", { type: "button", class: "round", "data-act": "alloc-step", "data-item": item.id, "data-delta": -step, disabled: v <= 0, "aria-label": `${step} fewer points for: ${item.text}` }, "−"),
-        h("input", { id, type: "range", min: "0", max: String(budget), step: "1", value: v, "data-alloc": item.id, "data-exercise": ex.id, "aria-valuetext": `${v} points` }),
-        h("button", { type: "button", class: "round", "data-act": "alloc-step", "data-item": item.id, "data-delta": step, disabled: v >= budget, "aria-label": `${step} more points for: ${item.text}` }, "+"),
+        h("button", { type: "button", class: "round", "data-act": "alloc-step", "data-item": item.id, "data-delta": -step, disabled: v <= 0, "aria-label": plural(step, "allocate.fewer", { item: item.text }) }, "−"),
+        h("input", { id, type: "range", min: "0", max: String(budget), step: "1", value: v, "data-alloc": item.id, "data-exercise": ex.id, "aria-valuetext": plural(v, "allocate.points") }),
+        h("button", { type: "button", class: "round", "data-act": "alloc-step", "data-item": item.id, "data-delta": step, disabled: v >= budget, "aria-label": plural(step, "allocate.more", { item: item.text }) }, "+"),
       ),
     );
   });
-  const hint = exact ? (saved ? "Saved. You can change it while this is open." : "Ready to send.") : total < budget ? `${budget - total} points left to place` : `${total - budget} points too many`;
+  const hint = exact
+    ? t(saved ? "allocate.saved" : "allocate.ready")
+    : total < budget
+      ? plural(budget - total, "allocate.left")
+      : plural(total - budget, "allocate.over");
   return [
     h("ul", { class: "list", "data-key": "rows" }, rows),
     h(
       "div",
       { class: "total-bar" + (exact ? " exact" : ""), "data-key": "total" },
-      h("p", { class: "total-line", role: "status" }, h("strong", { class: "total-n" }, `${total} / ${budget}`), h("span", { class: "small" }, hint)),
-      h("button", withBusy({ type: "button", class: "primary", "data-act": "alloc-submit", disabled: !exact || !local.dirty || busy(key) }, key), saved ? "Sent" : "Send"),
+      h("p", { class: "total-line", role: "status" }, h("strong", { class: "total-n" }, `${num(total)} / ${num(budget)}`), h("span", { class: "small" }, hint)),
+      h("button", withBusy({ type: "button", class: "primary", "data-act": "alloc-submit", disabled: !exact || !local.dirty || busy(key) }, key), t(saved ? "button.sent" : "button.send")),
     ),
     slot(key),
   ];
 }
 
-export function results(res) {
+export function results(res, ex) {
   const keys = resultKeys((k) => res.items.some((row) => row.share[k] !== null && row.share[k] !== undefined));
   return [
-    h("p", { class: "muted small", "data-key": "res:n" }, `Mean share of ${res.budget} points; ${plural(res.respondents, "person", "people")} allocated.`),
+    h("p", { class: "muted small", "data-key": "res:n" }, t("allocate.summary", { budget: res.budget, people: plural(res.respondents, "people") })),
     res.items.map((row) =>
       h(
         "div",
         { class: "card", "data-key": `res:${row.item}` },
-        h("p", { class: "q" }, row.text),
-        keys.map((k) => sideRow(k, (row.share[k] || 0) / 100, row.share[k] === null || row.share[k] === undefined ? "–" : `${Math.round(row.share[k])} %`)),
-        flagLine(row),
+        h("p", { class: "q" }, itemText(ex, row.item, row.text)),
+        keys.map((k) => sideRow(k, (row.share[k] || 0) / 100, share(row.share[k]))),
+        flagLine(row, (a, b) => flag(row, a, b)),
       ),
     ),
   ];
+}
+
+/** "IT gives it 70% of the budget, Marketing 30%", from the row's shares. */
+function flag(row, a, b) {
+  const [pa, pb] = [row.share[a], row.share[b]];
+  if (typeof pa !== "number" || typeof pb !== "number") return null;
+  return t("allocate.flag", { a: sideLabel(a), pa: pct(pa), b: sideLabel(b), pb: pct(pb) });
 }
 
 export const actions = {

@@ -3,14 +3,14 @@
  * themes. */
 
 import { h } from "../dom.js";
-import { plural } from "../i18n.js";
+import { num, plural, pluralx, t } from "../i18n.js";
 import { act } from "../net.js";
 import { chip, sides } from "../sides.js";
 import { S } from "../state.js";
 import { clearDraft, slot, textForm, withBusy } from "../ui.js";
 
 export const name = "brainstorm";
-export const labels = { done: "added ideas" };
+export const labels = { done: "added" };
 
 /** The id of the idea being edited in place, if any. */
 let editing = null;
@@ -21,11 +21,11 @@ export function input(ex, mine) {
   const ideas = mine.ideas || [];
   const key = `idea:${ex.id}`;
   return [
-    h("p", { class: "counter-big", "data-key": "left" }, h("strong", null, String(left)), left === 1 ? " idea left" : " ideas left"),
+    h("p", { class: "counter-big", "data-key": "left" }, pluralx(left, "brainstorm.left", null, h("strong", null, num(left)))),
     left > 0
-      ? textForm({ key, label: "Your idea", placeholder: "One idea at a time", multiline: true, max: cfg.max_length, submit: "idea", button: "Add" })
-      : h("p", { class: "note info", "data-key": "full" }, `You have added ${plural(typeof mine.cap === "number" ? mine.cap : cfg.max_per_person, "idea")}, the most for this exercise. You can still edit or withdraw one.`),
-    ideas.length ? h("h2", { "data-key": "mine-h" }, "My ideas") : null,
+      ? textForm({ key, label: t("brainstorm.label"), placeholder: t("brainstorm.placeholder"), multiline: true, max: cfg.max_length, submit: "idea", button: t("button.add") })
+      : h("p", { class: "note info", "data-key": "full" }, t("brainstorm.full", { ideas: plural(typeof mine.cap === "number" ? mine.cap : cfg.max_per_person, "idea") })),
+    ideas.length ? h("h2", { "data-key": "mine-h" }, t("brainstorm.mine")) : null,
     ideas.length
       ? h(
           "ul",
@@ -41,14 +41,14 @@ function ideaRow(ex, idea) {
   const withdrawKey = `withdraw:${idea.id}`;
   const confirming = S.confirming && S.confirming.key === withdrawKey;
   const flags = [];
-  if (idea.hidden) flags.push(h("span", { class: "badge" }, "Hidden by the facilitator"));
-  if (idea.merged) flags.push(h("span", { class: "badge" }, "Merged with a similar idea"));
+  if (idea.hidden) flags.push(h("span", { class: "badge" }, t("brainstorm.hidden")));
+  if (idea.merged) flags.push(h("span", { class: "badge" }, t("brainstorm.merged")));
   if (editing === idea.id) {
     return h(
       "li",
       { class: "card idea editing", "data-key": `li:${idea.id}` },
-      textForm({ key, label: "Edit your idea", multiline: true, max: ex.config.max_length, submit: "edit", button: "Save" }),
-      h("div", { class: "row-actions" }, h("button", { type: "button", class: "ghost", "data-act": "cancel-edit" }, "Cancel")),
+      textForm({ key, label: t("brainstorm.edit-label"), multiline: true, max: ex.config.max_length, submit: "edit", button: t("button.save") }),
+      h("div", { class: "row-actions" }, h("button", { type: "button", class: "ghost", "data-act": "cancel-edit" }, t("button.cancel"))),
     );
   }
   return h(
@@ -59,11 +59,11 @@ function ideaRow(ex, idea) {
     h(
       "div",
       { class: "row-actions" },
-      h("button", { type: "button", class: "ghost", "data-act": "edit", "data-idea": idea.id, "aria-label": `Edit: ${idea.text}` }, "Edit"),
+      h("button", { type: "button", class: "ghost", "data-act": "edit", "data-idea": idea.id, "aria-label": t("brainstorm.edit-aria", { idea: idea.text }) }, t("brainstorm.edit")),
       h(
         "button",
-        withBusy({ type: "button", class: "ghost danger" + (confirming ? " confirm" : ""), "data-act": "withdraw", "data-idea": idea.id, "aria-label": confirming ? `Tap again to withdraw: ${idea.text}` : `Withdraw: ${idea.text}` }, withdrawKey),
-        confirming ? "Tap again to withdraw" : "Withdraw",
+        withBusy({ type: "button", class: "ghost danger" + (confirming ? " confirm" : ""), "data-act": "withdraw", "data-idea": idea.id, "aria-label": t(confirming ? "brainstorm.confirm-aria" : "brainstorm.withdraw-aria", { idea: idea.text }) }, withdrawKey),
+        t(confirming ? "brainstorm.confirm" : "brainstorm.withdraw"),
       ),
     ),
     slot(withdrawKey),
@@ -73,13 +73,13 @@ function ideaRow(ex, idea) {
 export function results(res) {
   const byId = new Map(res.ideas.map((i) => [i.id, i]));
   const grouped = new Set();
-  const groups = res.themes.map((t) => {
-    t.ideas.forEach((id) => grouped.add(id));
+  const groups = res.themes.map((theme) => {
+    theme.ideas.forEach((id) => grouped.add(id));
     return h(
       "div",
-      { class: "theme", "data-key": `theme:${t.id}` },
-      h("h3", null, t.name, h("span", { class: "muted" }, ` · ${plural(t.ideas.length, "idea")}`)),
-      h("ul", { class: "board" }, t.ideas.map((id) => byId.get(id)).filter(Boolean).map(ideaCard)),
+      { class: "theme", "data-key": `theme:${theme.id}` },
+      h("h3", null, theme.name, h("span", { class: "muted" }, ` · ${plural(theme.ideas.length, "idea")}`)),
+      h("ul", { class: "board" }, theme.ideas.map((id) => byId.get(id)).filter(Boolean).map(ideaCard)),
     );
   });
   const loose = res.ideas.filter((i) => !grouped.has(i.id));
@@ -88,18 +88,19 @@ export function results(res) {
       h(
         "div",
         { class: "theme", "data-key": "theme:none" },
-        res.themes.length ? h("h3", null, "Not grouped yet") : null,
+        res.themes.length ? h("h3", null, t("brainstorm.ungrouped")) : null,
         h("ul", { class: "board" }, loose.map(ideaCard)),
       ),
     );
   }
   const counts = sides()
     .filter((s) => res.by_side[s.id])
-    .map((s) => `${s.label} ${res.by_side[s.id]}`)
+    .map((s) => `${s.label} ${num(res.by_side[s.id])}`)
     .join(" · ");
-  const shown = res.ideas_more ? ` (the newest ${res.ideas.length} shown)` : "";
-  return [h("p", { class: "muted small", "data-key": "res:count" }, `${plural(res.ideas.length + (res.ideas_more || 0), "idea")} on the board${shown}${counts ? " · " + counts : ""}`)].concat(
-    groups.length ? groups : [h("p", { class: "muted", "data-key": "res:empty" }, "No ideas yet.")],
+  const ideas = plural(res.ideas.length + (res.ideas_more || 0), "idea");
+  const board = res.ideas_more ? t("brainstorm.board-newest", { ideas, shown: res.ideas.length }) : t("brainstorm.board", { ideas });
+  return [h("p", { class: "muted small", "data-key": "res:count" }, `${board}${counts ? " · " + counts : ""}`)].concat(
+    groups.length ? groups : [h("p", { class: "muted", "data-key": "res:empty" }, t("brainstorm.empty"))],
   );
 }
 
@@ -108,7 +109,7 @@ function ideaCard(idea) {
     "li",
     { class: "idea-card", "data-key": `board:${idea.id}` },
     h("span", { class: "idea-text" }, idea.text),
-    h("span", { class: "idea-meta" }, idea.side ? chip(idea.side) : idea.by_facilitator ? h("span", { class: "chip sx" }, "Facilitator") : null, idea.merged ? h("span", { class: "muted small" }, ` +${idea.merged} similar`) : null),
+    h("span", { class: "idea-meta" }, idea.side ? chip(idea.side) : idea.by_facilitator ? h("span", { class: "chip sx" }, t("side.facilitator")) : null, idea.merged ? h("span", { class: "muted small" }, ` ${t("brainstorm.similar", { n: idea.merged })}`) : null),
   );
 }
 

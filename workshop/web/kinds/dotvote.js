@@ -3,9 +3,9 @@
  * with its dots per side. */
 
 import { h } from "../dom.js";
-import { plural } from "../i18n.js";
+import { itemText, num, pct, plural, pluralx, t } from "../i18n.js";
 import { act } from "../net.js";
-import { flagLine, stacked } from "../sides.js";
+import { flagLine, sideLabel, stacked } from "../sides.js";
 import { S } from "../state.js";
 import { clearDraft, range, slot, textForm, withBusy } from "../ui.js";
 
@@ -20,12 +20,11 @@ export function input(ex, mine) {
     h(
       "div",
       { class: "dots-left", "data-key": "left", role: "status" },
-      h("strong", null, String(left)),
-      left === 1 ? " dot left" : " dots left",
-      h("span", { class: "muted small" }, ` of ${cfg.dots} · at most ${cfg.max_per_item} on one item`),
+      pluralx(left, "dotvote.left", null, h("strong", null, num(left))),
+      h("span", { class: "muted small" }, t("dotvote.limits", { dots: cfg.dots, max: cfg.max_per_item })),
     ),
   ];
-  if (!ex.items.length) out.push(h("p", { class: "muted", "data-key": "empty" }, "Nothing to vote on yet."));
+  if (!ex.items.length) out.push(h("p", { class: "muted", "data-key": "empty" }, t("dotvote.nothing")));
   out.push(
     h(
       "ul",
@@ -40,14 +39,14 @@ export function input(ex, mine) {
           h(
             "div",
             { class: "stepper" },
-            h("button", withBusy({ type: "button", class: "round", "data-act": "unvote", "data-item": item.id, disabled: !n, "aria-label": `Take a dot back from: ${item.text}` }, key + ":-"), "−"),
+            h("button", withBusy({ type: "button", class: "round", "data-act": "unvote", "data-item": item.id, disabled: !n, "aria-label": t("dotvote.take", { item: item.text }) }, key + ":-"), "−"),
             h(
               "span",
-              { class: "pips", "aria-label": `${plural(n, "dot")} from you`, role: "img" },
+              { class: "pips", "aria-label": t("dotvote.from-you", { dots: plural(n, "dot") }), role: "img" },
               range(1, cfg.max_per_item).map((i) => h("span", { class: "pip" + (i <= n ? " on" : "") })),
-              h("span", { class: "pip-n" }, String(n)),
+              h("span", { class: "pip-n" }, num(n)),
             ),
-            h("button", withBusy({ type: "button", class: "round primary", "data-act": "vote", "data-item": item.id, "aria-label": `Give a dot to: ${item.text}` }, key + ":+"), "+"),
+            h("button", withBusy({ type: "button", class: "round primary", "data-act": "vote", "data-item": item.id, "aria-label": t("dotvote.give", { item: item.text }) }, key + ":+"), "+"),
           ),
           slot(key),
         );
@@ -55,17 +54,17 @@ export function input(ex, mine) {
     ),
   );
   if (cfg.allow_add) {
-    out.push(textForm({ key: `additem:${ex.id}`, label: "Add an item", placeholder: "Something missing from the list?", max: 120, submit: "additem", button: "Add" }));
+    out.push(textForm({ key: `additem:${ex.id}`, label: t("dotvote.add-label"), placeholder: t("dotvote.add-placeholder"), max: 120, submit: "additem", button: t("button.add") }));
   }
   return out;
 }
 
-export function results(res) {
+export function results(res, ex) {
   const top = Math.max(1, ...res.ranking.map((r) => r.total));
   const voted = res.ranking.filter((r) => r.total > 0);
   const unvoted = res.ranking.filter((r) => r.total === 0);
   return [
-    h("p", { class: "muted small", "data-key": "res:n" }, `${plural(res.voters, "person", "people")} spent ${plural(res.dots_used, "dot")}.`),
+    h("p", { class: "muted small", "data-key": "res:n" }, t("dotvote.summary", { people: plural(res.voters, "people"), dots: plural(res.dots_used, "dot") })),
     h(
       "ol",
       { class: "ranking", "data-key": "res:ranking" },
@@ -73,16 +72,23 @@ export function results(res) {
         h(
           "li",
           { class: "card rank-row", "data-key": `rank:${r.item}` },
-          h("p", { class: "q split" }, h("span", null, h("span", { class: "rank" }, `${i + 1}.`), ` ${r.text}`), h("span", { class: "total" }, plural(r.total, "dot"))),
+          h("p", { class: "q split" }, h("span", null, h("span", { class: "rank" }, t("dotvote.place", { n: i + 1 })), ` ${itemText(ex, r.item, r.text)}`), h("span", { class: "total" }, plural(r.total, "dot"))),
           stacked(r.by_side, top),
-          flagLine(r),
+          flagLine(r, (a, b) => flag(r, a, b)),
         ),
       ),
     ),
     unvoted.length
-      ? h("div", { class: "card", "data-key": "res:unvoted" }, h("p", { class: "q" }, "No dots yet"), h("ul", { class: "plain" }, unvoted.map((r) => h("li", { "data-key": `zero:${r.item}` }, r.text))))
+      ? h("div", { class: "card", "data-key": "res:unvoted" }, h("p", { class: "q" }, t("dotvote.none")), h("ul", { class: "plain" }, unvoted.map((r) => h("li", { "data-key": `zero:${r.item}` }, itemText(ex, r.item, r.text)))))
       : null,
   ];
+}
+
+/** "IT gave it 0% of its dots, Marketing 40%", from each side's share of its own dots. */
+function flag(row, a, b) {
+  const [pa, pb] = [row.share && row.share[a], row.share && row.share[b]];
+  if (typeof pa !== "number" || typeof pb !== "number") return null;
+  return t("dotvote.flag", { a: sideLabel(a), pa: pct(pa), b: sideLabel(b), pb: pct(pb) });
 }
 
 export const actions = {

@@ -4,7 +4,8 @@
  * A kind is one module beside this one, `kinds/<name>.js`, which exports:
  *
  *   name               the kind, as the server names it
- *   labels             its words for the core: `done` completes "3 of 8 have …"
+ *   labels             its words for the core: `done` names how "3 of 8 have …"
+ *                      ends, as the catalogues' `done.<done>.one/.other` say it
  *   input(ex, mine)    the controls while the exercise is open
  *   results(res, ex)   the room's result, whenever the server sends one
  *
@@ -14,6 +15,11 @@
  *   submits            {"<data-submit>": (form, ex) => …} for its forms
  *   onInput(el)        an input event in its controls; true when it changed something
  *   resultsWhileOpen   false when `input` already shows the live result
+ *
+ * Every word a kind shows comes from the catalogues through `t` / `plural` (i18n.js),
+ * every number through its formats; the exercise reaches `input` and `results`
+ * already in the template's translation for the page's language where it has one
+ * (`localise`), and a result row's item text goes through `itemText(ex, id, text)`.
  *
  * Renderers return nodes built with `h` (participant text as text nodes only);
  * handlers change the page's state or send a command with `act`, and the core

@@ -5,27 +5,37 @@
  * a draft are its table: they write the draft's fields here (`mine.tables`). */
 
 import { h } from "../dom.js";
-import { plural } from "../i18n.js";
+import { itemText, plural, t } from "../i18n.js";
 import { act } from "../net.js";
 import { sideClass, sideLabel } from "../sides.js";
 import { S, busy, note } from "../state.js";
 import { clearDraft, more, slot, textForm, withBusy } from "../ui.js";
 
 export const name = "initiatives";
-export const labels = { done: "joined in" };
+export const labels = { done: "joined" };
 export const resultsWhileOpen = false;
+
+/** The room's name for a person of a named exercise who joined without one
+ *  (`privacy.ANONYMOUS_NAME`): said in the page's language. */
+const NO_NAME = "Someone who gave no name";
+
+/** Who champions or comments, as a chip says it: their name, else their side. */
+function person(c) {
+  if (c.name === NO_NAME) return t("initiatives.no-name");
+  return c.name || sideLabel(c.side);
+}
 
 export function input(ex, mine) {
   const volunteered = new Set(mine.volunteered || []);
   const comments = mine.comments || [];
   const res = ex.results;
   const backing = new Map();
-  if (res) for (const t of res.initiatives.concat(res.candidates)) backing.set(t.id, t);
+  if (res) for (const target of res.initiatives.concat(res.candidates)) backing.set(target.id, target);
   const card = (id, title, details, count) => {
     const key = `champ:${id}`;
     const on = volunteered.has(id);
-    const t = backing.get(id);
-    const champs = t ? t.champions : [];
+    const target = backing.get(id);
+    const champs = target ? target.champions : [];
     const n = typeof count === "number" ? count : champs.length;
     return h(
       "li",
@@ -35,34 +45,34 @@ export function input(ex, mine) {
       h(
         "p",
         { class: "champions" },
-        plural(n, "champion"),
+        plural(n, "initiatives.champions"),
         champs.length ? ": " : "",
-        champs.map((c) => h("span", { class: `chip ${sideClass(c.side)}` }, c.name || sideLabel(c.side))),
+        champs.map((c) => h("span", { class: `chip ${sideClass(c.side)}` }, person(c))),
       ),
       h(
         "button",
-        withBusy({ type: "button", class: "toggle" + (on ? " on" : ""), "aria-pressed": on ? "true" : "false", "data-act": "volunteer", "data-target": id, "aria-label": `I'll champion: ${title}` }, key),
-        on ? "✓ I'm a champion" : "I'll champion this",
+        withBusy({ type: "button", class: "toggle" + (on ? " on" : ""), "aria-pressed": on ? "true" : "false", "data-act": "volunteer", "data-target": id, "aria-label": t("initiatives.champion-aria", { title }) }, key),
+        t(on ? "initiatives.championing" : "initiatives.champion"),
       ),
       slot(key),
-      t && t.comments.length
+      target && target.comments.length
         ? h(
             "ul",
             { class: "comments" },
-            t.comments.map((c, i) => h("li", { "data-key": `c:${i}` }, h("span", null, c.text), " ", h("span", { class: `chip ${sideClass(c.side)}` }, c.name || sideLabel(c.side)))),
+            target.comments.map((c, i) => h("li", { "data-key": `c:${i}` }, h("span", null, c.text), " ", h("span", { class: `chip ${sideClass(c.side)}` }, person(c)))),
           )
         : comments.filter((c) => c.target === id).length
-          ? h("ul", { class: "comments" }, comments.filter((c) => c.target === id).map((c, i) => h("li", { "data-key": `c:${i}` }, h("span", null, c.text), " ", h("span", { class: "chip sx" }, "You"))))
+          ? h("ul", { class: "comments" }, comments.filter((c) => c.target === id).map((c, i) => h("li", { "data-key": `c:${i}` }, h("span", null, c.text), " ", h("span", { class: "chip sx" }, t("side.you")))))
           : null,
-      textForm({ key: `comment:${id}`, label: "Add a comment", placeholder: "What would make this work?", max: 280, submit: "comment", button: "Send" }),
+      textForm({ key: `comment:${id}`, label: t("initiatives.comment-label"), placeholder: t("initiatives.comment-placeholder"), max: 280, submit: "comment", button: t("button.send") }),
     );
   };
   const drafted = ex.initiatives || [];
   const tables = new Set(mine.tables || []);
   const out = [];
   if (drafted.length) {
-    out.push(h("h2", { "data-key": "h-drafted" }, "Joint initiatives"));
-    if (ex.config.breakouts) out.push(h("p", { class: "muted small", "data-key": "breakout-how" }, "Breakouts: champion one initiative to join its table, then write its draft together."));
+    out.push(h("h2", { "data-key": "h-drafted" }, t("initiatives.drafted")));
+    if (ex.config.breakouts) out.push(h("p", { class: "muted small", "data-key": "breakout-how" }, t("initiatives.breakouts")));
     out.push(
       h(
         "ul",
@@ -72,45 +82,51 @@ export function input(ex, mine) {
     );
   }
   if (ex.items.length) {
-    out.push(h("h2", { "data-key": "h-cands" }, drafted.length ? "Other candidates" : "Candidates"));
+    out.push(h("h2", { "data-key": "h-cands" }, t(drafted.length ? "initiatives.other-candidates" : "initiatives.candidates")));
     out.push(h("ul", { class: "list", "data-key": "cands" }, ex.items.map((item) => card(item.id, item.text, null))));
   }
-  if (!out.length) out.push(h("p", { class: "muted", "data-key": "empty" }, "The facilitator is drafting the initiatives. They appear here as they are written."));
+  if (!out.length) out.push(h("p", { class: "muted", "data-key": "empty" }, t("initiatives.waiting")));
   return out;
 }
 
 export function results(res, ex) {
   const drafted = new Map((ex.initiatives || []).map((i) => [i.id, i]));
-  const card = (t) =>
+  // A candidate is an item (its id an item's, translated when the template's); a drafted initiative is the facilitator's own words.
+  const card = (target, title) =>
     h(
       "li",
-      { class: "card", "data-key": `res:${t.id}` },
-      h("p", { class: "q" }, t.title),
-      drafted.has(t.id) ? initiativeDetails(drafted.get(t.id)) : null,
-      h("p", { class: "champions" }, plural(t.champions.length, "champion"), t.champions.length ? ": " : "", t.champions.map((c) => h("span", { class: `chip ${sideClass(c.side)}` }, c.name || sideLabel(c.side)))),
-      t.comments.length ? h("ul", { class: "comments" }, t.comments.map((c, i) => h("li", { "data-key": `c:${i}` }, h("span", null, c.text), " ", h("span", { class: `chip ${sideClass(c.side)}` }, c.name || sideLabel(c.side))))) : null,
-      more(t.comments_more, "earlier comment"),
+      { class: "card", "data-key": `res:${target.id}` },
+      h("p", { class: "q" }, title),
+      drafted.has(target.id) ? initiativeDetails(drafted.get(target.id)) : null,
+      h(
+        "p",
+        { class: "champions" },
+        plural(target.champions.length, "initiatives.champions"),
+        target.champions.length ? ": " : "",
+        target.champions.map((c) => h("span", { class: `chip ${sideClass(c.side)}` }, person(c))),
+      ),
+      target.comments.length
+        ? h("ul", { class: "comments" }, target.comments.map((c, i) => h("li", { "data-key": `c:${i}` }, h("span", null, c.text), " ", h("span", { class: `chip ${sideClass(c.side)}` }, person(c)))))
+        : null,
+      more(target.comments_more, "comments"),
     );
+  const summary = { initiatives: plural(res.initiatives.length, "initiatives.count"), agreed: res.agreed, parked: res.parked };
   return [
-    res.initiatives.length ? h("p", { class: "muted small", "data-key": "res:n" }, `${plural(res.initiatives.length, "initiative")}: ${res.agreed} agreed, ${res.parked} parked.`) : null,
-    res.initiatives.length ? h("ul", { class: "list", "data-key": "res:inits" }, res.initiatives.map(card)) : null,
-    res.candidates.length ? h("h3", { "data-key": "res:h-cands" }, "Candidates") : null,
-    res.candidates.length ? h("ul", { class: "list", "data-key": "res:cands" }, res.candidates.map(card)) : null,
+    res.initiatives.length ? h("p", { class: "muted small", "data-key": "res:n" }, t("initiatives.summary", summary)) : null,
+    res.initiatives.length ? h("ul", { class: "list", "data-key": "res:inits" }, res.initiatives.map((target) => card(target, target.title))) : null,
+    res.candidates.length ? h("h3", { "data-key": "res:h-cands" }, t("initiatives.candidates")) : null,
+    res.candidates.length ? h("ul", { class: "list", "data-key": "res:cands" }, res.candidates.map((target) => card(target, itemText(ex, target.id, target.title)))) : null,
   ];
 }
 
-/* What a breakout table writes: every field but the title and the money. */
-const TABLE_FIELDS = [
-  ["outcome", "Customer outcome", "What will customers notice?"],
-  ["kpi", "Shared KPI", "One measure both teams are judged on"],
-  ["baseline", "Baseline", "Where the KPI is today"],
-  ["target", "Target", "Where it should be"],
-  ["timeframe", "Time frame", "By when"],
-  ["it_lead", "IT lead", "A name"],
-  ["marketing_lead", "Marketing lead", "A name"],
-  ["budget_share", "Budget share", "e.g. 30% of the joint budget"],
-  ["first_step", "First step", "What happens next week"],
-];
+/* What a breakout table writes: every field but the title and the money. Each
+ * field's label and hint are the catalogue's `initiatives.field.<field>` and
+ * `initiatives.field.<field>-hint`. */
+const TABLE_FIELDS = [["outcome"], ["kpi"], ["baseline"], ["target"], ["timeframe"], ["it_lead"], ["marketing_lead"], ["budget_share"], ["first_step"]];
+
+function fieldLabel(field) {
+  return t(`initiatives.field.${field}`);
+}
 const FIELD_MAX = 400;
 
 function tableKey(i, field) {
@@ -125,35 +141,36 @@ function breakoutForm(i) {
   return h(
     "form",
     { class: "breakout", "data-submit": "table", "data-key": "form:" + key, "data-initiative": i.id, novalidate: true },
-    h("p", { class: "field-label" }, "Your table's draft"),
-    TABLE_FIELDS.map(([field, label, hint]) => {
+    h("p", { class: "field-label" }, t("initiatives.table-draft")),
+    TABLE_FIELDS.map(([field]) => {
       const id = "f-" + tableKey(i, field).replace(/[^A-Za-z0-9_-]/g, "-");
       return h(
         "div",
         { class: "field", "data-key": "fld:" + field },
-        h("label", { for: id }, label),
-        h("input", { id, type: "text", "data-draft": tableKey(i, field), placeholder: hint, value: value(field), "aria-invalid": value(field).trim().length > FIELD_MAX ? "true" : null }),
+        h("label", { for: id }, fieldLabel(field)),
+        h("input", { id, type: "text", "data-draft": tableKey(i, field), placeholder: t(`initiatives.field.${field}-hint`), value: value(field), "aria-invalid": value(field).trim().length > FIELD_MAX ? "true" : null }),
       );
     }),
     h(
       "div",
       { class: "form-row" },
-      h("span", { class: "muted small" }, changed ? "Not saved yet" : "Saved: the facilitator sees it"),
-      h("button", withBusy({ type: "submit", class: "primary", disabled: !changed || over || busy(key) }, key), "Save draft"),
+      h("span", { class: "muted small" }, t(changed ? "initiatives.unsaved" : "initiatives.saved")),
+      h("button", withBusy({ type: "submit", class: "primary", disabled: !changed || over || busy(key) }, key), t("initiatives.save-draft")),
     ),
     slot(key),
   );
 }
 
 function initiativeDetails(i) {
-  const status = { draft: "Draft", agreed: "Agreed", parked: "Parked" }[i.status] || i.status;
+  const status = ["draft", "agreed", "parked"].includes(i.status) ? t(`initiatives.status.${i.status}`) : i.status;
+  const kpi = i.kpi && i.target ? t("initiatives.kpi-target", { kpi: i.kpi, target: i.target }) : i.kpi || i.target;
   const rows = [
-    ["Customer outcome", i.outcome],
-    ["Shared KPI", [i.kpi, i.target].filter(Boolean).join(" — target: ")],
-    ["Time frame", i.timeframe],
-    ["IT lead", i.it_lead],
-    ["Marketing lead", i.marketing_lead],
-    ["First step", i.first_step],
+    [fieldLabel("outcome"), i.outcome],
+    [fieldLabel("kpi"), kpi],
+    [fieldLabel("timeframe"), i.timeframe],
+    [fieldLabel("it_lead"), i.it_lead],
+    [fieldLabel("marketing_lead"), i.marketing_lead],
+    [fieldLabel("first_step"), i.first_step],
   ].filter((r) => r[1]);
   return h(
     "div",
@@ -186,7 +203,7 @@ export const submits = {
     act({ type: "draft_fields", exercise: ex.id, initiative: id, fields }, key, {
       onAck() {
         for (const field of Object.keys(fields)) S.drafts.delete(tableKey(initiative, field));
-        note(key, "Draft saved.", "ok");
+        note(key, t("initiatives.draft-saved"), "ok");
       },
     });
   },
@@ -198,7 +215,7 @@ export const submits = {
     act({ type: "comment", exercise: ex.id, target, text }, key, {
       onAck() {
         clearDraft(key);
-        note(key, "Comment sent.", "ok");
+        note(key, t("initiatives.comment-sent"), "ok");
       },
     });
   },

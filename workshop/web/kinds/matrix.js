@@ -3,14 +3,14 @@
  * with numbered dots and a list that says where each item landed, per side. */
 
 import { h } from "../dom.js";
-import { fmt1 } from "../i18n.js";
+import { fmt1, inSentence, itemText, num, t } from "../i18n.js";
 import { act } from "../net.js";
-import { flagLine, sides } from "../sides.js";
+import { flagLine, sideLabel, sides } from "../sides.js";
 import { S, ALL, localFor } from "../state.js";
 import { choiceButton, range, slot, withBusy } from "../ui.js";
 
 export const name = "matrix";
-export const labels = { done: "placed items" };
+export const labels = { done: "placed" };
 
 export function input(ex, mine) {
   const cfg = ex.config;
@@ -18,7 +18,7 @@ export function input(ex, mine) {
   const places = mine.places || {};
   const partial = localFor("matrix", ex.id);
   return [
-    h("p", { class: "muted", "data-key": "how" }, `Rate each item for ${ax.toLowerCase()} and ${ay.toLowerCase()}, from 1 (low) to ${cfg.max} (high).`),
+    h("p", { class: "muted", "data-key": "how" }, t("matrix.how", { x: inSentence(ax), y: inSentence(ay), max: cfg.max })),
     ex.items.map((item, index) => {
       const key = `place:${item.id}`;
       const saved = places[item.id] || [];
@@ -29,12 +29,12 @@ export function input(ex, mine) {
       const axis = (label, which, value) =>
         h(
           "div",
-          { class: "axis-row", role: "group", "aria-label": `${label} for: ${item.text}` },
+          { class: "axis-row", role: "group", "aria-label": t("matrix.axis-for", { axis: label, item: item.text }) },
           h("span", { class: "axis-name" }, label),
           h(
             "div",
             { class: "scale" },
-            range(1, cfg.max).map((v) => choiceButton(String(v), value === v, withBusy({ "data-act": "place", "data-item": item.id, "data-axis": which, "data-value": v, "aria-label": `${label} ${v} of ${cfg.max}` }, `${key}:${which}${v}`))),
+            range(1, cfg.max).map((v) => choiceButton(num(v), value === v, withBusy({ "data-act": "place", "data-item": item.id, "data-axis": which, "data-value": v, "aria-label": t("matrix.value", { axis: label, v, max: cfg.max }) }, `${key}:${which}${v}`))),
           ),
         );
       return h(
@@ -43,15 +43,32 @@ export function input(ex, mine) {
         h("p", { class: "q", id: qid }, item.text),
         axis(ax, "x", x),
         axis(ay, "y", y),
-        h("p", { class: "muted small" }, saved.length && !(draft.x || draft.y) ? `Placed: ${ax} ${saved[0]}, ${ay} ${saved[1]}` : x && !y ? `Now pick ${ay.toLowerCase()}.` : y && !x ? `Now pick ${ax.toLowerCase()}.` : ""),
+        h(
+          "p",
+          { class: "muted small" },
+          saved.length && !(draft.x || draft.y)
+            ? t("matrix.placed", { x: ax, vx: saved[0], y: ay, vy: saved[1] })
+            : x && !y
+              ? t("matrix.now", { axis: inSentence(ay) })
+              : y && !x
+                ? t("matrix.now", { axis: inSentence(ax) })
+                : "",
+        ),
         slot(key),
       );
     }),
   ];
 }
 
-export function results(res) {
-  const [ax, ay] = res.axes;
+/** A quadrant's name ("Quick win"), or with its article for a sentence ("a quick
+ *  win"); the room names them "quick win", "big bet", "fill-in", "money pit". */
+function quadrant(name, article) {
+  return name ? t(`quadrant.${name.replace(/ /g, "-")}${article ? ".a" : ""}`) : "–";
+}
+
+export function results(res, ex) {
+  // The axes as the exercise names them, in the template's translation where it has one.
+  const [ax, ay] = ex.config.axes && ex.config.axes.length === 2 ? ex.config.axes : res.axes;
   const span = Math.max(1, res.max - 1);
   const seen = new Map();
   const dots = res.items
@@ -66,7 +83,7 @@ export function results(res) {
       return h(
         "span",
         { class: "mdot", "aria-hidden": "true", style: { left: `calc(${left.toFixed(1)}% + ${dup * 8}px)`, bottom: `calc(${bottom.toFixed(1)}% + ${dup * 8}px)` } },
-        String(d.i + 1),
+        num(d.i + 1),
       );
     });
   const quad = (label, cls) => h("span", { class: `quad ${cls}` }, label);
@@ -77,11 +94,11 @@ export function results(res) {
       h("span", { class: "axis-y" }, `${ay} ↑`),
       h(
         "div",
-        { class: "matrix", role: "img", "aria-label": `${ax} across, ${ay} up; the list below says where each item landed.` },
-        quad("Money pit", "q-tl"),
-        quad("Big bet", "q-tr"),
-        quad("Fill-in", "q-bl"),
-        quad("Quick win", "q-br"),
+        { class: "matrix", role: "img", "aria-label": t("matrix.chart", { x: ax, y: ay }) },
+        quad(quadrant("money pit"), "q-tl"),
+        quad(quadrant("big bet"), "q-tr"),
+        quad(quadrant("fill-in"), "q-bl"),
+        quad(quadrant("quick win"), "q-br"),
         h("div", { class: "plot" }, dots),
       ),
       h("span", { class: "axis-x" }, `${ax} →`),
@@ -93,23 +110,30 @@ export function results(res) {
         const all = row.by_side[ALL];
         const per = sides()
           .filter((s) => row.by_side[s.id] && row.by_side[s.id].quadrant)
-          .map((s) => `${s.label}: ${row.by_side[s.id].quadrant}`)
+          .map((s) => t("matrix.side", { side: s.label, quadrant: quadrant(row.by_side[s.id].quadrant) }))
           .join(" · ");
         return h(
           "li",
           { "data-key": `leg:${row.item}` },
-          h("span", { class: "q" }, row.text),
-          h("span", { class: "small" }, all && all.quadrant ? ` — ${capital(all.quadrant)} (${ax} ${fmt1(all.x)}, ${ay} ${fmt1(all.y)})` : " — not placed yet"),
+          h("span", { class: "q" }, itemText(ex, row.item, row.text)),
+          h(
+            "span",
+            { class: "small" },
+            all && all.quadrant ? t("matrix.landed", { quadrant: quadrant(all.quadrant), x: ax, vx: fmt1(all.x), y: ay, vy: fmt1(all.y) }) : t("matrix.unplaced"),
+          ),
           per ? h("span", { class: "muted small block" }, per) : null,
-          flagLine(row),
+          flagLine(row, (a, b) => flag(row, a, b)),
         );
       }),
     ),
   ];
 }
 
-function capital(text) {
-  return text ? text.charAt(0).toUpperCase() + text.slice(1) : text;
+/** "IT sees a big bet, Marketing a quick win", from the pair's quadrants. */
+function flag(row, a, b) {
+  const [pa, pb] = [row.by_side[a], row.by_side[b]];
+  if (!(pa && pa.quadrant && pb && pb.quadrant)) return null;
+  return t("matrix.flag", { a: sideLabel(a), qa: quadrant(pa.quadrant, true), b: sideLabel(b), qb: quadrant(pb.quadrant, true) });
 }
 
 export const actions = {

@@ -3,9 +3,9 @@
  * result counts each option per side and lists the other answers. */
 
 import { h } from "../dom.js";
-import { plural } from "../i18n.js";
+import { itemText, num, pct, plural, t } from "../i18n.js";
 import { act } from "../net.js";
-import { chip, flagLine, stacked } from "../sides.js";
+import { chip, flagLine, sideLabel, stacked } from "../sides.js";
 import { S, busy, localFor } from "../state.js";
 import { choiceButton, more, slot, withBusy } from "../ui.js";
 
@@ -40,12 +40,12 @@ export function input(ex, mine) {
   const key = `poll:${ex.id}`;
   const answered = (mine.picked && mine.picked.length) || mine.other;
   const out = [
-    h("p", { class: "muted", "data-key": "how", id: "poll-how" }, cfg.multi ? "Pick all that apply, then send." : "Pick one, then send."),
+    h("p", { class: "muted", "data-key": "how", id: "poll-how" }, t(cfg.multi ? "poll.how-multi" : "poll.how-single")),
     h(
       "div",
       { class: "options" + (cfg.multi ? "" : " single"), role: cfg.multi ? "group" : "radiogroup", "aria-labelledby": "poll-how", "data-key": "options" },
       ex.items.map((item) => option(cfg, item.text, local.items.includes(item.id), { "data-act": "poll-toggle", "data-item": item.id, "data-key": `opt:${item.id}` })),
-      cfg.other ? option(cfg, "Other (write your own)", local.otherOn, { "data-act": "poll-other", "data-key": "opt:other" }) : null,
+      cfg.other ? option(cfg, t("poll.other"), local.otherOn, { "data-act": "poll-other", "data-key": "opt:other" }) : null,
     ),
   ];
   if (cfg.other && local.otherOn) {
@@ -54,7 +54,7 @@ export function input(ex, mine) {
       h(
         "div",
         { class: "text-form", "data-key": "other" },
-        h("label", { for: "f-other", class: "field-label" }, "Your own answer"),
+        h("label", { for: "f-other", class: "field-label" }, t("poll.other-label")),
         h("input", { id: "f-other", type: "text", maxlength: "280", "data-draft": okey, "data-poll": ex.id, value: S.drafts.get(okey) || "" }),
       ),
     );
@@ -64,37 +64,44 @@ export function input(ex, mine) {
     h(
       "div",
       { class: "submit-row", "data-key": "submit" },
-      h("span", { class: "muted small" }, saved ? "Your answer is in. You can change it while the poll is open." : local.dirty ? "Not sent yet." : ""),
-      h("button", withBusy({ type: "button", class: "primary", "data-act": "poll-submit", disabled: !local.dirty || busy(key) }, key), saved ? "Sent" : "Send"),
+      h("span", { class: "muted small" }, saved ? t("poll.saved") : local.dirty ? t("poll.unsent") : ""),
+      h("button", withBusy({ type: "button", class: "primary", "data-act": "poll-submit", disabled: !local.dirty || busy(key) }, key), t(saved ? "button.sent" : "button.send")),
     ),
     slot(key),
   );
   return out;
 }
 
-export function results(res) {
+export function results(res, ex) {
   const top = Math.max(1, ...res.options.map((o) => o.total));
   return [
-    h("p", { class: "muted small", "data-key": "res:n" }, `${plural(res.respondents, "person", "people")} answered.`),
+    h("p", { class: "muted small", "data-key": "res:n" }, t("poll.summary", { people: plural(res.respondents, "people") })),
     res.options.map((o) =>
       h(
         "div",
         { class: "card", "data-key": `res:${o.item}` },
-        h("p", { class: "q split" }, h("span", null, o.text), h("span", { class: "total" }, String(o.total))),
-        stacked(o.by_side, top, "Nobody picked this"),
-        flagLine(o),
+        h("p", { class: "q split" }, h("span", null, itemText(ex, o.item, o.text)), h("span", { class: "total" }, num(o.total))),
+        stacked(o.by_side, top, t("poll.nobody")),
+        flagLine(o, (a, b) => flag(o, a, b)),
       ),
     ),
     res.other.length
       ? h(
           "div",
           { class: "card", "data-key": "res:other" },
-          h("p", { class: "q" }, "Other answers"),
+          h("p", { class: "q" }, t("poll.other-answers")),
           h("ul", { class: "board" }, res.other.map((a, i) => h("li", { class: "idea-card", "data-key": `other:${i}` }, h("span", { class: "idea-text" }, a.text), h("span", { class: "idea-meta" }, a.side ? chip(a.side) : null)))),
-          more(res.other_more, "earlier answer"),
+          more(res.other_more, "answers"),
         )
       : null,
   ];
+}
+
+/** "picked by 0% of IT, 75% of Marketing", from each side's share of its own people. */
+function flag(row, a, b) {
+  const [pa, pb] = [row.share && row.share[a], row.share && row.share[b]];
+  if (typeof pa !== "number" || typeof pb !== "number") return null;
+  return t("poll.flag", { a: sideLabel(a), pa: pct(pa), b: sideLabel(b), pb: pct(pb) });
 }
 
 export const actions = {

@@ -5,7 +5,7 @@
  * three or more places apart, said in a sentence. */
 
 import { h } from "../dom.js";
-import { plural } from "../i18n.js";
+import { itemText, num, ordinal, plural, t } from "../i18n.js";
 import { act } from "../net.js";
 import { flagLine, sideLabel, sides } from "../sides.js";
 import { ALL, S, busy } from "../state.js";
@@ -27,7 +27,7 @@ export function input(ex, mine) {
   const key = `rank:${ex.id}`;
   const saved = (mine.order || []).length === order.length;
   return [
-    h("p", { class: "muted", "data-key": "how", id: "rank-how" }, "Put them in order, best first: move an item up or down. Each move is saved."),
+    h("p", { class: "muted", "data-key": "how", id: "rank-how" }, t("rank.how")),
     h(
       "ol",
       { class: "order-list", "aria-labelledby": "rank-how", "data-key": "list" },
@@ -35,32 +35,26 @@ export function input(ex, mine) {
         h(
           "li",
           { class: "card order-item", "data-key": `r:${id}` },
-          h("span", { class: "order-place", "aria-hidden": "true" }, String(index + 1)),
+          h("span", { class: "order-place", "aria-hidden": "true" }, num(index + 1)),
           h("span", { class: "order-text" }, text.get(id)),
           h(
             "span",
             { class: "order-moves" },
-            h("button", withBusy({ type: "button", class: "pick", "data-act": "rank-move", "data-item": id, "data-by": "-1", disabled: index === 0 || busy(key), "aria-label": `Move up: ${text.get(id)}` }, key), "↑"),
-            h("button", withBusy({ type: "button", class: "pick", "data-act": "rank-move", "data-item": id, "data-by": "1", disabled: index === order.length - 1 || busy(key), "aria-label": `Move down: ${text.get(id)}` }, key), "↓"),
+            h("button", withBusy({ type: "button", class: "pick", "data-act": "rank-move", "data-item": id, "data-by": "-1", disabled: index === 0 || busy(key), "aria-label": t("rank.up", { item: text.get(id) }) }, key), "↑"),
+            h("button", withBusy({ type: "button", class: "pick", "data-act": "rank-move", "data-item": id, "data-by": "1", disabled: index === order.length - 1 || busy(key), "aria-label": t("rank.down", { item: text.get(id) }) }, key), "↓"),
           ),
         ),
       ),
     ),
-    h("p", { class: "muted small", "data-key": "saved" }, saved ? "Your order is saved. ✓" : "Not sent yet: move any item to send your order."),
+    h("p", { class: "muted small", "data-key": "saved" }, t(saved ? "rank.saved" : "rank.unsent")),
     slot(key),
   ];
 }
 
-function ordinal(n) {
-  const tens = n % 100;
-  const suffix = tens >= 10 && tens <= 20 ? "th" : { 1: "st", 2: "nd", 3: "rd" }[n % 10] || "th";
-  return `${n}${suffix}`;
-}
-
-export function results(res) {
+export function results(res, ex) {
   const ranked = sides().filter((s) => res.respondents[s.id]);
   return [
-    h("p", { class: "muted small", "data-key": "res:n" }, `${plural(res.respondents[ALL] || 0, "person", "people")} ranked.`),
+    h("p", { class: "muted small", "data-key": "res:n" }, t("rank.summary", { people: plural(res.respondents[ALL] || 0, "people") })),
     h(
       "ol",
       { class: "list", "data-key": "res:list" },
@@ -68,13 +62,20 @@ export function results(res) {
         h(
           "li",
           { class: "card" + (row.flagged ? " flagged" : ""), "data-key": `res:${row.item}` },
-          h("p", { class: "q split" }, h("span", null, row.text), h("span", { class: "total" }, plural(row.points[ALL], "pt"))),
-          h("p", { class: "muted small" }, ranked.map((s) => `${sideLabel(s.id)} ${row.place[s.id] ? ordinal(row.place[s.id]) : "–"}`).join(" · ")),
-          flagLine(row),
+          h("p", { class: "q split" }, h("span", null, itemText(ex, row.item, row.text)), h("span", { class: "total" }, plural(row.points[ALL], "rank.points"))),
+          h("p", { class: "muted small" }, ranked.map((s) => t("rank.place", { side: s.label, place: row.place[s.id] ? ordinal(row.place[s.id]) : "–" })).join(" · ")),
+          flagLine(row, (a, b) => flag(row, a, b)),
         ),
       ),
     ),
   ];
+}
+
+/** "IT puts it 1st, Marketing 4th.", from the pair's places. */
+function flag(row, a, b) {
+  const [pa, pb] = [row.place[a], row.place[b]];
+  if (typeof pa !== "number" || typeof pb !== "number") return null;
+  return t("rank.flag", { a: sideLabel(a), pa: ordinal(pa), b: sideLabel(b), pb: ordinal(pb) });
 }
 
 export const actions = {

@@ -3,7 +3,7 @@
  * check-in. */
 
 import { h } from "../dom.js";
-import { fmt1, plural, signed } from "../i18n.js";
+import { fmt1, itemText, num, plural, signed, t } from "../i18n.js";
 import { act } from "../net.js";
 import { resultKeys, sideLabel, sideRow, sides } from "../sides.js";
 import { ALL } from "../state.js";
@@ -29,9 +29,9 @@ export function input(ex, mine) {
         { class: "scale" },
         range(1, max).map((v) =>
           choiceButton(
-            String(v),
+            num(v),
             chosen === v,
-            withBusy({ "data-act": "rate", "data-item": item.id, "data-value": v, "aria-label": `${v} of ${max}${v === 1 ? `, ${low}` : v === max ? `, ${high}` : ""}` }, `${key}:${v}`),
+            withBusy({ "data-act": "rate", "data-item": item.id, "data-value": v, "aria-label": valueLabel(v, max, low, high) }, `${key}:${v}`),
           ),
         ),
       ),
@@ -41,23 +41,29 @@ export function input(ex, mine) {
   });
 }
 
+/** "2 of 5", and at the two ends the end's label: "1 of 5, Strongly disagree". */
+function valueLabel(v, max, low, high) {
+  const end = v === 1 ? low : v === max ? high : null;
+  return end ? t("scale.value-end", { v, max, end }) : t("scale.value", { v, max });
+}
+
 export function results(res, ex) {
   const max = ex.config.max || 5;
   const pair = sides().slice(0, 2).map((s) => s.id);
   return res.statements.map((st) => {
     const keys = resultKeys((k) => st.n[k] > 0);
     if (!st.n[ALL]) {
-      return h("div", { class: "card", "data-key": `res:${st.item}` }, h("p", { class: "q" }, st.text), h("p", { class: "muted" }, "No ratings yet."));
+      return h("div", { class: "card", "data-key": `res:${st.item}` }, h("p", { class: "q" }, itemText(ex, st.item, st.text)), h("p", { class: "muted" }, t("scale.none")));
     }
     return h(
       "div",
       { class: "card", "data-key": `res:${st.item}` },
-      h("p", { class: "q" }, st.text),
+      h("p", { class: "q" }, itemText(ex, st.item, st.text)),
       keys.map((k) => sideRow(k, st.mean[k] ? st.mean[k] / max : 0, st.n[k] ? `${fmt1(st.mean[k])}` : "–")),
       gapLine(st.gap, st.flagged, pair),
       shiftLine(st, keys),
     );
-  }).concat([h("p", { class: "muted small", "data-key": "res:n" }, `Means from 1 to ${max}; ${plural(res.respondents, "person", "people")} answered.`)]);
+  }).concat([h("p", { class: "muted small", "data-key": "res:n" }, t("scale.summary", { max, people: plural(res.respondents, "people") }))]);
 }
 
 export const actions = {
@@ -72,8 +78,10 @@ function gapLine(gap, flagged, pair) {
   if (gap === null || gap === undefined || pair.length < 2) return null;
   const size = Math.abs(Math.round(gap * 10) / 10);
   const [higher, lower] = gap >= 0 ? pair : [pair[1], pair[0]];
-  const text = size === 0 ? `${sideLabel(pair[0])} and ${sideLabel(pair[1])} agree` : `${sideLabel(higher)} rates it ${size.toFixed(1)} points higher than ${sideLabel(lower)}`;
-  return h("p", { class: "gap" + (flagged ? " flagged" : "") }, flagged ? h("span", { class: "badge warn" }, "Gap") : null, text);
+  const text = size === 0
+    ? t("scale.agree", { a: sideLabel(pair[0]), b: sideLabel(pair[1]) })
+    : t("scale.higher", { higher: sideLabel(higher), size: fmt1(size), lower: sideLabel(lower) });
+  return h("p", { class: "gap" + (flagged ? " flagged" : "") }, flagged ? h("span", { class: "badge warn" }, t("gap.badge")) : null, text);
 }
 
 /** How the same people moved since the compared scale (the server counts only those
@@ -83,10 +91,6 @@ function shiftLine(st, keys) {
   const moved = shift ? keys.filter((k) => shift[k] !== null && shift[k] !== undefined) : [];
   if (!moved.length) return null;
   const both = (st.matched && st.matched[ALL]) || 0;
-  return h(
-    "p",
-    { class: "muted small" },
-    `Change since the check-in, among the ${plural(both, "person", "people")} who rated both times: ` +
-      moved.map((k) => `${sideLabel(k)} ${signed(shift[k])}`).join(" · "),
-  );
+  const shifts = moved.map((k) => `${sideLabel(k)} ${signed(shift[k])}`).join(" · ");
+  return h("p", { class: "muted small" }, t("scale.shift", { people: plural(both, "people"), shifts }));
 }
