@@ -27,7 +27,7 @@ async def test_a_table_writes_its_initiative_from_a_phone_and_the_room_sees_it(t
         await expect(page.get_by_text("Breakouts: champion one initiative to join its table")).to_be_visible()
         await expect(page.get_by_text("Your table's draft")).to_have_count(0)  # not at a table yet
 
-        await page.get_by_role("button", name="I'll champion: Loyalty app").click()
+        await page.get_by_role("button", name="I'll champion this — Loyalty app").click()
         await expect(page.get_by_text("Your table's draft")).to_be_visible()
         save = page.get_by_role("button", name="Save draft")
         await expect(save).to_be_disabled()  # nothing written yet

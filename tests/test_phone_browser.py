@@ -246,15 +246,15 @@ async def test_a_phone_rates_every_statement_of_a_scale_and_sees_the_timer_run(t
 
         statements = [i.text for i in state(room, "check-in").items]
         for value, text in zip((2, 4, 5), statements):
-            await phone.card(text).get_by_role("button", name=f"{value} of 5").click()
+            await phone.card(text).get_by_role("radio", name=f"{value} of 5").click()
         for value, text in zip((2, 4, 5), statements):
-            await expect(phone.card(text).get_by_role("button", name=f"{value} of 5")).to_have_attribute("aria-pressed", "true")
+            await expect(phone.card(text).get_by_role("radio", name=f"{value} of 5")).to_have_attribute("aria-checked", "true")
         await expect(page.get_by_text("1 of 1 has rated")).to_be_visible()
         await phone.shot("10-scale")
 
-        await phone.card(statements[0]).get_by_role("button", name="3 of 5").click()
-        await expect(phone.card(statements[0]).get_by_role("button", name="3 of 5")).to_have_attribute("aria-pressed", "true")
-        await expect(phone.card(statements[0]).get_by_role("button", name="2 of 5")).to_have_attribute("aria-pressed", "false")
+        await phone.card(statements[0]).get_by_role("radio", name="3 of 5").click()
+        await expect(phone.card(statements[0]).get_by_role("radio", name="3 of 5")).to_have_attribute("aria-checked", "true")
+        await expect(phone.card(statements[0]).get_by_role("radio", name="2 of 5")).to_have_attribute("aria-checked", "false")
         await until(lambda: state(room, "check-in").scores.get(pid) == {"i1": 3, "i2": 4, "i3": 5})
 
         await room.facilitate(c.Close(exercise="check-in"))  # on_close: the results show
@@ -274,12 +274,12 @@ async def test_a_check_out_shows_how_the_people_who_rated_both_times_moved(tmp_p
         await phone.join("Ann", "IT")
         await open_exercise(room, "check-in")
         statements = [i.text for i in state(room, "check-in").items]
-        await phone.card(statements[0]).get_by_role("button", name="2 of 5").click()
-        await expect(phone.card(statements[0]).get_by_role("button", name="2 of 5")).to_have_attribute("aria-pressed", "true")
+        await phone.card(statements[0]).get_by_role("radio", name="2 of 5").click()
+        await expect(phone.card(statements[0]).get_by_role("radio", name="2 of 5")).to_have_attribute("aria-checked", "true")
         await open_exercise(room, "check-out")
         await expect(page_heading(phone)).to_have_text("Check-out pulse")
-        await phone.card(statements[0]).get_by_role("button", name="4 of 5").click()
-        await expect(phone.card(statements[0]).get_by_role("button", name="4 of 5")).to_have_attribute("aria-pressed", "true")
+        await phone.card(statements[0]).get_by_role("radio", name="4 of 5").click()
+        await expect(phone.card(statements[0]).get_by_role("radio", name="4 of 5")).to_have_attribute("aria-checked", "true")
         await room.facilitate(c.Close(exercise="check-out"))
         await expect(phone.card(statements[0]).get_by_text("Change since the check-in")).to_have_text(
             "Change since the check-in, among the 1 person who rated both times: IT +2.0 · Everyone +2.0"
@@ -339,7 +339,7 @@ async def test_a_phone_adds_edits_and_withdraws_ideas_in_a_brainstorm(tmp_path, 
         await phone.shot("23-closed-waiting")
         await room.facilitate(c.Reveal(exercise="worries"))
         await expect(page.locator(".results .idea-card")).to_have_text([re.compile("Costs nobody owns")])
-        await expect(page.locator(".results .idea-card .chip")).to_have_count(0)  # anonymous: not even the side
+        await expect(page.locator(".results .idea-card .chip:not(.you)")).to_have_count(0)  # anonymous: not even the side
         phone.assert_clean()
 
 
@@ -407,27 +407,28 @@ async def test_a_phone_answers_a_multiple_choice_poll_with_its_own_answer(tmp_pa
         pid = await phone.join("Ann", "Other")
         await open_exercise(room, "ways-of-working")
         page = phone.page
-        await expect(page.get_by_text("Pick all that apply, then send.")).to_be_visible()
+        await expect(page.get_by_text("Pick all that apply. Each tap is saved.")).to_be_visible()
+        ex = "ways-of-working"
         await page.get_by_role("button", name="Informal time together").click()
         await page.get_by_role("button", name="IT joins marketing planning early").click()
+        await until(lambda: len(state(room, ex).scores.get(pid, {})) == 2)  # each tap saved, no Send
+        await expect(page.locator(".save-state")).to_have_text("Saved ✓ You can change it while this is open.")
         await page.get_by_role("button", name="Other (write your own)").click()
         other = page.get_by_label("Your own answer")
         await expect(other).to_be_focused()
         await other.fill("Shared coffee on Fridays")
         await expect(page.get_by_role("button", name="Informal time together")).to_have_attribute("aria-pressed", "true")
         await phone.shot("40-poll")
-        await page.get_by_role("button", name="Send", exact=True).click()
+        await page.get_by_role("button", name="Send", exact=True).click()  # typed text goes with its button
         await expect(page.get_by_text("Your answer is in.")).to_be_visible()
 
-        ex = "ways-of-working"
         await until(lambda: pid in state(room, ex).other)
         assert set(state(room, ex).scores[pid]) == {item_id(room, ex, "Informal time together"), item_id(room, ex, "IT joins marketing planning early")}
         assert state(room, ex).other[pid] == "Shared coffee on Fridays"
 
         await page.get_by_role("button", name="Informal time together").click()
-        await page.get_by_role("button", name="Send", exact=True).click()
-        await expect(page.get_by_text("Your answer is in.")).to_be_visible()
-        assert set(state(room, ex).scores[pid]) == {item_id(room, ex, "IT joins marketing planning early")}
+        await until(lambda: set(state(room, ex).scores[pid]) == {item_id(room, ex, "IT joins marketing planning early")})
+        assert state(room, ex).other[pid] == "Shared coffee on Fridays"  # the whole answer, own text included
 
         await room.facilitate(c.Close(exercise=ex))  # on_close: the results show, own answers too
         await expect(page.get_by_text("Results", exact=True)).to_be_visible()
@@ -449,28 +450,25 @@ async def test_a_phone_splits_exactly_the_budget_in_an_allocation(tmp_path, brow
         page = phone.page
         items = [i.text for i in state(room, "budget").items]
         assert len(items) == 5
-        send = page.get_by_role("button", name="Send", exact=True)
+        saved = page.locator(".save-state")
         await expect(page.get_by_text("0 / 100", exact=True)).to_be_visible()
-        await expect(send).to_be_disabled()
+        await expect(page.get_by_role("button", name="Send", exact=True)).to_have_count(0)  # saved by itself when exact
 
         await page.get_by_label(items[0], exact=True).fill("60")  # the slider
         for _ in range(4):
             await page.get_by_role("button", name=f"5 more points for: {items[1]}").click()
         await expect(page.get_by_text("80 / 100")).to_be_visible()
         await expect(page.get_by_text("20 points left to place")).to_be_visible()
-        await expect(send).to_be_disabled()
         await phone.shot("50-allocate-partial", full_page=False)
         for _ in range(5):
             await page.get_by_role("button", name=f"5 more points for: {items[2]}").click()
         await expect(page.get_by_text("105 / 100")).to_be_visible()
-        await expect(send).to_be_disabled()
+        assert pid not in state(room, "budget").scores  # never sent while it does not add up
         await page.get_by_role("button", name=f"5 fewer points for: {items[2]}").click()
         await expect(page.get_by_text("100 / 100")).to_be_visible()
         await expect(page.locator(".total-bar")).to_have_class(re.compile(r"\bexact\b"))
-        await expect(send).to_be_enabled()
+        await expect(saved).to_have_text("Saved ✓ You can change it while this is open.")
         await phone.shot("51-allocate-exact", full_page=False)
-        await send.click()
-        await expect(page.get_by_text("Saved. You can change it while this is open.")).to_be_visible()
 
         ex = "budget"
         assert state(room, ex).scores[pid] == {
@@ -552,8 +550,8 @@ async def test_a_phone_champions_and_comments_on_a_joint_initiative(tmp_path, br
         page = phone.page
         card = page.locator(".initiative", has_text="Single customer profile")
         await expect(card).to_contain_text("Customers are recognised everywhere")
-        await card.get_by_role("button", name="I'll champion: Single customer profile").click()
-        await expect(card.get_by_role("button", name="I'll champion: Single customer profile")).to_have_attribute("aria-pressed", "true")
+        await card.get_by_role("button", name=re.compile("champion.* — Single customer profile")).click()
+        await expect(card.get_by_role("button", name=re.compile("champion.* — Single customer profile"))).to_have_attribute("aria-pressed", "true")
         await expect(card).to_contain_text("1 champion: Ann")
         await card.get_by_label("Add a comment").fill("Start with the loyalty data")
         await card.get_by_role("button", name="Send").click()
@@ -564,8 +562,8 @@ async def test_a_phone_champions_and_comments_on_a_joint_initiative(tmp_path, br
         assert state(room, ex).volunteers[initiative] == [pid]
         assert [(m.target, m.text) for m in state(room, ex).comments] == [(initiative, "Start with the loyalty data")]
 
-        await card.get_by_role("button", name="I'll champion: Single customer profile").click()
-        await expect(card.get_by_role("button", name="I'll champion: Single customer profile")).to_have_attribute("aria-pressed", "false")
+        await card.get_by_role("button", name=re.compile("champion.* — Single customer profile")).click()
+        await expect(card.get_by_role("button", name=re.compile("champion.* — Single customer profile"))).to_have_attribute("aria-pressed", "false")
         assert state(room, ex).volunteers[initiative] == []
         phone.assert_clean()
 
@@ -657,17 +655,17 @@ async def test_results_of_every_kind_are_drawn_for_the_room(tmp_path, browser):
         ideas = {i.text: i.id for i in state(room, "customer-first").ideas.values()}
         await room.facilitate(c.GroupIdeas(exercise="customer-first", ideas=[ideas["One view of the customer"], ideas["Offers that follow the customer"]], theme="Know the customer"))
         await expect(page.locator(".theme h3", has_text="Know the customer")).to_be_visible()
-        await expect(page.locator(".theme", has_text="Know the customer").locator(".chip")).to_have_text(["IT", "Marketing"])
+        await expect(page.locator(".theme", has_text="Know the customer").locator(".chip:not(.you)")).to_have_text(["IT", "Marketing"])
+        await expect(page.locator(".theme", has_text="Know the customer").locator(".chip.you")).to_have_text(["You"])  # Ann's own idea
         await ann.shot("21-brainstorm-live-board")
 
         await open_exercise(room, "opening")
         agreed, phones_down = "Challenge ideas, not people", "Phones down except to answer"
-        await page.get_by_role("button", name=agreed).click()
-        await page.get_by_role("button", name="Send", exact=True).click()
+        await page.get_by_role("button", name=agreed).click()  # each tap is saved
         await bo.page.get_by_role("button", name=agreed).click()
         await bo.page.get_by_role("button", name=phones_down).click()
-        await bo.page.get_by_role("button", name="Send", exact=True).click()
         await expect(page.get_by_text("2 of 2 have answered")).to_be_visible()
+        await expect(bo.page.locator(".save-state")).to_have_text("Saved ✓ You can change it while this is open.")
         await room.facilitate(c.Close(exercise="opening"))
         option = ann.card(agreed)
         await expect(option).to_contain_text("IT 1")
@@ -680,9 +678,8 @@ async def test_results_of_every_kind_are_drawn_for_the_room(tmp_path, browser):
         items = [i.text for i in state(room, "budget").items]
         for phone, first in ((ann, "70"), (bo, "30")):
             await phone.page.get_by_label(items[0], exact=True).fill(first)
-            await phone.page.get_by_label(items[1], exact=True).fill(str(100 - int(first)))
-            await phone.page.get_by_role("button", name="Send", exact=True).click()
-            await expect(phone.page.get_by_text("Saved.")).to_be_visible()
+            await phone.page.get_by_label(items[1], exact=True).fill(str(100 - int(first)))  # exact: saved by itself
+            await expect(phone.page.locator(".save-state")).to_have_text("Saved ✓ You can change it while this is open.")
         await room.facilitate(c.Close(exercise="budget"))
         await expect(side_row(ann.card(items[0]), "IT")).to_contain_text("70 %")
         await expect(side_row(ann.card(items[0]), "Marketing")).to_contain_text("30 %")
@@ -691,8 +688,8 @@ async def test_results_of_every_kind_are_drawn_for_the_room(tmp_path, browser):
 
         await open_exercise(room, "check-out")
         statement = state(room, "check-out").items[0].text
-        await ann.card(statement).get_by_role("button", name="5 of 5").click()
-        await bo.card(statement).get_by_role("button", name="2 of 5").click()
+        await ann.card(statement).get_by_role("radio", name="5 of 5").click()
+        await bo.card(statement).get_by_role("radio", name="2 of 5").click()
         await expect(page.get_by_text("2 of 2 have rated")).to_be_visible()
         await room.facilitate(c.Close(exercise="check-out"))
         await expect(ann.card(statement).locator(".gap")).to_contain_text("IT rates it 3.0 points higher than Marketing")
@@ -701,7 +698,7 @@ async def test_results_of_every_kind_are_drawn_for_the_room(tmp_path, browser):
 
         await open_exercise(room, "joint-initiatives")
         await room.facilitate(c.DraftInitiative(exercise="joint-initiatives", title="Single customer profile"))
-        await ann.page.locator(".initiative", has_text="Single customer profile").get_by_role("button", name="I'll champion: Single customer profile").click()
+        await ann.page.locator(".initiative", has_text="Single customer profile").get_by_role("button", name=re.compile("champion.* — Single customer profile")).click()
         await expect(page.locator(".initiative", has_text="Single customer profile")).to_contain_text("1 champion: Ann")
         await room.facilitate(c.Close(exercise="joint-initiatives"))
         await expect(page.locator(".results .card", has_text="Single customer profile")).to_contain_text("1 champion: Ann")
@@ -776,7 +773,7 @@ async def test_participant_text_shows_literally_and_never_as_markup(tmp_path, br
         title = f"Plan {MARKUP}"
         await room.facilitate(c.DraftInitiative(exercise="joint-initiatives", title=title))
         card = page.locator(".initiative", has_text=title)
-        await card.get_by_role("button", name=f"I'll champion: {title}").click()
+        await card.get_by_role("button", name=f"I'll champion this — {title}").click()
         await expect(bo.page.locator(".initiative", has_text=title).locator(".champions")).to_contain_text(f"1 champion: {HOSTILE}")
         assert await bo.page.locator("main img").count() == 0
         await page.wait_for_timeout(300)  # an injected onerror would have fired by now

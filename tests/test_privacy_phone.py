@@ -93,7 +93,7 @@ async def test_a_side_with_too_few_answers_is_named_as_withheld_in_the_results(t
                     ack = await client.act({"type": "rate", "exercise": "check-in", "item": item, "value": 4})
                     assert ack["type"] == "ack", ack
             for _, text in items:
-                await phone.card(text).get_by_role("button", name="2 of 5").click()
+                await phone.card(text).get_by_role("radio", name="2 of 5").click()
             await expect(page.get_by_text("5 of 5 have rated")).to_be_visible()
 
             await room.facilitate(c.Close(exercise="check-in"))  # reveal = on_close
@@ -110,7 +110,7 @@ async def test_a_side_with_too_few_answers_is_named_as_withheld_in_the_results(t
                 for item, _ in items:
                     await client.act({"type": "rate", "exercise": "check-out", "item": item, "value": 3})
             for _, text in items:
-                await phone.card(text).get_by_role("button", name="5 of 5").click()
+                await phone.card(text).get_by_role("radio", name="5 of 5").click()
             await expect(page.get_by_text("4 of 5 have rated")).to_be_visible()
             await room.facilitate(c.Close(exercise="check-out"))
             await expect(page.locator('[data-key="withheld"]')).to_have_text("Marketing: fewer than 3 answers, so its figures are not shown.")

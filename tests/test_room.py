@@ -119,7 +119,7 @@ async def test_a_phone_joins_and_gets_its_view_and_a_token(tmp_path):
         assert need["type"] == "need_join"
         assert [s["label"] for s in need["room"]["sides"]] == ["IT", "Marketing", "Other"]
         welcome = await phone.join("Ann", "marketing")
-        assert welcome["me"] == {"id": "p1", "name": "Ann", "side": "marketing"}
+        assert welcome["me"] == {"id": "p1", "name": "Ann", "side": "marketing", "answered": False}
         assert len(welcome["token"]) >= 20
         view = await phone.wait_view(lambda v: True)
         assert view["exercise"]["id"] == "opening" and view["present"] == 1  # the agenda's first step

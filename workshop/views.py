@@ -129,7 +129,8 @@ def translations(session: Session, cfg: ExerciseBase, state: ExerciseState) -> d
 
 def me(session: Session, pid: str) -> dict[str, Any]:
     p = session.participants[pid]
-    return {"id": p.id, "name": p.name, "side": p.side}
+    # `answered`: their side is fixed now (the facilitator can still move them).
+    return {"id": p.id, "name": p.name, "side": p.side, "answered": p.answered}
 
 
 def room_view(engine: Engine, now: float, audience: privacy.Audience = "phone") -> dict[str, Any]:

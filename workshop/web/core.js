@@ -28,10 +28,10 @@
 import { h, morphChildren } from "./dom.js";
 import { LANGUAGES, language, localise, plural, ready, t, useLanguage } from "./i18n.js";
 import { KINDS } from "./kinds/index.js";
-import { join, keepAlive, redrawWith, start } from "./net.js";
-import { S, NAME_KEY, storageGet } from "./state.js";
+import { act, join, keepAlive, redrawWith, start } from "./net.js";
+import { S, NAME_KEY, busy, storageGet, storageSet } from "./state.js";
 import { sideClass, sideLabel, sides, withheldText } from "./sides.js";
-import { doneLine, slot } from "./ui.js";
+import { doneLine, slot, toast, withBusy } from "./ui.js";
 
 // ------------------------------------------------------------------ drawing
 
@@ -41,6 +41,8 @@ function render() {
   const next = h("main", null, screen());
   const before = S.screenKey;
   morphChildren(app, next);
+  rovingTabStops(app);
+  announceResults();
   const first = app.firstElementChild;
   S.screenKey = first ? first.dataset.key || "" : "";
   if (S.screenKey !== before) {
@@ -69,6 +71,10 @@ function renderBar() {
     ? [h("span", { class: "who" }, S.me.name || t("bar.anonymous")), h("span", { class: "side" }, ` · ${sideLabel(S.me.side)}`)]
     : [h("span", { class: "who" }, (S.header && S.header.title) || t("app.name"))];
   morphChildren(title, h("p", null, who));
+  const change = document.getElementById("change-me");
+  change.hidden = !(S.me && S.joined);
+  change.setAttribute("aria-expanded", S.profileOpen ? "true" : "false");
+  if (change.textContent !== t("profile.change")) change.textContent = t("profile.change");
   const banner = document.getElementById("conn-banner");
   const away = S.everConnected && (S.conn === "reconnecting" || S.conn === "offline");
   banner.hidden = !away;
@@ -101,6 +107,7 @@ function screen() {
     );
   }
   if (!S.joined) return joinScreen();
+  if (S.profileOpen && S.me) return profileScreen();
   if (!S.room) {
     return h("section", { class: "screen", "data-key": "screen:loading" }, h("h1", { tabindex: "-1" }, S.header.title), h("p", { class: "lead" }, t("loading.lead")));
   }
@@ -171,6 +178,73 @@ function joinScreen() {
   );
 }
 
+/** This person's name and team, changeable: the name at any time, the team until
+ *  they first answer (then the server refuses, and the facilitator can move them,
+ *  so that one wrong tap does not skew the gap between the teams all day). */
+function profileScreen() {
+  if (!S.drafts.has("profile-name")) S.drafts.set("profile-name", S.me.name || "");
+  if (!S.profileSide) S.profileSide = S.me.side;
+  const fixed = Boolean(S.me.answered);
+  const sending = busy("profile");
+  return h(
+    "section",
+    { class: "screen profile", "data-key": "screen:profile" },
+    h("h1", { tabindex: "-1" }, t("profile.title")),
+    h(
+      "form",
+      { class: "stack", "data-submit": "none", novalidate: true },
+      h("label", { for: "profile-name", class: "field-label" }, t("join.name"), h("span", { class: "muted" }, t("join.optional"))),
+      h("input", { id: "profile-name", type: "text", autocomplete: "name", maxlength: "40", "data-draft": "profile-name", value: S.drafts.get("profile-name") }),
+    ),
+    h("h2", { class: "q", id: "profile-side-q" }, t("join.side")),
+    fixed ? h("p", { class: "note info", "data-key": "side-fixed" }, t("profile.side-fixed")) : null,
+    h(
+      "div",
+      { class: "sides", role: "radiogroup", "aria-labelledby": "profile-side-q" },
+      sides().map((s) =>
+        h(
+          "button",
+          {
+            type: "button",
+            role: "radio",
+            "aria-checked": S.profileSide === s.id ? "true" : "false",
+            class: `side-btn ${sideClass(s.id)}` + (S.profileSide === s.id ? " on" : ""),
+            "data-act": "profile-side",
+            "data-side": s.id,
+            disabled: fixed && s.id !== S.me.side,
+          },
+          s.label,
+        ),
+      ),
+    ),
+    h(
+      "div",
+      { class: "submit-row" },
+      h("button", { type: "button", class: "secondary", "data-act": "profile-cancel" }, t("profile.cancel")),
+      h("button", withBusy({ type: "button", class: "primary", "data-act": "profile-save", disabled: sending }, "profile"), t("profile.save")),
+    ),
+    slot("profile"),
+  );
+}
+
+function saveProfile() {
+  const name = (S.drafts.get("profile-name") || "").trim();
+  storageSet(NAME_KEY, name);
+  const side = S.profileSide || S.me.side;
+  act({ type: "rename", name, side }, "profile", {
+    onAck() {
+      closeProfile();
+      toast(t("profile.saved"));
+    },
+  });
+}
+
+function closeProfile() {
+  S.profileOpen = false;
+  S.profileSide = null;
+  S.drafts.delete("profile-name");
+}
+
 /** The published joint agenda: it names people, so the room wants its code. */
 function agendaUrl() {
   return `/agenda.html?room=${encodeURIComponent(S.code)}`;
@@ -202,7 +276,7 @@ function exerciseScreen(room) {
       "div",
       { class: "meta", "data-key": "meta" },
       h("span", { class: "step" }, t("step", { step: room.step, steps: room.steps })),
-      timer ? h("span", { class: "timer" + (timerLow(ex.timer) ? " low" : ""), role: "timer", "aria-label": t("timer.label"), "data-timer": "" }, timer) : null,
+      timer ? h("span", { class: "timer" + (timerUp(ex.timer) ? " up" : timerLow(ex.timer) ? " low" : ""), role: "timer", "aria-label": t("timer.label"), "data-timer": "" }, timer) : null,
       ex.status === "closed" ? h("span", { class: "timer" }, t("exercise.closed")) : null,
     ),
   );
@@ -224,6 +298,7 @@ function exerciseScreen(room) {
 
   if (ex.status === "open") {
     parts.push(h("div", { class: "inputs", "data-key": `inputs:${ex.kind}` }, kind ? kind.input(ex, mine) : h("p", null, t("kind.unknown"))));
+    parts.push(saveState(ex));
     if (ex.results && !(kind && kind.resultsWhileOpen === false)) {
       parts.push(h("section", { class: "results", "data-key": "results" }, h("h2", null, t("results.live")), withheldLine(ex), results(kind, ex)));
     }
@@ -234,6 +309,23 @@ function exerciseScreen(room) {
     parts.push(h("div", { class: "thanks", "data-key": "thanks" }, h("p", { class: "lead" }, t("thanks.lead")), h("p", { class: "muted" }, t("thanks.hint"))));
   }
   return h("section", { class: `screen exercise kind-${ex.kind}`, "data-key": `screen:ex:${ex.id}` }, parts);
+}
+
+/** One save model for every kind: each input is sent as it is made, and this line
+ *  says where it stands — being saved, waiting for the network, or saved. */
+function saveState(ex) {
+  const pending = [...S.pending.values()].filter((entry) => entry.exercise === ex.id);
+  let text = "";
+  let tone = "";
+  if (pending.length) {
+    const queued = !(S.ws && S.greeted);
+    text = t(queued ? "save.queued" : "save.saving");
+    tone = queued ? "warn" : "";
+  } else if (S.savedFor === ex.id) {
+    text = t("save.saved");
+    tone = "ok";
+  }
+  return h("p", { class: "save-state" + (tone ? ` ${tone}` : ""), role: "status", "aria-live": "polite", "data-key": "save-state" }, text);
 }
 
 const IDENTITIES = ["named", "side", "anonymous"];
@@ -277,6 +369,10 @@ function timerLow(timer) {
   return Boolean(timer && timer.running && timer.duration && remainingSeconds(timer) <= 60);
 }
 
+function timerUp(timer) {
+  return Boolean(timer && timer.running && timer.duration && remainingSeconds(timer) <= 0);
+}
+
 /** Every second: notes and a waiting confirmation expire, the line is checked, the timer counts down. */
 function tick() {
   const now = Date.now();
@@ -297,8 +393,28 @@ function tick() {
   if (el && S.room) {
     const timer = S.room.exercise.timer;
     el.textContent = timerText(timer);
-    el.classList.toggle("low", timerLow(timer));
+    el.classList.toggle("low", timerLow(timer) && !timerUp(timer));
+    el.classList.toggle("up", timerUp(timer));
+    timeUp(S.room.exercise);
   }
+}
+
+/** The end of the timebox, noticed: said once (and a short buzz where the phone can)
+ *  when the countdown this page watched reaches zero — not for one that ran out
+ *  before the page was opened. */
+function timeUp(ex) {
+  const timer = ex.timer;
+  if (ex.status !== "open" || !timer || !timer.running || !timer.duration) return;
+  const left = remainingSeconds(timer);
+  const opening = `${ex.id}:${timer.duration}`;
+  if (left > 0) {
+    S.timeWatched = opening;
+    return;
+  }
+  if (S.timeWatched !== opening || S.timeTold === opening) return;
+  S.timeTold = opening;
+  toast(t("timer.up-note"));
+  if (navigator.vibrate) navigator.vibrate(200);
 }
 
 // ------------------------------------------------------------------ events
@@ -329,11 +445,59 @@ document.addEventListener("click", (event) => {
     render();
     return;
   }
+  const core = { profile: () => (S.profileOpen ? closeProfile() : (S.profileOpen = true)), "profile-cancel": closeProfile, "profile-save": saveProfile,
+    "profile-side": () => (S.profileSide = el.dataset.side) };
+  if (el.dataset.act in core) {
+    event.preventDefault();
+    core[el.dataset.act]();
+    render();
+    renderBar();
+    return;
+  }
   const handler = handlerOf(kindOnScreen(), "actions", el.dataset.act);
   if (!handler) return;
   event.preventDefault();
   handler(el, S.room.exercise);
   render();
+});
+
+/* Radio groups (a 1–5 scale, a single-choice poll, a team): one tab stop each — the
+ * checked radio, else the first — and the arrow keys move to the next one and pick
+ * it, as a native radio group does. */
+/** Say once, to a screen reader, that an exercise's results are now on the screen
+ *  (they appear when the facilitator reveals them, wherever the reader is). */
+function announceResults() {
+  const ex = S.joined && S.room && S.room.exercise;
+  const showing = ex && ex.results ? ex.id : null;
+  if (showing === S.announced) return;
+  S.announced = showing;
+  const live = document.getElementById("announce");
+  if (live) live.textContent = showing ? t("results.announce", { title: localise(ex).title }) : "";
+}
+
+const ARROWS = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1, Home: -Infinity, End: Infinity };
+
+function rovingTabStops(root) {
+  for (const group of root.querySelectorAll('[role="radiogroup"]')) {
+    const radios = [...group.querySelectorAll('[role="radio"]')];
+    const stop = radios.find((r) => r.getAttribute("aria-checked") === "true") || radios[0];
+    for (const radio of radios) radio.tabIndex = radio === stop ? 0 : -1;
+  }
+}
+
+document.addEventListener("keydown", (event) => {
+  const radio = event.target.closest && event.target.closest('[role="radio"]');
+  if (!radio || !(event.key in ARROWS)) return;
+  const group = radio.closest('[role="radiogroup"]');
+  if (!group) return;
+  const radios = [...group.querySelectorAll('[role="radio"]')].filter((r) => !r.disabled);
+  const step = ARROWS[event.key];
+  const at = radios.indexOf(radio);
+  const next = radios[step === -Infinity ? 0 : step === Infinity ? radios.length - 1 : (at + step + radios.length) % radios.length];
+  if (!next || next === radio) return;
+  event.preventDefault();
+  next.focus();
+  next.click();
 });
 
 document.addEventListener("submit", (event) => {

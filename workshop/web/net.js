@@ -11,6 +11,10 @@
  *   again with the SAME id, which the server counts once.
  * - A dropped or silent socket is retried with jittered backoff; a wrong room
  *   code or an outdated page stops the retries (`S.fatal`).
+ * - Offline shows within five seconds: at once when the browser says so (the
+ *   `offline` event), and otherwise by a heartbeat — a socket silent for
+ *   `PROBE_AFTER` is pinged, and one still silent `LOST_AFTER` after its last
+ *   word is dropped, which shows the banner, while taps wait in the queue.
  * - This module never draws: after every change it calls what `redrawWith` gave it.
  */
 
@@ -21,8 +25,8 @@ import { toast } from "./ui.js";
 const PROTOCOL_VERSION = 1;
 const BACKOFF_FIRST = 500;
 const BACKOFF_MAX = 10000;
-const PING_EVERY = 15000;
-const SILENCE_LIMIT = 40000;
+const PROBE_AFTER = 2500;
+const LOST_AFTER = 5000;
 const RESEND_AFTER = 8000;
 
 let render = () => {};
@@ -166,9 +170,11 @@ export function act(command, key, opts) {
     sentAt: Date.now(),
     onAck: options.onAck,
     onRefuse: options.onRefuse,
+    exercise: command.exercise || null,
   };
   S.pending.set(id, entry);
   S.notes.delete(key);
+  if (entry.exercise && S.savedFor === entry.exercise) S.savedFor = null; // saving again
   if (!(S.joined && sendFrame(entry.frame))) {
     note(key, t("net.queued"), "info");
   }
@@ -201,9 +207,17 @@ export function join(side) {
  * Returns false when it dropped the socket (and drew the page).
  */
 export function keepAlive(now) {
-  if (S.greeted && document.visibilityState === "visible" && now - S.lastHeard > SILENCE_LIMIT) {
-    dropped(0, "");
-    return false;
+  if (S.greeted && document.visibilityState === "visible") {
+    const silent = now - S.lastHeard;
+    if (silent > LOST_AFTER) {
+      dropped(0, "");
+      return false;
+    }
+    // A quiet room sends nothing: ask, so that a dead network is noticed in seconds.
+    if (silent > PROBE_AFTER && now - S.probedAt > PROBE_AFTER) {
+      S.probedAt = now;
+      sendFrame({ type: "ping" });
+    }
   }
   if (S.greeted) {
     for (const entry of S.pending.values()) {
@@ -270,6 +284,8 @@ function receive(msg) {
       const entry = S.pending.get(msg.id);
       S.pending.delete(msg.id);
       if (msg.mine) S.mine = msg.mine;
+      if (msg.mine && msg.mine.me) S.me = msg.mine.me;
+      if (entry && entry.exercise) S.savedFor = entry.exercise; // "Saved ✓" under that exercise
       if (entry) {
         const n = S.notes.get(entry.key);
         if (n && n.tone === "info") S.notes.delete(entry.key);
@@ -324,21 +340,28 @@ function refused(id, reason) {
 export function start() {
   window.addEventListener("online", reconnectNow);
   window.addEventListener("offline", () => {
-    if (!S.greeted) setConn("offline");
+    // The browser knows the network is gone: say so now, not after a timeout.
+    if (S.ws) dropped(0, "");
+    else setConn("offline");
   });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") {
       if (!S.ws) reconnectNow();
       else if (S.greeted) {
-        // Timers slept with the screen: give the socket a few seconds to prove it lives.
-        S.lastHeard = Math.max(S.lastHeard, Date.now() - SILENCE_LIMIT + 5000);
+        // Timers slept with the screen: give the socket a moment to prove it lives.
+        S.lastHeard = Math.max(S.lastHeard, Date.now() - PROBE_AFTER);
+        S.probedAt = Date.now();
         sendFrame({ type: "ping" });
       }
     }
   });
-  window.setInterval(() => {
-    if (S.greeted) sendFrame({ type: "ping" });
-  }, PING_EVERY);
+  // A tab being closed leaves the room now, not when its silence is noticed.
+  window.addEventListener("pagehide", () => {
+    if (S.ws) S.ws.close(1001, "page closed");
+  });
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) reconnectNow(); // back from the browser's page cache
+  });
   if (S.code) connect();
   else setConn("closed");
 }

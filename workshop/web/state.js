@@ -30,6 +30,12 @@ export const S = {
   attempt: 0,
   everConnected: false,
   lastHeard: 0,
+  probedAt: 0, // when the heartbeat last asked a silent socket (net.js)
+  savedFor: null, // the exercise whose last input the room acknowledged: "Saved ✓"
+  announced: null, // the exercise whose results were last announced to a screen reader
+  timeWatched: null, // the countdown this page saw running above zero (core.js)
+  timeTold: null, // … and whose end it has said
+  profileOpen: false, // the name-and-team form is showing (core.js)
   retryTimer: 0,
   pending: new Map(), // id → {frame, key, mark, sentAt, onAck, onRefuse}
   pendingJoin: null, // {id, frame}

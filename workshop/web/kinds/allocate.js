@@ -1,13 +1,15 @@
 /* allocate: each person splits exactly `budget` points over the items (slider
- * or steps) and sends the split at once; the result shows each side's mean share
- * per item. */
+ * or steps). A split is sent by itself as soon as it adds up to the budget (one
+ * save model for every kind: the core says "Saved ✓"); until then the bar says
+ * how many points are left or over. The result shows each side's mean share per
+ * item. */
 
 import { h } from "../dom.js";
 import { itemText, num, pct, plural, share, t } from "../i18n.js";
 import { act } from "../net.js";
 import { resultKeys, flagLine, sideLabel, sideRow } from "../sides.js";
-import { busy, localFor } from "../state.js";
-import { slot, withBusy } from "../ui.js";
+import { S, localFor } from "../state.js";
+import { slot } from "../ui.js";
 
 export const name = "allocate";
 export const labels = { done: "allocated" };
@@ -54,7 +56,6 @@ export function input(ex, mine) {
       "div",
       { class: "total-bar" + (exact ? " exact" : ""), "data-key": "total" },
       h("p", { class: "total-line", role: "status" }, h("strong", { class: "total-n" }, `${num(total)} / ${num(budget)}`), h("span", { class: "small" }, hint)),
-      h("button", withBusy({ type: "button", class: "primary", "data-act": "alloc-submit", disabled: !exact || !local.dirty || busy(key) }, key), t(saved ? "button.sent" : "button.send")),
     ),
     slot(key),
   ];
@@ -91,24 +92,37 @@ export const actions = {
     const v = Math.max(0, Math.min(budget, (local.points[item] || 0) + Number(el.dataset.delta)));
     local.points[item] = v;
     local.dirty = true;
+    sendWhenExact(ex);
   },
-  "alloc-submit"(el, ex) {
-    const local = localFor("allocate", ex.id);
+};
+
+/** A slider being dragged passes through the budget; the split is sent once it rests there. */
+const SETTLE_MS = 400;
+
+/** Send the split once it adds up to the budget and has rested there a moment. */
+function sendWhenExact(ex) {
+  const local = localFor("allocate", ex.id);
+  window.clearTimeout(local.timer);
+  local.timer = window.setTimeout(() => {
     const points = {};
     for (const item of ex.items) points[item.id] = local.points[item.id] || 0;
+    const total = Object.values(points).reduce((a, b) => a + b, 0);
+    if (total !== ex.config.budget || !local.dirty) return;
     act({ type: "allocate", exercise: ex.id, points }, `alloc:${ex.id}`, {
       onAck() {
         local.dirty = false;
       },
     });
-  },
-};
+  }, SETTLE_MS);
+}
 
-/** A slider moved: its item's points change here, sent only with "Send". */
+/** A slider moved: its item's points change here, sent once the split is exact. */
 export function onInput(el) {
   if (!el.dataset.alloc) return false;
   const local = localFor("allocate", el.dataset.exercise);
   local.points[el.dataset.alloc] = Number(el.value);
   local.dirty = true;
+  const ex = S.room && S.room.exercise;
+  if (ex && ex.id === el.dataset.exercise) sendWhenExact(ex);
   return true;
 }

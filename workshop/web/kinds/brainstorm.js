@@ -105,11 +105,19 @@ export function results(res) {
 }
 
 function ideaCard(idea) {
+  // Your own ideas are marked on the board (only on your phone: the room sends no authors).
+  const yours = ((S.mine && S.mine.ideas) || []).some((i) => i.id === idea.id);
   return h(
     "li",
-    { class: "idea-card", "data-key": `board:${idea.id}` },
+    { class: "idea-card" + (yours ? " yours" : ""), "data-key": `board:${idea.id}` },
     h("span", { class: "idea-text" }, idea.text),
-    h("span", { class: "idea-meta" }, idea.side ? chip(idea.side) : idea.by_facilitator ? h("span", { class: "chip sx" }, t("side.facilitator")) : null, idea.merged ? h("span", { class: "muted small" }, ` ${t("brainstorm.similar", { n: idea.merged })}`) : null),
+    h(
+      "span",
+      { class: "idea-meta" },
+      yours ? h("span", { class: "chip you" }, t("side.you")) : null,
+      idea.side ? chip(idea.side) : idea.by_facilitator ? h("span", { class: "chip sx" }, t("side.facilitator")) : null,
+      idea.merged ? h("span", { class: "muted small" }, ` ${t("brainstorm.similar", { n: idea.merged })}`) : null,
+    ),
   );
 }
 

@@ -40,7 +40,7 @@ export function input(ex, mine) {
     return h(
       "li",
       { class: "card initiative" + (on ? " has" : ""), "data-key": `t:${id}` },
-      h("p", { class: "q" }, title),
+      h("h3", { class: "q" }, title),
       details,
       h(
         "p",
@@ -51,8 +51,10 @@ export function input(ex, mine) {
       ),
       h(
         "button",
-        withBusy({ type: "button", class: "toggle" + (on ? " on" : ""), "aria-pressed": on ? "true" : "false", "data-act": "volunteer", "data-target": id, "aria-label": t("initiatives.champion-aria", { title }) }, key),
+        // The name a screen reader says starts with what the button shows, then what it is for.
+        withBusy({ type: "button", class: "toggle" + (on ? " on" : ""), "aria-pressed": on ? "true" : "false", "data-act": "volunteer", "data-target": id }, key),
         t(on ? "initiatives.championing" : "initiatives.champion"),
+        h("span", { class: "sr-only" }, t("initiatives.champion-for", { title })),
       ),
       slot(key),
       target && target.comments.length
@@ -96,7 +98,7 @@ export function results(res, ex) {
     h(
       "li",
       { class: "card", "data-key": `res:${target.id}` },
-      h("p", { class: "q" }, title),
+      h("h3", { class: "q" }, title),
       drafted.has(target.id) ? initiativeDetails(drafted.get(target.id)) : null,
       h(
         "p",
@@ -113,8 +115,9 @@ export function results(res, ex) {
   const summary = { initiatives: plural(res.initiatives.length, "initiatives.count"), agreed: res.agreed, parked: res.parked };
   return [
     res.initiatives.length ? h("p", { class: "muted small", "data-key": "res:n" }, t("initiatives.summary", summary)) : null,
+    res.initiatives.length ? h("h2", { "data-key": "res:h-inits" }, t("initiatives.drafted")) : null,
     res.initiatives.length ? h("ul", { class: "list", "data-key": "res:inits" }, res.initiatives.map((target) => card(target, target.title))) : null,
-    res.candidates.length ? h("h3", { "data-key": "res:h-cands" }, t("initiatives.candidates")) : null,
+    res.candidates.length ? h("h2", { "data-key": "res:h-cands" }, t("initiatives.candidates")) : null,
     res.candidates.length ? h("ul", { class: "list", "data-key": "res:cands" }, res.candidates.map((target) => card(target, itemText(ex, target.id, target.title)))) : null,
   ];
 }

@@ -1,6 +1,8 @@
 /* poll: each person picks one option (or several when `multi`), maybe with an
- * answer of their own when `other`, and sends the whole answer at once; the
- * result counts each option per side and lists the other answers. */
+ * answer of their own when `other`. Every tap sends the whole answer at once (one
+ * save model for every kind: the core says "Saved ✓"); an answer of one's own is
+ * sent with its Send button. The result counts each option per side and lists the
+ * other answers. */
 
 import { h } from "../dom.js";
 import { itemText, num, pct, plural, t } from "../i18n.js";
@@ -59,16 +61,18 @@ export function input(ex, mine) {
       ),
     );
   }
-  const saved = answered && !local.dirty;
-  out.push(
-    h(
-      "div",
-      { class: "submit-row", "data-key": "submit" },
-      h("span", { class: "muted small" }, saved ? t("poll.saved") : local.dirty ? t("poll.unsent") : ""),
-      h("button", withBusy({ type: "button", class: "primary", "data-act": "poll-submit", disabled: !local.dirty || busy(key) }, key), t(saved ? "button.sent" : "button.send")),
-    ),
-    slot(key),
-  );
+  if (cfg.other && local.otherOn) {
+    // Typing is not a tap: one's own answer goes with its button.
+    out.push(
+      h(
+        "div",
+        { class: "submit-row", "data-key": "submit" },
+        h("span", { class: "muted small" }, local.dirty ? t("poll.unsent") : answered ? t("poll.saved") : ""),
+        h("button", withBusy({ type: "button", class: "primary", "data-act": "poll-submit", disabled: !local.dirty || busy(key) }, key), t("button.send")),
+      ),
+    );
+  }
+  out.push(slot(key));
   return out;
 }
 
@@ -115,25 +119,34 @@ export const actions = {
       local.items = on ? [] : [item];
       if (!on) local.otherOn = false;
     }
-    local.dirty = true;
+    send(ex, local);
   },
   "poll-other"(el, ex) {
     const local = localFor("poll", ex.id);
     local.otherOn = !local.otherOn;
     if (local.otherOn && !ex.config.multi) local.items = [];
-    if (local.otherOn) S.focusNext = `other:${ex.id}`;
-    local.dirty = true;
+    if (local.otherOn) {
+      S.focusNext = `other:${ex.id}`;
+      local.dirty = true; // sent once something is typed, with its button
+    } else {
+      send(ex, local);
+    }
   },
   "poll-submit"(el, ex) {
-    const local = localFor("poll", ex.id);
-    const other = local.otherOn ? (S.drafts.get(`other:${ex.id}`) || "").trim() : "";
-    act({ type: "pick", exercise: ex.id, items: local.items.slice(), other }, `poll:${ex.id}`, {
-      onAck() {
-        local.dirty = false;
-      },
-    });
+    send(ex, localFor("poll", ex.id));
   },
 };
+
+/** The whole answer as it stands now: the picks and, when on, the typed answer. */
+function send(ex, local) {
+  const other = local.otherOn ? (S.drafts.get(`other:${ex.id}`) || "").trim() : "";
+  local.dirty = true;
+  act({ type: "pick", exercise: ex.id, items: local.items.slice(), other }, `poll:${ex.id}`, {
+    onAck() {
+      local.dirty = false;
+    },
+  });
+}
 
 /** Typing an answer of one's own changes the answer (the core keeps the text). */
 export function onInput(el) {

@@ -20,20 +20,25 @@ export function input(ex, mine) {
     const key = `rate:${item.id}`;
     const chosen = ratings[item.id];
     const qid = `q-${index}`;
+    // One radio group per statement: one tab stop, the arrow keys move and rate (core.js).
     return h(
       "div",
-      { class: "card", "data-key": key, role: "group", "aria-labelledby": qid },
+      { class: "card", "data-key": key },
       h("p", { class: "q", id: qid }, item.text),
       h(
         "div",
-        { class: "scale" },
-        range(1, max).map((v) =>
-          choiceButton(
+        { class: "scale", role: "radiogroup", "aria-labelledby": qid },
+        range(1, max).map((v) => {
+          const button = choiceButton(
             num(v),
             chosen === v,
             withBusy({ "data-act": "rate", "data-item": item.id, "data-value": v, "aria-label": valueLabel(v, max, low, high) }, `${key}:${v}`),
-          ),
-        ),
+          );
+          button.removeAttribute("aria-pressed");
+          button.setAttribute("role", "radio");
+          button.setAttribute("aria-checked", chosen === v ? "true" : "false");
+          return button;
+        }),
       ),
       h("div", { class: "ends", "aria-hidden": "true" }, h("span", null, low), h("span", null, high)),
       slot(key),

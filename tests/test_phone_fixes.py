@@ -1,0 +1,220 @@
+"""The phone page's fixes from its audit, in a real Chromium against a real room on
+127.0.0.1 (the harness of test_phone_browser.py): axe-core finds nothing in any
+state; offline shows within five seconds and taps wait visibly; a name and team can
+be changed until the first answer; one save model ("Saved ✓") for every kind; a
+1–5 scale is a radio group with the arrow keys; 200 % zoom cuts no figure; your own
+ideas are marked; the end of a timebox is told.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import expect
+
+from tests.roomkit import PhoneClient, running_room, until
+from tests.test_phone_browser import Phone, browser, open_exercise, state  # noqa: F401 - `browser` is a fixture
+from workshop import commands as c
+
+SAVED = "Saved ✓ You can change it while this is open."
+AXE_OPTIONS = {
+    "resultTypes": ["violations"],
+    # Beyond axe's defaults: the rules the audit ran (a visible label that is not the
+    # start of the accessible name; bold paragraphs standing in for headings).
+    "rules": {"label-content-name-mismatch": {"enabled": True}, "p-as-heading": {"enabled": True}},
+}
+
+
+async def axe_clean(page, where: str) -> None:
+    results = await Axe().run(page, options=AXE_OPTIONS)
+    found = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]]
+    assert not found, f"{where}: {found}"
+
+
+async def test_axe_finds_nothing_in_any_state_of_the_page(tmp_path, browser):  # noqa: F811
+    async with running_room(tmp_path, min_answers=1) as room:
+        phone = await Phone.open(browser, room)
+        page = phone.page
+        await expect(page.get_by_role("button", name="IT", exact=True)).to_be_visible()
+        await axe_clean(page, "join")
+        await phone.join("Ann", "IT")
+        await axe_clean(page, "waiting")
+        await page.get_by_role("button", name="Change").click()
+        await axe_clean(page, "name and team")
+        await page.get_by_role("button", name="Cancel").click()
+        bo = PhoneClient(room)
+        await bo.connect()
+        await bo.join("Bo", "marketing")
+        await open_exercise(room, "customer-first")
+        for text in ("One view of the customer", "Offers that follow the customer"):
+            await bo.act({"type": "submit_idea", "exercise": "customer-first", "text": text})
+        for exercise in ("opening", "check-in", "customer-first", "shared-objectives", "objective-order", "who-leads", "impact-effort", "budget", "joint-initiatives"):
+            await open_exercise(room, exercise)
+            if exercise == "joint-initiatives":
+                await room.facilitate(c.DraftInitiative(exercise=exercise, title="Loyalty pilot"))
+                await page.get_by_role("button", name="I'll champion this — Loyalty pilot").click()
+            await expect(page.locator("h1")).to_have_text(room.workshop.session.exercise(exercise).title)
+            await axe_clean(page, f"{exercise}, open")
+            await room.facilitate(c.Close(exercise=exercise))
+            await room.facilitate(c.Reveal(exercise=exercise))
+            await expect(page.locator(".results")).to_be_visible()
+            await axe_clean(page, f"{exercise}, results")
+        phone.assert_clean()
+
+
+async def test_offline_shows_within_five_seconds_and_a_tap_waits_then_goes(tmp_path, browser):  # noqa: F811
+    async with running_room(tmp_path, min_answers=1) as room:
+        phone = await Phone.open(browser, room)
+        pid = await phone.join("Ann", "IT")
+        await open_exercise(room, "check-in")
+        page = phone.page
+        statement = state(room, "check-in").items[0].text
+        await expect(phone.card(statement)).to_be_visible()
+        await page.context.set_offline(True)
+        await expect(page.locator("#conn-banner")).to_be_visible(timeout=5000)
+        await expect(page.locator("#conn")).to_have_text("Offline")
+        await phone.card(statement).get_by_role("radio", name=re.compile("^4 of 5")).click()
+        await expect(page.locator(".save-state")).to_have_text("Not connected: this will be sent when the connection is back.")
+        assert pid not in state(room, "check-in").scores
+        await page.context.set_offline(False)
+        await expect(page.locator(".save-state")).to_have_text(SAVED, timeout=15000)
+        assert state(room, "check-in").scores[pid] == {state(room, "check-in").items[0].id: 4}
+        await expect(page.locator("#conn-banner")).to_be_hidden()
+        phone.allowed.append(re.compile("WebSocket|ERR_INTERNET_DISCONNECTED|net::"))
+        phone.assert_clean()
+
+
+async def test_a_name_and_team_can_be_changed_until_the_first_answer(tmp_path, browser):  # noqa: F811
+    async with running_room(tmp_path, min_answers=1) as room:
+        phone = await Phone.open(browser, room)
+        pid = await phone.join("Ann", "IT")
+        page = phone.page
+        await page.get_by_role("button", name="Change").click()
+        await page.get_by_label("Your name").fill("Anna")
+        await page.get_by_role("radio", name="Marketing").click()
+        await page.get_by_role("button", name="Save").click()
+        await expect(page.locator("#bar-title")).to_have_text("Anna · Marketing")
+        assert (room.workshop.session.participants[pid].name, room.workshop.session.participants[pid].side) == ("Anna", "marketing")
+
+        await open_exercise(room, "check-in")
+        statement = state(room, "check-in").items[0].text
+        await phone.card(statement).get_by_role("radio", name=re.compile("^2 of 5")).click()
+        await expect(page.locator(".save-state")).to_have_text(SAVED)
+        await page.get_by_role("button", name="Change").click()
+        await expect(page.get_by_text("You have answered already, so your team stays as it is.")).to_be_visible()
+        await expect(page.get_by_role("radio", name="IT")).to_be_disabled()  # the answer keeps the team it was given under
+        await page.get_by_label("Your name").fill("Anna B.")
+        await page.get_by_role("button", name="Save").click()
+        await expect(page.locator("#bar-title")).to_have_text("Anna B. · Marketing")
+        await phone.shot("90-name-and-team")
+        phone.assert_clean()
+
+
+async def test_a_scale_is_a_radio_group_one_tab_stop_and_the_arrow_keys_rate(tmp_path, browser):  # noqa: F811
+    async with running_room(tmp_path, min_answers=1) as room:
+        phone = await Phone.open(browser, room)
+        pid = await phone.join("Ann", "IT")
+        await open_exercise(room, "check-in")
+        page = phone.page
+        first = state(room, "check-in").items[0]
+        group = phone.card(first.text).get_by_role("radiogroup")
+        radios = group.get_by_role("radio")
+        await expect(radios).to_have_count(5)
+        assert [await r.get_attribute("tabindex") for r in await radios.all()] == ["0", "-1", "-1", "-1", "-1"]  # one tab stop
+        await radios.nth(0).focus()
+        await page.keyboard.press("ArrowRight")
+        await page.keyboard.press("ArrowRight")
+        await until(lambda: state(room, "check-in").scores.get(pid, {}).get(first.id) == 3)
+        await expect(radios.nth(2)).to_have_attribute("aria-checked", "true")
+        await expect(radios.nth(2)).to_be_focused()
+        await expect(radios.nth(2)).to_have_attribute("tabindex", "0")
+        phone.assert_clean()
+
+
+async def test_at_200_percent_zoom_no_figure_is_cut_and_nothing_scrolls_sideways(tmp_path, browser):  # noqa: F811
+    async with running_room(tmp_path, min_answers=1) as room:
+        phone = await Phone.open(browser, room)
+        await phone.join("Ann", "IT")
+        bo = PhoneClient(room)
+        await bo.connect()
+        await bo.join("Bo", "marketing")
+        await open_exercise(room, "check-in")
+        for item in ("i1", "i2", "i3"):
+            await bo.act({"type": "rate", "exercise": "check-in", "item": item, "value": 4})
+        await room.facilitate(c.Close(exercise="check-in"))
+        page = phone.page
+        await page.set_viewport_size({"width": 195, "height": 422})  # a 390 px phone at 200 %
+        await expect(page.locator(".results .bnum").first).to_be_visible()
+        cut = await page.evaluate("() => [...document.querySelectorAll('.bnum, .blabel')].filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)")
+        assert [text for text in cut if re.search(r"\d", text)] == []  # "3." for "3.4" no more
+        assert await page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        assert "4.0" in await page.locator(".results").inner_text()
+
+
+async def test_your_own_ideas_are_marked_on_the_board(tmp_path, browser):  # noqa: F811
+    async with running_room(tmp_path, min_answers=1) as room:
+        phone = await Phone.open(browser, room)
+        await phone.join("Ann", "IT")
+        bo = PhoneClient(room)
+        await bo.connect()
+        await bo.join("Bo", "marketing")
+        await open_exercise(room, "customer-first")
+        page = phone.page
+        await page.get_by_label("Your idea").fill("Mine: one login everywhere")
+        await page.get_by_role("button", name="Add", exact=True).click()
+        await bo.act({"type": "submit_idea", "exercise": "customer-first", "text": "Theirs: returns made easy"})
+        board = page.locator(".results")
+        await expect(board.locator(".idea-card.yours")).to_have_text(re.compile("Mine: one login everywhere"))
+        await expect(board.locator(".idea-card", has_text="Theirs")).not_to_have_class(re.compile("yours"))
+        await expect(board.locator(".idea-card.yours .chip.you")).to_have_text("You")
+
+
+ONE_MINUTE = """
+title = "One minute"
+[[exercises]]
+id = "quick"
+kind = "scale"
+title = "Quick pulse"
+prompt = "Rate it"
+minutes = 1
+statements = ["We are aligned"]
+"""
+
+
+async def test_the_end_of_the_timebox_is_told_on_the_phone(tmp_path, browser):  # noqa: F811
+    """A real minute runs out (the page's own clock keeps its heartbeat honest)."""
+    template = tmp_path / "minute.toml"
+    template.write_text(ONE_MINUTE, encoding="utf-8")
+    async with running_room(tmp_path, str(template), min_answers=1) as room:
+        phone = await Phone.open(browser, room)
+        page = phone.page
+        await phone.join("Ann", "IT")
+        await open_exercise(room, "quick")
+        timer = page.locator("[data-timer]")
+        await expect(timer).to_have_text(re.compile(r"^[01]:\d\d$"))
+        await expect(timer).to_have_text("Time's up", timeout=75_000)
+        await expect(timer).to_have_class(re.compile(r"\bup\b"))
+        await expect(page.locator("#toast")).to_have_text("Time's up for this step: finish your answer now.")
+        phone.assert_clean()
+
+
+@pytest.mark.parametrize("kind_step", ["opening", "budget"])
+async def test_a_tap_on_a_poll_or_a_split_that_adds_up_is_saved_by_itself(tmp_path, browser, kind_step):  # noqa: F811
+    async with running_room(tmp_path, min_answers=1) as room:
+        phone = await Phone.open(browser, room)
+        pid = await phone.join("Ann", "IT")
+        await open_exercise(room, "customer-first")
+        await room.facilitate(c.SubmitIdea(exercise="customer-first", text="One view of the customer"))
+        await open_exercise(room, "shared-objectives")
+        await open_exercise(room, kind_step)
+        page = phone.page
+        if kind_step == "opening":
+            await page.get_by_role("button", name="Challenge ideas, not people").click()
+        else:
+            item = state(room, "budget").items[0].text
+            await page.get_by_label(item, exact=True).fill("100")
+        await expect(page.locator(".save-state")).to_have_text(SAVED)
+        assert state(room, kind_step).scores.get(pid)
+        await expect(page.get_by_role("button", name="Send", exact=True)).to_have_count(0)
