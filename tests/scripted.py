@@ -582,3 +582,214 @@ def worry_authors(engine: Engine) -> list[str]:
     session = engine.session
     authors = {idea.author for idea in session.exercises["worries"].ideas.values()}
     return sorted(session.participants[pid].name for pid in authors if pid in session.participants and session.participants[pid].name)
+
+
+# ------------------------------------------------------------------ on disk, and the 90-day follow-up
+
+
+class DiskScript(Script):
+    """The same script, written to a session folder by the real store: every command
+    goes through `sessions.Workshop.handle`, as the room sends it, and is fsynced."""
+
+    def __init__(self, sessions_dir: Path, people: int = 8):
+        from workshop.sessions import Workshop
+        from workshop.store import SessionStore
+
+        super().__init__(people)
+        first = Engine.create_event(
+            session_id=SESSION_ID, title="Acme CIO–CMO offsite", organisation="Acme Retail Group", facilitator="Jordan Reyes",
+            template_name="cio-cmo-alignment", template=self.engine.session.template, room_code="QX7M2K", now=START,
+            executives=Executives(cio="Dana Whitfield", cmo="Maya Okafor", sponsor="Sam Chen, CEO"),
+        )
+        store = SessionStore.create(Path(sessions_dir) / SESSION_ID)
+        store.append_sync([first.to_json()])
+        self.workshop = Workshop(Path(sessions_dir) / SESSION_ID, store, Engine.replay([first]))
+        self.engine = self.workshop.engine
+
+    def send(self, actor: str, command) -> Accepted:
+        outcome = self.workshop.handle(actor, f"c{next(self._ids)}", command, self.tick())
+        assert isinstance(outcome, Accepted), f"{actor} {command!r}: {outcome}"
+        return outcome
+
+
+def scripted_workshop_on_disk(sessions_dir: Path) -> Path:
+    """`scripted_workshop()`, the 8-person morning, saved in `sessions_dir` by the real
+    store and closed; returns its folder."""
+    s = DiskScript(sessions_dir)
+    s.join_all()
+    _opening(s)
+    _pulse(s, "check-in", PULSE_IN)
+    _stereotypes(s)
+    _worries(s)
+    _customer_first(s)
+    _objectives(s)
+    _objective_order(s)
+    _where_we_win(s)
+    _kpis(s)
+    _ownership(s)
+    _skills_and_glossary(s)
+    _matrix(s)
+    _budget(s)
+    _initiatives(s)
+    _give_and_get(s)
+    _ways(s)
+    _pulse(s, "check-out", PULSE_OUT)
+    _pulse(s, "confidence", CONFIDENCE)
+    s.facilitator(c.Publish())
+    s.workshop.close()
+    return s.workshop.folder
+
+
+FOLLOW_UP_START = 1_755_000_000.0
+"""Tuesday 12 August 2025, 12:00 UTC: the 90-day follow-up of the scripted workshop (noon, so that
+the folder's date, taken in the laptop's zone, is the same from UTC−11 to UTC+11)."""
+FOLLOW_UP_PEOPLE = [
+    # (token, name, side): most of the first room, one of them gone, one newcomer
+    ("fu-dana", "Dana Whitfield", "it"), ("fu-script", "<script>alert(1)</script>", "it"), ("fu-pipe", "| pipe | name", "it"),
+    ("fu-maya", "Maya Okafor", "marketing"), ("fu-rich", "[bold]Rich[/bold]", "marketing"), ("fu-stars", "**stars**", "marketing"),
+    ("fu-priya", "Priya Raman", "marketing"), ("fu-hash", "# heading", "other"),
+]
+PULSE_NOW = {
+    "fu-dana": (4, 4, 3), "fu-script": (3, 4, 3), "fu-pipe": (4, 3, 3),
+    "fu-maya": (3, 4, 3), "fu-rich": (3, 3, 2), "fu-stars": (3, 4, 3), "fu-priya": (2, 3, 2), "fu-hash": (4, 4, 3),
+}
+"""Held up since the check-out on working together and goals; spending slipped back for Marketing."""
+FOLLOW_UP_STATUSES = {
+    "a1": ("at risk", "The CRM vendor moved the pilot data feed to October"),
+    "a2": ("done", "Published on the intranet on 28 May; used for 9 requests since"),
+    "a3": ("dropped", "Nobody could say what it meant; the <b>table</b> was never | drawn |"),
+    "a4": ("done", "Q3 plan shared on 25 June"),
+    "a5": ("on track", "Median answer is 8 working days; two requests took longer"),
+}
+"""a6 (the marketing planning day) is left without a status: the report says it was not reviewed."""
+FOLLOW_UP_READINGS = {"i1": "33% repeat purchase (pilot market)", "i2": "2.1% mobile conversion"}
+ROOM_ON_ACTIONS = {
+    # token: status chosen per action row (0 done, 1 on track, 2 at risk, 3 dropped); IT is surer than Marketing
+    "fu-dana": (1, 0, 3, 0, 1, 1), "fu-script": (1, 0, 3, 0, 0, 1), "fu-pipe": (2, 0, 3, 0, 1, 2),
+    "fu-maya": (2, 0, 3, 0, 2, 1), "fu-rich": (2, 0, 2, 1, 2, 2), "fu-stars": (2, 0, 3, 0, 2, 2), "fu-priya": (2, 1, 3, 0, 2, 2),
+    "fu-hash": (2, 0, 3, 0, 1, 1),
+}
+KPI_CONFIDENCE = {
+    "fu-dana": (3, 4), "fu-script": (3, 4), "fu-pipe": (2, 4), "fu-maya": (3, 3), "fu-rich": (2, 3), "fu-stars": (2, 4),
+    "fu-priya": (2, 3), "fu-hash": (3, 4),
+}
+CONFIDENCE_NOW = {"fu-dana": (4,), "fu-script": (4,), "fu-pipe": (3,), "fu-maya": (3,), "fu-rich": (3,), "fu-stars": (4,), "fu-priya": (3,), "fu-hash": (4,)}
+
+
+class FollowUpScript(Script):
+    """A follow-up session driven like the workshop: `sessions.follow_up` reads the
+    earlier session from disk and starts this one; every command then goes through
+    `Workshop.handle` and the real store."""
+
+    def __init__(self, source: Path, sessions_dir: Path, start: float, room_code: str):
+        from workshop import sessions
+
+        self.workshop = sessions.follow_up(source, sessions_dir=sessions_dir, now=start, room_code=room_code)
+        self.engine = self.workshop.engine
+        self.now = start
+        self._ids = itertools.count(1)
+        self.pid = {}
+        self.more = []
+
+    def send(self, actor: str, command) -> Accepted:
+        outcome = self.workshop.handle(actor, f"f{next(self._ids)}", command, self.tick())
+        assert isinstance(outcome, Accepted), f"{actor} {command!r}: {outcome}"
+        return outcome
+
+    def join(self, people) -> None:
+        for token, name, side in people:
+            outcome = self.send(token, c.Join(name=name, side=side, token=token))
+            self.pid[token] = outcome.events[0].body.participant.id
+
+    def rate(self, exercise: str, ratings: dict) -> None:
+        self.open(exercise)
+        items = [item.id for item in self.engine.session.exercises[exercise].items]
+        for token, values in ratings.items():
+            for item, value in zip(items, values):
+                self.by(token, c.Rate(exercise=exercise, item=item, value=value))
+        self.close(exercise)
+
+
+def scripted_follow_up(
+    source: Path,
+    sessions_dir: Path,
+    *,
+    start: float = FOLLOW_UP_START,
+    room_code: str = "FU7K2P",
+    people=FOLLOW_UP_PEOPLE,
+    pulse: dict | None = None,
+    statuses: dict | None = None,
+    readings: dict | None = None,
+    checkpoint: str = "2025-11-12",
+) -> Path:
+    """The 90-day follow-up of the session in `source`, saved in `sessions_dir` and
+    closed; returns its folder. The defaults are the follow-up of the scripted
+    workshop: eight people (one of them new), the pulse again, five of the six
+    actions given a status with its reason (one left unreviewed), both KPIs read,
+    what blocked us (with hostile text), what we change, a new decision, action and
+    checkpoint, and the closing confidence question."""
+    s = FollowUpScript(source, sessions_dir, start, room_code)
+    s.join(people)
+    s.rate("pulse", PULSE_NOW if pulse is None else pulse)
+    exercises = s.engine.session.exercises
+    if "actions" in exercises:
+        s.open("actions")
+        rows = [item.id for item in exercises["actions"].items]
+        for token, picks in ROOM_ON_ACTIONS.items():
+            if token in s.pid:
+                for item, choice in zip(rows, picks):
+                    s.by(token, c.ChooseOwner(exercise="actions", item=item, choice=choice))
+        s.close("actions")
+        for action, (status, reason) in (FOLLOW_UP_STATUSES if statuses is None else statuses).items():
+            s.facilitator(c.AmendRecord(record=f"carried:{action}", fields={"status": status, "reason": reason}))
+    if "kpis" in exercises:
+        s.rate("kpis", {token: values for token, values in KPI_CONFIDENCE.items() if token in s.pid})
+        for initiative, value in (FOLLOW_UP_READINGS if readings is None else readings).items():
+            s.facilitator(c.AmendRecord(record=f"carried:{initiative}", fields={"value": value}))
+    s.open("blockers")
+    s.idea("blockers", "fu-maya", "The CRM vendor owns our pilot timeline")
+    s.idea("blockers", "fu-dana", "Campaign dates still beat the privacy review")
+    s.idea("blockers", "fu-rich", "<img src=x onerror=alert(3)> nobody owns the planning day")
+    s.idea("blockers", "fu-pipe", "The two-week review has no backup reviewer")
+    s.close("blockers")
+    s.facilitator(c.Reveal(exercise="blockers"))
+    s.open("changes")
+    backup = s.idea("changes", "fu-dana", "A named backup for every tool review")
+    s.idea("changes", "fu-maya", "Privacy review booked when the campaign brief is signed")
+    s.idea("changes", "fu-stars", "A second CRM vendor for the pilot feed")
+    s.close("changes")
+    s.open("change-vote")
+    texts = {item.text: item.id for item in s.engine.session.exercises["change-vote"].items}
+    votes = {
+        "fu-dana": ["A named backup for every tool review", "Privacy review booked when the campaign brief is signed"],
+        "fu-maya": ["Privacy review booked when the campaign brief is signed", "A second CRM vendor for the pilot feed"],
+        "fu-rich": ["Privacy review booked when the campaign brief is signed"], "fu-pipe": ["A named backup for every tool review"],
+        "fu-stars": ["A second CRM vendor for the pilot feed"],
+    }
+    for token, chosen in votes.items():
+        if token in s.pid:
+            for text in chosen:
+                s.by(token, c.Vote(exercise="change-vote", item=texts[text]))
+    s.close("change-vote")
+    assert backup
+    s.facilitator(c.RecordOutcome(kind="decision", text="Every tool review has a named backup reviewer", owner="Dana Whitfield and Maya Okafor"))
+    s.facilitator(c.RecordOutcome(
+        kind="action", text="Book the privacy review when each campaign brief is signed", owner="Maya Okafor", due="2025-09-15",
+        initiative="carried:i1",
+    ))
+    s.facilitator(c.RecordOutcome(
+        kind="checkpoint", text="Repeat-purchase rate in the pilot market, and mobile conversion", owner="Dana Whitfield and Maya Okafor", due=checkpoint,
+    ))
+    s.rate("confidence", {token: values for token, values in CONFIDENCE_NOW.items() if token in s.pid})
+    s.workshop.close()
+    return s.workshop.folder
+
+
+SECOND_STATUSES = {
+    "a1": ("done", "Pilot data feed live on 2 October"),
+    "a5": ("done", "Every request answered within ten days since September"),
+    "a6": ("dropped", "Replaced by the joint quarterly planning review"),
+    "a7": ("on track", "Booked for the two autumn campaigns"),
+}
+"""The second follow-up (a7 is the action the first follow-up recorded)."""
+

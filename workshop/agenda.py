@@ -121,11 +121,14 @@ def list_templates(folder: Path | Traversable | None = None) -> tuple[list[Templ
     With `folder`, that folder's alone. Without, what `find_template` can find: the
     built-in ones and the user's folder together, a user template replacing a
     built-in one of the same name — a broken one too, whose error then says that
-    the built-in one is not used."""
+    the built-in one is not used. A follow-up agenda (`Template.follow_up`, such as
+    the built-in `follow-up`) is not listed: it is started from a session with
+    `workshop follow-up`, never on its own; `find_template` still finds it."""
     if folder is not None:
         found, broken = _read_folder(folder, str(folder))
         return found, [error for _, error in broken]
     found, broken = _read_folder(builtin_dir(), BUILTIN)
+    found = [t for t in found if not t.template.follow_up]
     errors = [error for _, error in broken]
     try:
         user = user_dir()
@@ -136,6 +139,9 @@ def list_templates(folder: Path | Traversable | None = None) -> tuple[list[Templ
     by_name = {t.name: t for t in found}
     mine, mine_broken = _read_folder(user, str(user))
     for t in mine:
+        if t.template.follow_up:
+            by_name.pop(t.name, None)
+            continue
         by_name[t.name] = replace(t, replaces_builtin=t.name in by_name)
     for name, error in mine_broken:
         if by_name.pop(name, None) is not None:

@@ -40,6 +40,16 @@ def _parser() -> argparse.ArgumentParser:
     _sessions_option(new, argparse.SUPPRESS)
     _templates_option(new, argparse.SUPPRESS)
 
+    follow = sub.add_parser(
+        "follow-up", help="start the follow-up of a saved session: its actions, initiatives, decisions, risks and pulse carried over"
+    )
+    follow.add_argument("session", nargs="?", help="the session to follow up: id, a unique part of it, or its folder (default: the latest)")
+    follow.add_argument("--title", default=None, help="default: '<first session's title>: follow-up N'")
+    follow.add_argument("--facilitator", default=None, help="your name (default: the facilitator of the session followed up)")
+    follow.add_argument("--template", default="follow-up", help="a follow-up agenda's name or .toml file (default: follow-up)")
+    _sessions_option(follow, argparse.SUPPRESS)
+    _templates_option(follow, argparse.SUPPRESS)
+
     listing = sub.add_parser("list", help="list saved sessions: title, date, participants, progress")
     _sessions_option(listing, argparse.SUPPRESS)
 
@@ -233,8 +243,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_new(args) -> int:
     from . import sessions
+    from .agenda import find_template
     from .model import Executives
     from .text import clean
+
+    if find_template(args.template).template.follow_up:
+        raise ValueError(
+            f"{args.template!r} is a follow-up agenda: it is filled from the session it reviews. "
+            "Start it with `workshop follow-up SESSION` (`workshop list` shows the sessions)."
+        )
 
     executives = Executives(cio=clean(args.cio), cmo=clean(args.cmo), sponsor=clean(args.sponsor))
     workshop = sessions.create(
@@ -252,6 +269,34 @@ def cmd_new(args) -> int:
     from .records import signers
 
     print(f"  signed by: {signers(session.executives) or 'not named yet (--cio, --cmo)'}" + (f", for {session.executives.sponsor}" if session.executives.sponsor else ""))
+    print(f"Resume it with: workshop resume {session.id}{args.resume_hint}")
+    return 0
+
+
+def cmd_follow_up(args) -> int:
+    from . import sessions
+    from .export.common import plural
+
+    source = _folder(args)
+    workshop = sessions.follow_up(source, title=args.title, facilitator=args.facilitator, template=args.template)
+    session = workshop.session
+    workshop.close()
+    carried = session.review
+    assert carried is not None
+    for note in carried.notes:
+        print(f"warning: {note}", file=sys.stderr)
+    print(f"Created follow-up session {session.id}")
+    print(f"  follows:   {carried.follows} (“{carried.chain[-1].title}”)" + (f", the chain starting with “{carried.chain[0].title}”" if len(carried.chain) > 1 else ""))
+    print(f"  folder:    {workshop.folder}")
+    steps = len(session.template.exercises)
+    print(f"  template:  {session.template_name}, {steps} exercise{'' if steps == 1 else 's'}, {session.template.timing()}")
+    kinds = [("action", "action"), ("decision", "decision"), ("risk", "risk"), ("ask", "ask of the sponsor"), ("checkpoint", "checkpoint")]
+    counts = [plural(sum(1 for r in carried.records if r.kind == kind), word, word.replace("ask of", "asks of") if kind == "ask" else None) for kind, word in kinds]
+    print(f"  carried:   {plural(len(carried.initiatives), 'agreed initiative')}, {', '.join(counts)}")
+    points = ", ".join(p.label.lower() for p in carried.pulse)
+    print(f"  pulse:     {len(carried.statements)} statements, " + (f"with results from the {points}" if points else "no results carried") if carried.statements else "  pulse:     none carried (the session had no check-in and check-out)")
+    print(f"  room code: {session.room_code}")
+    print(f"  privacy:   a side's figures show from {session.template.min_answers} answers, as in the session followed up")
     print(f"Resume it with: workshop resume {session.id}{args.resume_hint}")
     return 0
 
@@ -403,6 +448,7 @@ def cmd_templates(args) -> int:
             "\nAdd your own: a folder of .toml files given with --templates DIR (or $WORKSHOP_TEMPLATES_DIR); "
             "`workshop check FILE` validates one."
         )
+    print("\nThe 90-day follow-up agenda is not listed: `workshop follow-up SESSION` starts it from a saved session.")
     for error in errors:
         print(f"\nNot usable: {error}", file=sys.stderr)
     return 1 if errors else 0
@@ -426,6 +472,7 @@ def cmd_check(args) -> int:
 COMMANDS = {
     "tui": cmd_tui,
     "new": cmd_new,
+    "follow-up": cmd_follow_up,
     "list": cmd_list,
     "resume": cmd_resume,
     "status": cmd_status,

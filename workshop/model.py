@@ -274,6 +274,165 @@ def translation_problems(template: Template) -> list[str]:
     return problems
 
 
+# --------------------------------------------------------------------------- follow-ups
+
+ActionStatus = Literal["done", "on track", "at risk", "dropped"]
+"""Where a carried action stands at a follow-up, as the room settles it."""
+ACTION_STATUSES: tuple[ActionStatus, ...] = ("done", "on track", "at risk", "dropped")
+
+
+class StatusNote(Strict):
+    """An action's status as an earlier follow-up recorded it, with the reason."""
+
+    session: str
+    """The follow-up session's id."""
+    at: float
+    """When that session was created (its date)."""
+    status: ActionStatus
+    reason: str
+
+
+class KpiReading(Strict):
+    """An initiative's KPI as its leads gave it at an earlier follow-up."""
+
+    session: str
+    at: float
+    value: str
+
+
+class CarriedInitiative(Strict):
+    """An agreed joint initiative, carried over read-only into a follow-up: what its
+    KPI is to be measured against (baseline, target, time frame) and by whom."""
+
+    id: str
+    """"i1", "i2" … in this follow-up (`review.CARRIED` + id is its reference)."""
+    title: str
+    outcome: str = ""
+    kpi: str = ""
+    baseline: str = ""
+    target: str = ""
+    timeframe: str = ""
+    it_lead: str = ""
+    marketing_lead: str = ""
+    budget: str = ""
+    agreed_in: str
+    """The id of the session that agreed it."""
+    readings: list[KpiReading] = []
+    """Its KPI at each earlier follow-up, oldest first."""
+
+
+class CarriedRecord(Strict):
+    """A decision, action, risk, ask or checkpoint of an earlier session, carried over
+    read-only into a follow-up; an action's status is recorded there (`workshop.review`)."""
+
+    id: str
+    """"a1", "d2" … in this follow-up, numbered afresh per kind (an earlier follow-up's
+    own records come after those it carried)."""
+    kind: Literal["decision", "action", "risk", "ask", "checkpoint"]
+    text: str
+    owner: str = ""
+    due: str = ""
+    mitigation: str = ""
+    about: str = ""
+    """What it was about, in words (the item it pointed at is not in this session)."""
+    accountable: str = ""
+    initiative: str = ""
+    """The id of the carried initiative it belongs to ("i1"), or ""."""
+    recorded_in: str
+    """The id of the session it was recorded in."""
+    original_id: str
+    """Its id there ("a3")."""
+    history: list[StatusNote] = []
+    """Its status at each earlier follow-up, oldest first."""
+
+
+class PulseFigure(Strict):
+    """One pulse statement at one point in time: per side (and "all") the mean rating
+    and how many gave one. A side with answers but fewer than the session's
+    `min_answers` has no entry: its figures were never carried."""
+
+    mean: dict[str, float] = {}
+    n: dict[str, int] = {}
+
+
+class SamePeople(Strict):
+    """Within one session, a statement before → after among the people who rated it
+    both times (a check-out's shift), per side; sides under k left out."""
+
+    before: dict[str, float] = {}
+    after: dict[str, float] = {}
+    n: dict[str, int] = {}
+
+
+class RatedBy(Strict):
+    """One person's ratings at a pulse whose answers were named: only then may a later
+    session follow them by name (`followup.over_time`)."""
+
+    name: str
+    side: str
+    ratings: list[int | None]
+    """One per statement, None where they gave none."""
+
+
+class PulsePoint(Strict):
+    """The pulse at one moment — a check-in, a check-out, a follow-up — as it is
+    carried: aggregates per side, and people by name only where the pulse was named."""
+
+    label: str
+    """"Check-in", "Check-out", "Follow-up 1"."""
+    session: str
+    title: str
+    """The exercise's title."""
+    at: float
+    """When the exercise first opened."""
+    identity: Identity
+    min_answers: int
+    figures: list[PulseFigure]
+    """One per statement, in order."""
+    withheld: list[str] = []
+    """Sides that answered but had fewer than `min_answers` people."""
+    same_people: list[SamePeople] | None = None
+    """A check-out: the shift since the check-in among the people who rated both."""
+    people: list[RatedBy] = []
+    """Only where `identity` is "named", and only people with a name no one else there had."""
+
+
+class ChainLink(Strict):
+    """A session earlier in a follow-up's chain: the first workshop, then each follow-up."""
+
+    session: str
+    title: str
+    at: float
+    follow_up: bool = False
+    """False for the workshop the chain starts with."""
+    done: int = 0
+    """At a follow-up: how many carried actions it found done."""
+    reviewed: int = 0
+    """At a follow-up: how many carried actions it gave a status."""
+
+
+class Review(Strict):
+    """What a follow-up session reviews: the session it follows up, the chain of
+    sessions before it, and what it carries over from them, read-only. It is part of
+    the follow-up's template — its agenda is built from it (`workshop.followup`) —
+    and so it is stored in the session's first event and never changes."""
+
+    follows: str
+    """The id of the session this one follows up."""
+    chain: list[ChainLink]
+    """Every earlier session, the first workshop first; the last is `follows`."""
+    initiatives: list[CarriedInitiative] = []
+    records: list[CarriedRecord] = []
+    statements: list[str] = []
+    """The pulse statements, as the first session asked them."""
+    scale: list[str] = []
+    """The two ends of the pulse's scale, then its top as text ("5"); empty: no pulse."""
+    pulse: list[PulsePoint] = []
+    """The pulse at every earlier point, in order."""
+    notes: list[str] = []
+    """What could not be carried, or was read from a damaged or older session, for people."""
+
+
 class Template(Strict):
     title: str = Field(min_length=1, max_length=120)
     description: str = ""
@@ -292,6 +451,13 @@ class Template(Strict):
     """The template's own text in other languages, for phones and the projector set
     to one of them (`views.room_view` sends the current exercise's). Left out of a
     stored template when there are none, so a session without any is stored as before."""
+    follow_up: bool = Field(default=False, exclude_if=lambda value: not value)
+    """An agenda for reviewing an earlier session (`exercises/follow-up.toml`): it is
+    started with `workshop follow-up SESSION`, which fills it from that session, so it
+    is not offered for `workshop new`. Left out of a stored template when false."""
+    review: Review | None = Field(default=None, exclude_if=lambda review: review is None)
+    """In a follow-up session: the session it follows up and what it carries over
+    (`workshop.followup`). Left out of a stored template when there is none."""
 
     @field_validator("sides")
     @classmethod
@@ -596,6 +762,17 @@ class Executives(State):
     """The CEO or sponsor the agenda is for (optional)."""
 
 
+class Reviewed(State):
+    """What a follow-up recorded of one carried item (`workshop.review`): an action's
+    status and the one-line reason the room gave, or an initiative's KPI now."""
+
+    status: str = ""
+    """One of `ACTION_STATUSES`, for an action."""
+    reason: str = ""
+    value: str = ""
+    """The KPI's value now, as its leads gave it, for an initiative."""
+
+
 class Session(State):
     state_version: int = 0
     """`STATE_VERSION` of the code that built this state; 0 in snapshots from before it was kept."""
@@ -624,6 +801,19 @@ class Session(State):
     handled: dict[str, int] = Field(default_factory=dict)
     """`actor/cmd_id` → seq of the first event it caused: a repeated command id is
     recognised, even after a restart, and changes nothing."""
+    reviewed: dict[str, Reviewed] = Field(default_factory=dict)
+    """In a follow-up: carried action or initiative id ("a1", "i2") → what was
+    recorded of it here (`workshop.review`). Empty in any other session."""
+
+    @property
+    def review(self) -> Review | None:
+        """What this session reviews, when it is a follow-up (`Template.review`)."""
+        return self.template.review
+
+    @property
+    def follows(self) -> str | None:
+        """The id of the session this one follows up, or None."""
+        return self.template.review.follows if self.template.review is not None else None
 
     def exercise(self, exercise_id: str) -> ExerciseBase:
         """The template's definition of an exercise (KeyError if unknown)."""

@@ -15,6 +15,10 @@ Each can point at what it comes from or settles (`about`, "exercise:item") and a
 joint initiative (`initiative`, "exercise:initiative"). They are journaled like any
 input, can be amended, and struck out (`dropped`, undoable). Pure, like the engine:
 `decide` raises `Refusal` and changes nothing; `apply` trusts the event.
+
+In a follow-up session (`workshop.followup`) the records of the earlier sessions are
+carried over read-only; an amendment of a carried one (`carried:a2`) records its
+status and reason, or an initiative's KPI now, and is ruled by `workshop.review`.
 """
 
 from __future__ import annotations
@@ -22,9 +26,10 @@ from __future__ import annotations
 from datetime import date
 
 from . import commands as c
+from . import review
 from .activities.common import Refusal
 from .events import EventBody, ExecutivesNamed, RecordAmended, RecordDropped, Recorded, recorded
-from .model import Executives, Record, Session
+from .model import CarriedInitiative, Executives, Record, Session
 
 TEXT_LIMIT = 280
 NAME_LIMIT = 80
@@ -40,6 +45,8 @@ def decide(session: Session, cmd: c.Command, now: float) -> list[EventBody]:
             record = Record(id=f"{LETTER[cmd.kind]}{number}", kind=cmd.kind, text=cmd.text, at=now)
             record = _checked(session, record, cmd.model_dump(include=set(AMENDABLE)))
             return [Recorded(record=record)]
+        case c.AmendRecord() if review.is_carried(cmd.record):
+            return review.decide(session, cmd)
         case c.AmendRecord():
             record = _record(session, cmd.record)
             unknown = set(cmd.fields) - set(AMENDABLE)
@@ -48,6 +55,8 @@ def decide(session: Session, cmd: c.Command, now: float) -> list[EventBody]:
             checked = _checked(session, record, dict(cmd.fields))
             fields = {name: getattr(checked, name) or "" for name in cmd.fields}
             return [recorded(cmd.model_copy(update={"fields": fields}))]
+        case c.DropRecord() if review.is_carried(cmd.record):
+            review.refuse_drop(session, cmd.record)
         case c.DropRecord():
             _record(session, cmd.record)
             return [recorded(cmd)]
@@ -62,6 +71,8 @@ def apply(session: Session, body: EventBody) -> None:
     match body:
         case Recorded():
             session.records[body.record.id] = body.record.model_copy()
+        case RecordAmended() if review.is_carried(body.record):
+            review.apply(session, body)
         case RecordAmended():
             record = session.records[body.record]
             for name, value in body.fields.items():
@@ -89,6 +100,9 @@ def describe(session: Session, ref: str | None) -> str:
     """What a reference points at, in words: the item's, idea's or initiative's text."""
     if not ref:
         return ""
+    carried = review.carried(session, ref)
+    if carried is not None:
+        return carried.title if isinstance(carried, CarriedInitiative) else carried.text
     exercise, _, key = ref.partition(":")
     state = session.exercises.get(exercise)
     if state is None:
@@ -139,7 +153,9 @@ def _checked(session: Session, record: Record, fields: dict[str, object]) -> Rec
             raise Refusal("bad_date", f"The due date “{merged.due}” is not a date; write it as year-month-day, such as 2026-03-31.") from None
     if merged.about is not None:
         _reference(session, merged.about, "about")
-    if merged.initiative is not None:
+    if merged.initiative is not None and isinstance(review.carried(session, merged.initiative), CarriedInitiative):
+        pass  # an initiative carried over from the session this one follows up
+    elif merged.initiative is not None:
         exercise, _, key = merged.initiative.partition(":")
         state = session.exercises.get(exercise)
         if state is None or key not in state.initiatives:

@@ -30,9 +30,9 @@ from pydantic import ValidationError
 from . import commands as c
 from .agenda import find_template
 from .engine import Accepted, Engine, Outcome
-from .events import Closed, Event, NewerSchema, Opened
+from .events import SCHEMA, Closed, Event, NewerSchema, Opened
 from .lock import Holder, holder
-from .model import FACILITATOR, STATE_VERSION, Executives, Session
+from .model import FACILITATOR, STATE_VERSION, Executives, Session, Template
 from .store import Loaded, OutOfSequence, SessionInUse, SessionStore, SetAside, StoreError, default_sessions_dir
 
 CHECKPOINT_EVERY = 500
@@ -367,6 +367,118 @@ def _exercises_in(lines: list[bytes], journal: list[dict[str, Any]]) -> list[str
     return found
 
 
+def follow_up(
+    source: Path,
+    *,
+    title: str | None = None,
+    facilitator: str | None = None,
+    sessions_dir: Path | None = None,
+    now: float | None = None,
+    room_code: str | None = None,
+    template: str = "follow-up",
+) -> Workshop:
+    """A new session that follows up the session in `source` (`workshop.followup`):
+    `source` is read without writing anything (it may be open elsewhere), what it
+    agreed is carried over read-only into the new session's agenda, and the new
+    session is saved and returned open, like `create`. Its `warnings` say, for
+    people, what could not be read of `source` (a damaged journal: what was saved
+    before the damage is carried; a session saved by an older version: read and
+    upgraded as it is read) — they are also kept in the follow-up itself, so its
+    progress report says them. StoreError when `source` cannot be read at all."""
+    from . import followup  # noqa: PLC0415 - only a follow-up needs it
+
+    source = Path(source)
+    try:
+        reading = read_folder(source)
+    except StoreError as err:
+        raise StoreError(f"Cannot follow up {source.name}: {err}") from None
+    earlier = reading.session
+    notes = _follow_up_notes(reading)
+    carried = followup.carry(earlier, notes)
+    found = find_template(template)
+    if not found.template.follow_up:
+        raise ValueError(f"The template {found.name!r} is not a follow-up agenda: it needs `follow_up = true` (see exercises/follow-up.toml).")
+    try:
+        agenda = followup.template_for(found.template, carried, earlier)
+    except ValidationError as err:
+        raise ValueError(f"The follow-up agenda {found.name!r} cannot take what “{earlier.title}” carries ({_first_error(err)}).") from None
+    workshop = _create_from(
+        title or followup.title_for(earlier), found.name, agenda,
+        organisation=earlier.organisation, facilitator=earlier.facilitator if facilitator is None else facilitator,
+        sessions_dir=sessions_dir, now=now, room_code=room_code, max_participants=earlier.max_participants,
+        executives=earlier.executives,
+    )
+    workshop.warnings = list(notes)
+    return workshop
+
+
+def _follow_up_notes(reading: Reading) -> list[str]:
+    """What a follow-up must say about the session it read: damage (what is carried is
+    what was saved before it) and an older version (read and upgraded, nothing lost,
+    but what that version did not record is not there), each in plain words."""
+    session = reading.session
+    notes = []
+    if reading.set_aside is not None and not reading.set_aside.torn:
+        notes.append(
+            f"“{session.title}” has damaged lines in its journal (from line {reading.set_aside.first_line}: "
+            f"{reading.set_aside.reason}). This follow-up carries what was saved before them: check the actions and "
+            f"initiatives it lists against your notes. `workshop repair {reading.folder.name}` sets the damaged lines aside."
+        )
+    schema = _journal_schema(reading.folder)
+    rebuilt = any("another version" in w or "does not fit this version" in w for w in reading.warnings)
+    if schema < SCHEMA or rebuilt:
+        notes.append(
+            f"“{session.title}” was saved by an older version of Common Ground; it was read from its journal and "
+            "upgraded as it was read, and nothing in its folder was changed."
+            + ("" if session.records else " That version recorded no decisions, actions or risks, so there is no action to review.")
+        )
+    return notes
+
+
+def _journal_schema(folder: Path) -> int:
+    """The stored schema version of a journal's first line (1 when it carries none)."""
+    try:
+        with (folder / "journal.jsonl").open("rb") as journal:
+            first = journal.readline()
+        version = json.loads(first.partition(b" ")[2]).get("v", 1)
+    except (OSError, ValueError, AttributeError):
+        return SCHEMA
+    return version if isinstance(version, int) else SCHEMA
+
+
+def _create_from(
+    title: str,
+    template_name: str,
+    template: Template,
+    *,
+    organisation: str,
+    facilitator: str,
+    sessions_dir: Path | None,
+    now: float | None,
+    room_code: str | None,
+    max_participants: int,
+    executives: Executives,
+) -> Workshop:
+    """`create`, for a template built in code (a follow-up's) rather than found by name."""
+    title = " ".join(title.split())
+    if not title:
+        raise ValueError("A session needs a title, e.g. --title 'Acme offsite: follow-up 1'.")
+    now = time.time() if now is None else now
+    root = Path(sessions_dir or default_sessions_dir())
+    session_id = _unique_id(root, f"{time.strftime('%Y-%m-%d', time.localtime(now))}-{_slug(title)}")
+    store = SessionStore.create(root / session_id)
+    first = Engine.create_event(
+        session_id=session_id, title=title, organisation=" ".join(organisation.split()), facilitator=" ".join(facilitator.split()),
+        template_name=template_name, template=template,
+        room_code=room_code or "".join(secrets.choice(ROOM_CODE_ALPHABET) for _ in range(6)),
+        now=now, max_participants=max_participants, executives=executives,
+    )
+    store.append_sync([first.to_json()])
+    workshop = Workshop(root / session_id, store, Engine.replay([first]))
+    workshop.checkpoint()
+    return workshop
+
+
 def resolve(name: str, sessions_dir: Path | None = None) -> Path:
     """A session folder from an id, a unique id prefix or a path."""
     path = Path(name)
@@ -465,6 +577,6 @@ def _unique_id(root: Path, base: str) -> str:
 
 
 __all__ = [
-    "FACILITATOR", "Reading", "SessionInUse", "StoreError", "Workshop", "create", "latest", "list_sessions",
+    "FACILITATOR", "Reading", "SessionInUse", "StoreError", "Workshop", "create", "follow_up", "latest", "list_sessions",
     "open_folder", "read_folder", "repair", "resolve",
 ]

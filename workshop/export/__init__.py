@@ -2,6 +2,11 @@
 the Markdown and HTML, their annex with every raw input (`<id>-annex.md`, `.html`),
 so that the document the executives read stays short.
 
+A follow-up session (`workshop.followup`) exports its **progress report** instead of
+a joint agenda (`<id>-progress-report.md`, `.html`, `.json`, see `progress.py` for
+why), with its annex beside it: every function here gives a follow-up's report where
+it gives any other session's joint agenda.
+
 Everything here is pure — a session (or its `Engine`) in, text out — except
 `write_exports`, the one function that touches the disk. No clock is read: the
 document's date is the session's `created_at`, shown in `tz` (UTC unless the
@@ -25,6 +30,7 @@ from ..model import Session
 from . import html as _html
 from . import json as _json
 from . import markdown as _markdown
+from . import progress
 from .build import agenda_stem, annex_stem, build, build_annex
 from .common import View, as_engine
 from .document import Document
@@ -35,8 +41,10 @@ FORMATS = {"md": "md", "html": "html", "json": "json"}
 
 
 def document(source: Engine | Session, *, tz: tzinfo = UTC) -> Document:
-    """The neutral document tree both text formats are written from."""
-    return build(View(as_engine(source), tz))
+    """The neutral document tree both text formats are written from: the joint agenda,
+    or a follow-up's progress report."""
+    view = View(as_engine(source), tz)
+    return progress.build_report(view) if progress.is_follow_up(view.session) else build(view)
 
 
 def to_markdown(source: Engine | Session, *, tz: tzinfo = UTC) -> str:
@@ -48,12 +56,14 @@ def to_html(source: Engine | Session, *, tz: tzinfo = UTC) -> str:
 
 
 def to_json(source: Engine | Session, *, tz: tzinfo = UTC) -> str:
-    return _json.render(View(as_engine(source), tz))
+    view = View(as_engine(source), tz)
+    return progress.render_json(view) if progress.is_follow_up(view.session) else _json.render(view)
 
 
 def annex(source: Engine | Session, *, tz: tzinfo = UTC) -> Document:
     """The annex's document tree: every raw input."""
-    return build_annex(View(as_engine(source), tz))
+    view = View(as_engine(source), tz)
+    return progress.annex(view) if progress.is_follow_up(view.session) else build_annex(view)
 
 
 def annex_markdown(source: Engine | Session, *, tz: tzinfo = UTC) -> str:
@@ -75,7 +85,9 @@ def local_zone(session: Session) -> tzinfo:
 
 
 def file_name(session: Session, fmt: str) -> str:
-    return f"{agenda_stem(session)}.{FORMATS[fmt]}"
+    """`<id>-joint-agenda.<ext>`, or a follow-up's `<id>-progress-report.<ext>`."""
+    stem = progress.stem(session) if progress.is_follow_up(session) else agenda_stem(session)
+    return f"{stem}.{FORMATS[fmt]}"
 
 
 def annex_file_name(session: Session, fmt: str) -> str:
@@ -85,8 +97,9 @@ def annex_file_name(session: Session, fmt: str) -> str:
 def write_exports(
     source: Engine | Session, out_dir: Path, formats: Iterable[str] = ("md", "html", "json"), *, tz: tzinfo = UTC
 ) -> list[Path]:
-    """Write each format to `out_dir/<session-id>-joint-agenda.<ext>` (and, for
-    Markdown and HTML, its annex `<session-id>-annex.<ext>`) and return the paths.
+    """Write each format to `out_dir/<session-id>-joint-agenda.<ext>` (a follow-up's
+    to `<session-id>-progress-report.<ext>`; and, for Markdown and HTML, its annex
+    `<session-id>-annex.<ext>`) and return the paths.
     Each file is written to a temporary name and renamed into place, so a
     reader never sees half a document. Unknown formats raise ValueError before
     anything is written."""

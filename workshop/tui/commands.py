@@ -21,6 +21,7 @@ ENTRIES = [
     ("Joint initiatives editor", "initiatives"),
     ("Export the joint agenda", "export"),
     ("Decisions, actions and risks", "decisions"),
+    ("Follow-up review: the carried actions' status, the KPIs now", "follow_up"),
     ("Add an idea spoken in the room", "add_idea"),
     ("Hide or show the idea picked on the board", "hide_idea"),
     ("Edit the idea picked on the board", "edit_idea"),

@@ -1,4 +1,5 @@
-"""Home: resume a saved session, or start a new one from an agenda template."""
+"""Home: resume a saved session, start a new one from an agenda template, or start
+the follow-up of a saved session (`f`: the 90-day review, `workshop.followup`)."""
 
 from __future__ import annotations
 
@@ -13,16 +14,18 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Header, Input, Label, Select, Static
 
-from ... import sessions
+from ... import followup, sessions
 from ...agenda import list_templates
 from ...store import StoreError
 from ..facade import WorkshopScreen
 from ..widgets.keybar import KeyBar
+from .dialogs import Field, FormDialog
 
 
 class HomeScreen(WorkshopScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "focus_new", "New session"),
+        Binding("f", "follow_up", "Follow up the session picked"),
         Binding("question_mark", "app.help", "Help", show=False),
     ]
 
@@ -30,7 +33,7 @@ class HomeScreen(WorkshopScreen):
         yield Header()
         with Horizontal(id="home"):
             with Vertical(id="saved"):
-                yield Static("Saved sessions — Enter to resume", classes="section-title")
+                yield Static("Saved sessions — Enter to resume, f to follow one up", classes="section-title")
                 yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
             with Vertical(id="new"):
                 yield Static("New session", classes="section-title")
@@ -119,4 +122,53 @@ class HomeScreen(WorkshopScreen):
         except (StoreError, ValueError) as err:
             self.notify(str(err), severity="error", timeout=20)
             return
+        self.facilitator.open_session(workshop)
+
+    # ------------------------------------------------------------ follow-up
+
+    def action_follow_up(self) -> None:
+        """Start the follow-up of the session picked in the list: a new session that
+        carries its actions, initiatives, decisions, risks and pulse over (asks for the
+        title and the facilitator first), and opens on its lobby."""
+        table = self.query_one("#sessions", DataTable)
+        if not table.row_count:
+            self.notify("No saved session to follow up yet.", severity="warning")
+            return
+        folder = Path(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or "")
+        try:
+            source = sessions.read_folder(folder).session
+        except (StoreError, ValueError) as err:
+            self.notify(f"Cannot follow up {folder.name}: {err}", severity="error", timeout=20)
+            return
+
+        def done(values: dict | None) -> None:
+            if values is not None:
+                self._follow_up(folder, values["title"], values["facilitator"])
+
+        self.app.push_screen(FormDialog(
+            f"Follow up “{source.title}”",
+            [
+                Field("title", "Title", followup.title_for(source)),
+                Field("facilitator", "Facilitator", source.facilitator, placeholder="Your name"),
+            ],
+            submit="Start the follow-up",
+            help_text="A new session: the same statements for the pulse, each action to review with its status, each initiative's KPI "
+            "against its baseline and target, what blocked us and what we change. The session itself is not changed.",
+        ), done)
+
+    def _follow_up(self, folder: Path, title: str, facilitator: str) -> None:
+        try:
+            workshop = sessions.follow_up(folder, title=title or None, facilitator=facilitator, sessions_dir=self.facilitator.sessions_dir)
+        except (StoreError, ValueError) as err:
+            self.notify(str(err), severity="error", timeout=20)
+            return
+        carried = workshop.session.review
+        if carried is not None:
+            actions = sum(1 for r in carried.records if r.kind == "action")
+            self.notify(
+                f"Follow-up of “{carried.chain[-1].title}”: {actions} action{'' if actions == 1 else 's'} and "
+                f"{len(carried.initiatives)} initiative{'' if len(carried.initiatives) == 1 else 's'} carried over. "
+                "On the run screen, ctrl+p → “Follow-up review” records their status.",
+                timeout=20,
+            )
         self.facilitator.open_session(workshop)

@@ -259,6 +259,16 @@ class RunScreen(WorkshopScreen):
 
         self.app.push_screen(DecisionsScreen())
 
+    def action_follow_up(self) -> None:
+        """The follow-up review (command palette only: no key of its own): the carried
+        actions' status and reason, the initiatives' KPI now."""
+        from .followup import FollowUpScreen
+
+        if self.facilitator.session.review is None:
+            self.notify("This session follows up no other, so nothing was carried over to review. `workshop follow-up` starts one.", severity="warning")
+            return
+        self.app.push_screen(FollowUpScreen())
+
     def action_initiatives(self) -> None:
         from .initiatives import InitiativesScreen
 
