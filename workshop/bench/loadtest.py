@@ -16,6 +16,7 @@ import ipaddress
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -121,9 +122,12 @@ async def storm(
     rate: float = 100.0,
     duration: float = 10.0,
     connect_concurrency: int = 100,
+    on_connected: Callable[[], None] | None = None,
 ) -> dict:
     """Join `phones` lean phones, then vote at `rate` per second for `duration`
-    seconds. Returns the figures and, per participant, the dots they should hold."""
+    seconds. Returns the figures and, per participant, the dots they should hold.
+    `on_connected` is called once every phone has joined, before the first vote
+    (the benchmark tells the server, which then measures the two phases apart)."""
     require_loopback(url)
     crowd = [LeanPhone(n) for n in range(phones)]
     gate = asyncio.Semaphore(connect_concurrency)
@@ -135,6 +139,9 @@ async def storm(
     started = time.monotonic()
     await asyncio.gather(*(join(p) for p in crowd))
     connect_seconds = time.monotonic() - started
+    if on_connected is not None:
+        on_connected()
+        await asyncio.sleep(0.2)  # a moment between the phases: what the server measures next is the votes
 
     holding: dict[str, dict[str, int]] = {p.pid: {} for p in crowd}
     acks, sent_at, ack_seq, refused, lost = [], [], [], 0, 0
