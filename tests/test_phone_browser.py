@@ -553,6 +553,9 @@ async def test_a_phone_champions_and_comments_on_a_joint_initiative(tmp_path, br
         await card.get_by_role("button", name=re.compile("champion.* — Single customer profile")).click()
         await expect(card.get_by_role("button", name=re.compile("champion.* — Single customer profile"))).to_have_attribute("aria-pressed", "true")
         await expect(card).to_contain_text("1 champion: Ann")
+        await expect(page.get_by_label("Add a comment")).to_have_count(0)  # one comment form at a time, when asked
+        await card.get_by_role("button", name="Comment", exact=True).click()
+        await expect(card.get_by_label("Add a comment")).to_be_focused()
         await card.get_by_label("Add a comment").fill("Start with the loyalty data")
         await card.get_by_role("button", name="Send").click()
         await expect(card.get_by_text("Start with the loyalty data")).to_be_visible()

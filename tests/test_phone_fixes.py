@@ -218,3 +218,30 @@ async def test_a_tap_on_a_poll_or_a_split_that_adds_up_is_saved_by_itself(tmp_pa
         await expect(page.locator(".save-state")).to_have_text(SAVED)
         assert state(room, kind_step).scores.get(pid)
         await expect(page.get_by_role("button", name="Send", exact=True)).to_have_count(0)
+
+
+async def test_who_leads_results_read_short_with_the_per_team_table_folded(tmp_path, browser):  # noqa: F811
+    async with running_room(tmp_path, min_answers=1) as room:
+        phone = await Phone.open(browser, room)
+        await phone.join("Ann", "IT")
+        bo = PhoneClient(room)
+        await bo.connect()
+        await bo.join("Bo", "marketing")
+        await open_exercise(room, "who-leads")
+        first = state(room, "who-leads").items[0]
+        await bo.act({"type": "choose_owner", "exercise": "who-leads", "item": first.id, "choice": 1})
+        await room.facilitate(c.Close(exercise="who-leads"))
+        card = phone.card(first.text)
+        await expect(card.locator(".verdict")).to_be_visible()
+        table = card.locator("table.dist")
+        await expect(table).to_be_hidden()  # folded: the verdict and the gap read first
+        await card.get_by_text("Who chose what, by team").click()
+        await expect(table).to_be_visible()
+        await expect(table).to_contain_text("Marketing")
+        height = await page_height(phone.page)
+        assert height < 2800  # the audit measured ~2,800 px for this grid unfolded
+        phone.assert_clean()
+
+
+async def page_height(page) -> int:
+    return await page.evaluate("document.documentElement.scrollHeight")

@@ -33,6 +33,7 @@ export const S = {
   probedAt: 0, // when the heartbeat last asked a silent socket (net.js)
   savedFor: null, // the exercise whose last input the room acknowledged: "Saved ✓"
   announced: null, // the exercise whose results were last announced to a screen reader
+  commenting: null, // the initiative card whose comment form is open (kinds/initiatives.js)
   timeWatched: null, // the countdown this page saw running above zero (core.js)
   timeTold: null, // … and whose end it has said
   profileOpen: false, // the name-and-team form is showing (core.js)

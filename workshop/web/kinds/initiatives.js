@@ -66,7 +66,10 @@ export function input(ex, mine) {
         : comments.filter((c) => c.target === id).length
           ? h("ul", { class: "comments" }, comments.filter((c) => c.target === id).map((c, i) => h("li", { "data-key": `c:${i}` }, h("span", null, c.text), " ", h("span", { class: "chip sx" }, t("side.you")))))
           : null,
-      textForm({ key: `comment:${id}`, label: t("initiatives.comment-label"), placeholder: t("initiatives.comment-placeholder"), max: 280, submit: "comment", button: t("button.send") }),
+      // One comment form at a time: a card shows its form once asked (or while a draft is typed).
+      S.commenting === id || (S.drafts.get(`comment:${id}`) || "").trim()
+        ? textForm({ key: `comment:${id}`, label: t("initiatives.comment-label"), placeholder: t("initiatives.comment-placeholder"), max: 280, submit: "comment", button: t("button.send") })
+        : h("button", { type: "button", class: "secondary", "data-act": "comment-open", "data-target": id }, t("initiatives.comment-open")),
     );
   };
   const drafted = ex.initiatives || [];
@@ -184,6 +187,10 @@ function initiativeDetails(i) {
 }
 
 export const actions = {
+  "comment-open"(el) {
+    S.commenting = el.dataset.target;
+    S.focusNext = `comment:${el.dataset.target}`;
+  },
   volunteer(el, ex) {
     const target = el.dataset.target;
     const on = !((S.mine && S.mine.volunteered) || []).includes(target);

@@ -78,7 +78,12 @@ export function results(res, ex) {
           { class: "track stack-track", "aria-hidden": "true" },
           choices.map((c, i) => (all[i] ? h("span", { class: `seg c${i % 4}`, style: { width: `${((all[i] / n) * 100).toFixed(1)}%` } }) : null)),
         ),
+        // Who chose what, side by side: folded, so the room's verdict and its gap read first.
         h(
+          "details",
+          { class: "dist-more" },
+          h("summary", null, t("ownership.by-side")),
+          h(
           "table",
           { class: "dist" },
           h("thead", null, h("tr", null, h("th", { scope: "col" }, h("span", { class: "sr" }, t("ownership.side"))), choices.map((c, i) => h("th", { scope: "col" }, h("span", { class: `sw c${i % 4}`, "aria-hidden": "true" }), c)))),
@@ -86,6 +91,7 @@ export function results(res, ex) {
             "tbody",
             null,
             keys.map((k) => h("tr", null, h("th", { scope: "row" }, sideLabel(k)), (row.counts[k] || []).map((v) => h("td", null, num(v))))),
+          ),
           ),
         ),
       );
