@@ -245,3 +245,27 @@ async def test_who_leads_results_read_short_with_the_per_team_table_folded(tmp_p
 
 async def page_height(page) -> int:
     return await page.evaluate("document.documentElement.scrollHeight")
+
+
+async def test_the_2x2_shows_where_each_team_puts_an_item_beside_the_room(tmp_path, browser):  # noqa: F811
+    async with running_room(tmp_path, min_answers=1) as room:
+        phone = await Phone.open(browser, room)
+        pid = await phone.join("Ann", "IT")
+        bo = PhoneClient(room)
+        await bo.connect()
+        await bo.join("Bo", "marketing")
+        await open_exercise(room, "customer-first")
+        await room.facilitate(c.SubmitIdea(exercise="customer-first", text="One view of the customer"))
+        await open_exercise(room, "shared-objectives")
+        await open_exercise(room, "impact-effort")
+        item = state(room, "impact-effort").items[0].id
+        await room.workshop.handle_async(pid, "place-ann", c.Place(exercise="impact-effort", item=item, x=5, y=5))
+        await bo.act({"type": "place", "exercise": "impact-effort", "item": item, "x": 2, "y": 1})
+        await room.facilitate(c.Close(exercise="impact-effort"))
+        page = phone.page
+        await expect(page.locator(".matrix .mdot:not(.side)")).to_have_count(1)  # the room
+        await expect(page.locator(".matrix .mdot.side")).to_have_count(2)  # IT and Marketing apart
+        await expect(page.locator(".matrix .mdot.side.s0")).to_have_count(1)
+        await expect(page.locator(".matrix-key")).to_contain_text("where each team puts an item")
+        await phone.shot("62-matrix-by-team")
+        phone.assert_clean()

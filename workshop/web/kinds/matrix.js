@@ -5,7 +5,7 @@
 import { h } from "../dom.js";
 import { fmt1, inSentence, itemText, num, t } from "../i18n.js";
 import { act } from "../net.js";
-import { flagLine, sideLabel, sides } from "../sides.js";
+import { flagLine, sideClass, sideLabel, sides } from "../sides.js";
 import { S, ALL, localFor } from "../state.js";
 import { choiceButton, range, slot, withBusy } from "../ui.js";
 
@@ -86,6 +86,25 @@ export function results(res, ex) {
         num(d.i + 1),
       );
     });
+  // Where each of the two compared sides puts each item: a small dot in the side's colour,
+  // so a gap between IT and Marketing shows as distance on the 2×2, not only in words.
+  const pair = sides().slice(0, 2);
+  const sideDots = res.items.flatMap((row, i) =>
+    pair
+      .map((s) => ({ s, p: row.by_side[s.id] }))
+      .filter((d) => d.p && d.p.x !== null && d.p.x !== undefined && d.p.y !== null && d.p.y !== undefined)
+      .map((d) =>
+        h(
+          "span",
+          {
+            class: `mdot side ${sideClass(d.s.id)}`,
+            "aria-hidden": "true",
+            style: { left: `${(((d.p.x - 1) / span) * 100).toFixed(1)}%`, bottom: `${(((d.p.y - 1) / span) * 100).toFixed(1)}%` },
+          },
+          num(i + 1),
+        ),
+      ),
+  );
   const quad = (label, cls) => h("span", { class: `quad ${cls}` }, label);
   return [
     h(
@@ -99,10 +118,19 @@ export function results(res, ex) {
         quad(quadrant("big bet"), "q-tr"),
         quad(quadrant("fill-in"), "q-bl"),
         quad(quadrant("quick win"), "q-br"),
-        h("div", { class: "plot" }, dots),
+        h("div", { class: "plot" }, sideDots, dots),
       ),
       h("span", { class: "axis-x" }, `${ax} →`),
     ),
+    sideDots.length
+      ? h(
+          "p",
+          { class: "muted small matrix-key", "data-key": "res:key" },
+          pair.map((s) => h("span", { class: `chip ${sideClass(s.id)}` }, s.label)),
+          " ",
+          t("matrix.key"),
+        )
+      : null,
     h(
       "ol",
       { class: "legend-list", "data-key": "res:legend" },
