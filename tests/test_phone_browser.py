@@ -492,12 +492,12 @@ async def test_a_phone_places_items_on_both_axes_of_a_matrix(tmp_path, browser):
         await open_exercise(room, "impact-effort")
         page = phone.page
         card = phone.card("One view of the customer")
-        await card.get_by_role("button", name="Impact 4 of 5").click()
+        await card.get_by_role("radio", name="Impact 4 of 5").click()
         await expect(card.get_by_text("Now pick effort.")).to_be_visible()
-        await card.get_by_role("button", name="Effort 2 of 5").click()
+        await card.get_by_role("radio", name="Effort 2 of 5").click()
         await expect(card.get_by_text("Placed: Impact 4, Effort 2")).to_be_visible()
         await phone.shot("60-matrix")
-        await card.get_by_role("button", name="Effort 5 of 5").click()
+        await card.get_by_role("radio", name="Effort 5 of 5").click()
         await expect(card.get_by_text("Placed: Impact 4, Effort 5")).to_be_visible()
         ex = "impact-effort"
         assert state(room, ex).places[pid] == {item_id(room, ex, "One view of the customer"): (4, 5)}

@@ -26,15 +26,22 @@ export function input(ex, mine) {
       const x = draft.x || saved[0];
       const y = draft.y || saved[1];
       const qid = `m-${index}`;
+      // Each axis a radio group: one tab stop, the arrow keys move and place (core.js).
       const axis = (label, which, value) =>
         h(
           "div",
-          { class: "axis-row", role: "group", "aria-label": t("matrix.axis-for", { axis: label, item: item.text }) },
-          h("span", { class: "axis-name" }, label),
+          { class: "axis-row" },
+          h("span", { class: "axis-name", "aria-hidden": "true" }, label),
           h(
             "div",
-            { class: "scale" },
-            range(1, cfg.max).map((v) => choiceButton(num(v), value === v, withBusy({ "data-act": "place", "data-item": item.id, "data-axis": which, "data-value": v, "aria-label": t("matrix.value", { axis: label, v, max: cfg.max }) }, `${key}:${which}${v}`))),
+            { class: "scale", role: "radiogroup", "aria-label": t("matrix.axis-for", { axis: label, item: item.text }) },
+            range(1, cfg.max).map((v) => {
+              const button = choiceButton(num(v), value === v, withBusy({ "data-act": "place", "data-item": item.id, "data-axis": which, "data-value": v, "aria-label": t("matrix.value", { axis: label, v, max: cfg.max }) }, `${key}:${which}${v}`));
+              button.removeAttribute("aria-pressed");
+              button.setAttribute("role", "radio");
+              button.setAttribute("aria-checked", value === v ? "true" : "false");
+              return button;
+            }),
           ),
         );
       return h(
