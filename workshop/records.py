@@ -127,6 +127,17 @@ def _record(session: Session, record_id: str) -> Record:
     return record
 
 
+def _initiative(session: Session, ref: str) -> None:
+    """Refuse a record about an initiative that is neither drafted in this session
+    nor carried over from the session this one follows up."""
+    if isinstance(review.carried(session, ref), CarriedInitiative):
+        return
+    exercise, _, key = ref.partition(":")
+    state = session.exercises.get(exercise)
+    if state is None or key not in state.initiatives:
+        raise Refusal("unknown_initiative", "That initiative is not in this session; draft it first.")
+
+
 def _checked(session: Session, record: Record, fields: dict[str, object]) -> Record:
     """`record` with `fields` set, every field checked: a Refusal says what to fix."""
     values = {name: " ".join(str(value).split()) if isinstance(value, str) else value for name, value in fields.items()}
@@ -153,13 +164,8 @@ def _checked(session: Session, record: Record, fields: dict[str, object]) -> Rec
             raise Refusal("bad_date", f"The due date “{merged.due}” is not a date; write it as year-month-day, such as 2026-03-31.") from None
     if merged.about is not None:
         _reference(session, merged.about, "about")
-    if merged.initiative is not None and isinstance(review.carried(session, merged.initiative), CarriedInitiative):
-        pass  # an initiative carried over from the session this one follows up
-    elif merged.initiative is not None:
-        exercise, _, key = merged.initiative.partition(":")
-        state = session.exercises.get(exercise)
-        if state is None or key not in state.initiatives:
-            raise Refusal("unknown_initiative", "That initiative is not in this session; draft it first.")
+    if merged.initiative is not None:
+        _initiative(session, merged.initiative)
     if merged.accountable:
         if merged.kind != "decision" or merged.about is None:
             raise Refusal("not_a_row", "Only a decision about a who-leads-what row names who is accountable.")
