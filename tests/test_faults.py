@@ -161,7 +161,7 @@ async def test_no_acknowledged_vote_is_lost_or_counted_twice_across_repeated_kil
                     break
                 await asyncio.sleep(0.05)
             back = [p for p in phones if p.ready and p.welcomes[-1][1] >= listening]
-            assert len(back) == STORM_PHONES, f"{where}: only {len(back)} of {STORM_PHONES} phones came back"
+            assert len(back) == STORM_PHONES, f"{where}: only {len(back)} of {STORM_PHONES} phones came back\n{server.stderr()}"
             comebacks.append(max(p.welcomes[-1][1] for p in phones) - listening)
             rounds += 1
 

@@ -418,6 +418,58 @@ def test_damage_before_the_last_line_keeps_the_valid_prefix_and_quarantines_the_
     assert reopen(folder)[1].warnings == []
 
 
+def shaped(first: int, last: int, text: str = "hi") -> list[dict]:
+    """Events laid out as the engine's are (body, cmd_id, seq, v): the store reads
+    their seqs from the end of the line without decoding it."""
+    return [
+        {"actor": "p1", "at": 1.5, "body": {"type": "idea", "text": text, "meta": {"seq": 999}}, "cmd_id": f"c{seq}", "seq": seq, "v": 3}
+        for seq in range(first, last + 1)
+    ]
+
+
+@pytest.mark.parametrize(
+    "damage, first_bad, reason",
+    [
+        ("duplicate", 3, "repeats event 2, a duplicated line"),
+        ("out_of_sequence", 3, "holds event 4 where event 3 was expected"),
+        ("gap", 2, "holds event 3 where event 2 was expected"),
+    ],
+)
+def test_seqs_read_from_the_line_end_catch_duplicates_and_gaps_as_decoding_would(store, folder, damage, first_bad, reason):
+    tricky = 'a "quote", then ,"seq":2} and ,"seq":7,"v":1}'  # text that looks like a line's end
+    store.append_sync(shaped(1, 4, text=tricky))
+    store.close()
+    journal = folder / "journal.jsonl"
+    lines = journal.read_bytes().splitlines(keepends=True)
+    if damage == "duplicate":
+        lines.insert(2, lines[1])
+    elif damage == "out_of_sequence":
+        lines.insert(2, encode_event(shaped(4, 4)[0]))
+    else:
+        del lines[1]
+    journal.write_bytes(b"".join(lines))
+
+    loaded = SessionStore.read(folder)
+    assert loaded.events == shaped(1, first_bad - 1, text=tricky)
+    assert loaded.set_aside is not None and loaded.set_aside.first_line == first_bad
+    assert reason in loaded.warnings[0]
+
+
+def test_a_forged_line_with_a_valid_checksum_is_a_clear_error_that_changes_nothing(store, folder):
+    store.append_sync(shaped(1, 2))
+    store.close()
+    journal = folder / "journal.jsonl"
+    body = b'not json at all,"seq":3,"v":3}'
+    journal.write_bytes(journal.read_bytes() + b"%08x %s\n" % (zlib.crc32(body), body))
+    before = journal.read_bytes()
+
+    loaded = SessionStore.read(folder)  # its seq reads as 3, so the line is not set aside …
+    assert loaded.set_aside is None
+    with pytest.raises(StoreError, match="edited by hand"):  # … and decoding it says what is wrong
+        _ = loaded.journal
+    assert journal.read_bytes() == before
+
+
 def test_opening_again_after_a_crash_mid_repair_reuses_the_quarantine_file(store, folder):
     store.append_sync(numbered(1, 3))
     store.close()
@@ -472,6 +524,23 @@ def test_any_json_events_round_trip(payloads):
         again, loaded = reopen(Path(tmp) / "s")
         again.close()
     assert loaded.events == events
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(json_values, min_size=1, max_size=5), st.data())
+def test_a_duplicated_line_is_found_whatever_the_events_hold(payloads, data):
+    events = [
+        {"actor": "p", "body": {"x": payload, "seq": 1}, "cmd_id": str(payload)[:20], "seq": n, "v": 3}
+        for n, payload in enumerate(payloads, start=1)
+    ]
+    lines = [encode_event(event) for event in events]
+    twice = data.draw(st.integers(0, len(lines) - 1))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "journal.jsonl").write_bytes(b"".join([*lines[: twice + 1], lines[twice], *lines[twice + 1 :]]))
+        loaded = SessionStore.read(folder)
+    assert loaded.journal == events[: twice + 1]
+    assert loaded.set_aside is not None and loaded.set_aside.first_line == twice + 2
 
 
 # --- snapshots ---------------------------------------------------------------------------

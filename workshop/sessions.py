@@ -21,7 +21,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from . import commands as c
 from .agenda import find_template
 from .engine import Accepted, Engine, Outcome
-from .events import SCHEMA, Closed, Event, NewerSchema, Opened
+from .events import SCHEMA, Closed, Created, Event, NewerSchema, Opened
 from .lock import Holder, holder
 from .model import FACILITATOR, STATE_VERSION, Executives, Session, Template
 from .store import Loaded, OutOfSequence, SessionInUse, SessionStore, SetAside, StoreError, default_sessions_dir
@@ -278,7 +278,7 @@ def read_folder(folder: Path) -> Reading:
     loaded = SessionStore.read(folder)
     if writer is not None and loaded.set_aside is not None and loaded.set_aside.torn:
         # A live writer's line still on its way to the disk: not damage.
-        loaded = Loaded(loaded.snapshot_state, loaded.snapshot_seq, loaded.meta, loaded.journal, loaded.warnings[1:])
+        loaded = replace(loaded, warnings=loaded.warnings[1:], set_aside=None)
     engine, warnings = _rebuild(loaded, folder)
     if loaded.set_aside is not None and not loaded.set_aside.torn:
         warnings.append(
@@ -300,14 +300,51 @@ def _rebuild(loaded: Loaded, folder: Path) -> tuple[Engine, list[str]]:
     """The engine from a snapshot (if any) and the journal's later events, with the
     store's warnings put in the session's own words. A snapshot that does not fit
     this version's model (older, newer, or damaged) is passed over for a full replay
-    of the journal. StoreError if the journal itself cannot be understood."""
+    of the journal; only then are the events it covers read at all. StoreError if the
+    journal itself cannot be understood."""
     warnings = list(loaded.warnings)
+    if not loaded.bodies:
+        raise StoreError(
+            f"{folder / 'journal.jsonl'} holds no readable event, not even the session's first one, "
+            "so there is nothing to open. Nothing was deleted: any lines set aside are beside it."
+        )
     if loaded.set_aside is not None and not loaded.set_aside.torn:
-        touched = _exercises_in(loaded.set_aside.lines, loaded.journal)
+        touched = _exercises_in(loaded.set_aside.lines, _events(loaded.journal[:1], folder)[0])
         if touched:
             warnings.append("The lines set aside hold inputs to " + ", ".join(f"“{t}”" for t in touched) + ".")
+    snapshot = _snapshot(loaded, folder, warnings)
+    if snapshot is None:
+        return Engine.replay(_events(loaded.journal, folder)), warnings
+    return Engine.replay(_events(loaded.events, folder), snapshot), warnings
+
+
+def _snapshot(loaded: Loaded, folder: Path, warnings: list[str]) -> Session | None:
+    """The loaded snapshot as a session, or None (with a warning saying why) when
+    there is none or it does not fit this version."""
+    if loaded.snapshot_state is None:
+        return None
     try:
-        events = [Event.from_stored(e) for e in loaded.journal]
+        snapshot = Session.model_validate(loaded.snapshot_state)
+    except ValidationError as err:
+        warnings.append(
+            f"The snapshot in {folder} does not fit this version ({_first_error(err)}); the session "
+            "was rebuilt from its journal instead, so nothing is lost."
+        )
+        return None
+    if snapshot.state_version != STATE_VERSION:
+        warnings.append(
+            f"The snapshot in {folder} was written by another version of Common Ground; the session "
+            "was rebuilt from its journal, so nothing is lost."
+        )
+        return None
+    return snapshot
+
+
+def _events(stored: list[dict[str, Any]], folder: Path) -> list[Event]:
+    """Stored events as events. StoreError saying what to do when one was written by
+    a newer version or is not an event this version knows."""
+    try:
+        return [Event.from_stored(e) for e in stored]
     except NewerSchema as err:
         raise StoreError(f"{folder / 'journal.jsonl'}: {err}") from None
     except ValidationError as err:
@@ -316,30 +353,6 @@ def _rebuild(loaded: Loaded, folder: Path) -> tuple[Engine, list[str]]:
             f"({_first_error(err)}). It may have been saved by a newer version: update Common Ground "
             "and open it again. Nothing was changed."
         ) from None
-    if not events:
-        raise StoreError(
-            f"{folder / 'journal.jsonl'} holds no readable event, not even the session's first one, "
-            "so there is nothing to open. Nothing was deleted: any lines set aside are beside it."
-        )
-    snapshot = None
-    if loaded.snapshot_state is not None:
-        try:
-            snapshot = Session.model_validate(loaded.snapshot_state)
-        except ValidationError as err:
-            warnings.append(
-                f"The snapshot in {folder} does not fit this version ({_first_error(err)}); the session "
-                "was rebuilt from its journal instead, so nothing is lost."
-            )
-        else:
-            if snapshot.state_version != STATE_VERSION:
-                snapshot = None
-                warnings.append(
-                    f"The snapshot in {folder} was written by another version of Common Ground; the session "
-                    "was rebuilt from its journal, so nothing is lost."
-                )
-    if snapshot is None:
-        return Engine.replay(events), warnings
-    return Engine.replay(events[loaded.snapshot_seq :], snapshot), warnings
 
 
 def _first_error(err: ValidationError) -> str:
@@ -348,13 +361,12 @@ def _first_error(err: ValidationError) -> str:
     return f"{where}: {first['msg']}" if where else first["msg"]
 
 
-def _exercises_in(lines: list[bytes], journal: list[dict[str, Any]]) -> list[str]:
+def _exercises_in(lines: list[bytes], first: Event) -> list[str]:
     """Titles of the exercises that lines set aside give inputs to (best effort: a
-    damaged line may name none)."""
-    titles: dict[object, object] = {}  # best effort over whatever the damaged journal holds
-    if journal:
-        template = journal[0].get("body", {}).get("template", {})
-        titles = {e.get("id"): e.get("title", e.get("id")) for e in template.get("exercises", []) if isinstance(e, dict)}
+    damaged line may name none). `first` is the session's first event."""
+    titles: dict[object, object] = {}
+    if isinstance(first.body, Created):
+        titles = {e.id: e.title for e in first.body.template.exercises}
     found: list[str] = []
     for line in lines:
         try:

@@ -27,6 +27,7 @@ import errno
 import json
 import logging
 import os
+import re
 import tempfile
 import threading
 import time
@@ -70,7 +71,11 @@ class OutOfSequence(ValueError):
 
 @dataclass(frozen=True)
 class Loaded:
-    """What :meth:`SessionStore.load` or :meth:`SessionStore.read` found on disk."""
+    """What :meth:`SessionStore.load` or :meth:`SessionStore.read` found on disk.
+
+    The journal's lines are checked (checksum, seqs running 1, 2, 3 …) when it is read,
+    but decoded only when asked for: after a long day a snapshot covers nearly all of
+    them, and :attr:`events` decodes just the ones after it."""
 
     snapshot_state: dict[str, Any] | None
     """The latest usable snapshot's state; None when there is none (replay from seq 1)."""
@@ -78,17 +83,22 @@ class Loaded:
     """Seq of the last event included in ``snapshot_state``; 0 when there is no snapshot."""
     meta: dict[str, Any]
     """The snapshot's listing data; {} when none."""
-    journal: list[dict[str, Any]]
-    """Every valid journal event from seq 1, in order."""
+    bodies: list[bytes]
+    """The JSON of every valid journal event from seq 1, in order (checked, not decoded)."""
     warnings: list[str]
     """Things repaired, skipped or (for a reader) found, for people."""
     set_aside: SetAside | None = None
     """What followed the journal's valid prefix, if anything."""
 
     @property
+    def journal(self) -> list[dict[str, Any]]:
+        """Every valid journal event from seq 1, in order."""
+        return _decode_bodies(self.bodies, 1)
+
+    @property
     def events(self) -> list[dict[str, Any]]:
         """Journal events with seq > snapshot_seq: replay them onto the snapshot."""
-        return self.journal[self.snapshot_seq :]
+        return _decode_bodies(self.bodies[self.snapshot_seq :], self.snapshot_seq + 1)
 
 
 def default_sessions_dir() -> Path:
@@ -108,15 +118,39 @@ def encode_event(event: dict[str, Any]) -> bytes:
     return b"%08x %s\n" % (zlib.crc32(body), body)
 
 
-def _decode_line(line: bytes) -> dict[str, Any]:
-    """The event on one journal line (newline removed); ValueError saying what is wrong."""
-    crc, _, body = line.partition(b" ")
-    if crc != b"%08x" % zlib.crc32(body):
-        raise ValueError("checksum mismatch")
+def _decode_body(body: bytes) -> dict[str, Any]:
     event = json.loads(body)
     if not isinstance(event, dict) or type(event.get("seq")) is not int:
         raise ValueError("not an event with an integer seq")
     return event
+
+
+_SEQ_AT_END = re.compile(rb',"seq":(0|[1-9][0-9]*)(?:,"v":[0-9]+)?}\Z')
+"""How every line `encode_event` writes for an event ends: its keys are sorted and
+none comes after "seq" but "v" (a string's own quotes are escaped, so this cannot
+match inside text). It reads a line's seq without decoding the line."""
+
+
+def _seq_of(body: bytes) -> int:
+    """The seq of a checksummed line's event, read from its end when it has the usual
+    shape, else by decoding it; ValueError when it is not an event."""
+    at = body.rfind(b',"seq":')
+    found = _SEQ_AT_END.match(body, at) if at > 0 else None
+    if found is None:
+        return int(_decode_body(body)["seq"])
+    return int(found[1])
+
+
+def _decode_bodies(bodies: list[bytes], first_seq: int) -> list[dict[str, Any]]:
+    """The events of checked journal lines. Lines are checked when the journal is read
+    (checksum and seq), so a failure here means a line was forged with a valid checksum."""
+    try:
+        return [_decode_body(body) for body in bodies]
+    except ValueError as exc:
+        raise StoreError(
+            f"An event from seq {first_seq} on has a valid checksum but cannot be decoded ({exc}). "
+            "The journal was edited by hand; nothing was changed."
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -161,7 +195,7 @@ class SetAside:
 
 @dataclass(frozen=True)
 class _Scan:
-    events: list[dict[str, Any]]
+    bodies: list[bytes]
     size: int
     """Bytes of the valid prefix."""
     set_aside: SetAside | None
@@ -169,36 +203,39 @@ class _Scan:
 
 def _scan_journal(data: bytes) -> _Scan:
     """The longest valid prefix of a journal: lines with a good checksum whose seqs run
-    1, 2, 3 … — and, if anything follows it, what and why. Changes nothing."""
-    events: list[dict[str, Any]] = []
+    1, 2, 3 … — and, if anything follows it, what and why. Changes nothing, and decodes
+    only the lines whose seq cannot be read from their end (see `_seq_of`)."""
+    bodies: list[bytes] = []
     size = 0
     number = 0
     while size < len(data):
         number += 1
         end = data.find(b"\n", size)
         if end < 0:
-            return _Scan(events, size, SetAside(number, "it has no line end", data[size:], torn=True))
-        reason = _line_problem(data[size:end], len(events) + 1)
+            return _Scan(bodies, size, SetAside(number, "it has no line end", data[size:], torn=True))
+        reason = _line_problem(data[size:end], len(bodies) + 1)
         if isinstance(reason, str):
             last = end + 1 == len(data)  # a bad last line is what a write cut short leaves
-            return _Scan(events, size, SetAside(number, reason, data[size:], torn=last and reason == BAD_LINE))
-        events.append(reason)
+            return _Scan(bodies, size, SetAside(number, reason, data[size:], torn=last and reason == BAD_LINE))
+        bodies.append(reason)
         size = end + 1
-    return _Scan(events, size, None)
+    return _Scan(bodies, size, None)
 
 
-def _line_problem(line: bytes, expected: int) -> dict[str, Any] | str:
-    """The event on one journal line, or why it cannot be used at this place."""
+def _line_problem(line: bytes, expected: int) -> bytes | str:
+    """The event's JSON on one journal line, or why it cannot be used at this place."""
+    crc, _, body = line.partition(b" ")
     try:
-        event = _decode_line(line)
+        if crc != b"%08x" % zlib.crc32(body):
+            raise ValueError("checksum mismatch")
+        seq = _seq_of(body)
     except ValueError:
         return BAD_LINE
-    seq = event["seq"]
     if seq < expected:
         return f"it repeats event {seq}, a duplicated line"
     if seq > expected:
         return f"it holds event {seq} where event {expected} was expected, out of sequence"
-    return event
+    return body
 
 
 BAD_LINE = "its checksum or JSON does not match what was written"
@@ -341,7 +378,18 @@ def _read_snapshot(path: Path) -> tuple[dict[str, Any], int, dict[str, Any]]:
     return doc["state"], seq, dict(meta or {})
 
 
-def _try_snapshot(path: Path) -> tuple[dict[str, Any], int, dict[str, Any]] | str | None:
+Found = tuple[dict[str, Any], int, dict[str, Any]] | str | None
+"""A snapshot file's (state, seq, meta); why it is unusable; or None if it is absent."""
+
+
+class _Unread:
+    """In place of what a snapshot file holds: not opened yet."""
+
+
+UNREAD = _Unread()
+
+
+def _try_snapshot(path: Path) -> Found:
     """A snapshot file's (state, seq, meta); why it is unusable; or None if it is absent."""
     if not path.exists():
         return None
@@ -352,12 +400,19 @@ def _try_snapshot(path: Path) -> tuple[dict[str, Any], int, dict[str, Any]] | st
 
 
 def _choose_snapshot(
-    candidates: list[tuple[Path, tuple[dict[str, Any], int, dict[str, Any]] | str | None]], journal_len: int, warnings: list[str]
-) -> tuple[dict[str, Any] | None, int, dict[str, Any], Path | None]:
+    candidates: list[tuple[Path, Found | _Unread]], journal_len: int, warnings: list[str]
+) -> tuple[dict[str, Any] | None, int, dict[str, Any], Path | None, list[tuple[Path, Found]]]:
     """The newest usable snapshot — readable and not ahead of the journal — with its
-    seq, meta and file; a warning for each one passed over."""
+    seq, meta and file; a warning for each one passed over. A candidate not read yet
+    (UNREAD in place of what was found) is read only when the ones before it are
+    unusable: after a good snapshot, the previous one is never opened. Also returns
+    what was found in each file looked at."""
     passed_over = False
+    looked: list[tuple[Path, Found]] = []
     for path, found in candidates:
+        if isinstance(found, _Unread):
+            found = _try_snapshot(path)
+        looked.append((path, found))
         if found is None:
             continue
         if isinstance(found, str):
@@ -367,12 +422,12 @@ def _choose_snapshot(
         else:
             if passed_over:
                 warnings.append(f"Used the previous snapshot {path}; the journal replays the rest.")
-            return (*found, path)
+            return (*found, path, looked)
         warnings.append(f"Passed over the snapshot {path}: {why}.")
         passed_over = True
     if passed_over:
         warnings.append(f"No usable snapshot: every event is replayed from {JOURNAL}, so nothing is lost.")
-    return None, 0, {}, None
+    return None, 0, {}, None, looked
 
 
 def _unused_name(folder: Path, stem: str, suffix: str) -> Path:
@@ -691,28 +746,29 @@ class SessionStore:
                 "Check the folder name, or start a new session."
             )
         try:
-            candidates = [(path, _try_snapshot(path)) for path in (store.snapshot_path, store.previous_path)]
+            newest = _try_snapshot(store.snapshot_path)  # before the journal: see above
             scan = _scan_journal(store.journal_path.read_bytes())
+            warnings = [scan.set_aside.describe(store.journal_path)] if scan.set_aside else []
+            candidates = [(store.snapshot_path, newest), (store.previous_path, UNREAD)]
+            state, seq, meta, _, _ = _choose_snapshot(candidates, len(scan.bodies), warnings)
         except OSError as exc:
             raise StoreError(
                 f"Could not read the session in {store.folder} ({exc.strerror or exc}). "
                 "Check that the folder is readable."
             ) from exc
-        warnings = [scan.set_aside.describe(store.journal_path)] if scan.set_aside else []
-        state, seq, meta, _ = _choose_snapshot(candidates, len(scan.events), warnings)
-        return Loaded(state, seq, meta, scan.events, warnings, scan.set_aside)
+        return Loaded(state, seq, meta, scan.bodies, warnings, scan.set_aside)
 
     def _load(self) -> Loaded:
         warnings: list[str] = []
-        candidates = [(path, _try_snapshot(path)) for path in (self.snapshot_path, self.previous_path)]
         scan = _scan_journal(self.journal_path.read_bytes())
         set_aside = scan.set_aside
         if set_aside is not None:
             set_aside = self._quarantine(set_aside, scan.size)
             warnings.append(set_aside.describe(self.journal_path))
-        state, seq, meta, source = _choose_snapshot(candidates, len(scan.events), warnings)
-        for path, found in candidates:
-            if isinstance(found, tuple) and found[1] > len(scan.events):
+        candidates: list[tuple[Path, Found | _Unread]] = [(self.snapshot_path, UNREAD), (self.previous_path, UNREAD)]
+        state, seq, meta, source, looked = _choose_snapshot(candidates, len(scan.bodies), warnings)
+        for path, found in looked:
+            if isinstance(found, tuple) and found[1] > len(scan.bodies):
                 aside = _unused_name(self.folder, f"{path.stem}.quarantine", ".json")
                 os.replace(path, aside)
                 _fsync_dir(self.folder)
@@ -721,8 +777,8 @@ class SessionStore:
             leftover.unlink(missing_ok=True)
         self._snapshot_seq = seq
         self._snapshot_trusted = source == self.snapshot_path
-        self._journal = _Journal(self.journal_path, scan.size, last_seq=len(scan.events))
-        return Loaded(state, seq, meta, scan.events, warnings, set_aside)
+        self._journal = _Journal(self.journal_path, scan.size, last_seq=len(scan.bodies))
+        return Loaded(state, seq, meta, scan.bodies, warnings, set_aside)
 
     def _quarantine(self, set_aside: SetAside, keep: int) -> SetAside:
         """Copy what follows the valid prefix to a quarantine file (fsynced, with its
