@@ -39,7 +39,7 @@ def is_sentence(text: str) -> bool:
     text = text.strip()
     return (
         len(text) >= 12
-        and (text[0].isupper() or text[0] in "'\"")
+        and (text[0].isupper() or text[0] in "'\"“")  # “Pulse” is closed.
         and text[-1] in ".!?"
         and not any(leak in text for leak in ("{", "}", "None", "Traceback", "<"))
         and not re.search(r"\b[a-z]+_[a-z_]+\b", text)  # a field name such as it_lead

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_cli import workshop
+from tests.test_sentences import emitted
 from workshop import privacy, protocol, views
 from workshop.agenda import TemplateError, load_template
 from workshop.model import DEFAULT_SIDES, LANGUAGES
@@ -130,6 +131,7 @@ DYNAMIC = {
     "initiatives.field.${field}": [f"initiatives.field.{f}" for f in ("outcome", "kpi", "baseline", "target", "timeframe", "it_lead", "marketing_lead", "budget_share", "first_step")],
     "initiatives.field.${field}-hint": [f"initiatives.field.{f}-hint" for f in ("outcome", "kpi", "baseline", "target", "timeframe", "it_lead", "marketing_lead", "budget_share", "first_step")],
     "initiatives.status.${i.status}": [f"initiatives.status.{s}" for s in ("draft", "agreed", "parked")],
+    "server.${key}": [f"server.{key}" for key in emitted()],  # `say(msg)`: the room's sentences
 }
 """Keys the page builds as it runs (`t(`conn.${S.conn}`)`), each with every key it can become."""
 DYNAMIC_PLURALS = {

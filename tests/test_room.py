@@ -83,12 +83,15 @@ async def test_the_door_tells_a_page_why_its_websocket_was_refused(tmp_path):
         code = room.workshop.session.room_code
         status, headers, body = await asyncio.to_thread(get, room, "/door?room=WRONG1")
         assert status == 200 and headers["Content-Type"] == "application/json"
-        assert json.loads(body) == {"status": 403, "reason": "Wrong room code. Scan the QR code on the facilitator's screen again."}
+        assert json.loads(body) == {
+            "status": 403, "reason": "Wrong room code. Scan the QR code on the facilitator's screen again.", "key": "door.wrong_code", "args": {}
+        }
         status, _, body = await asyncio.to_thread(get, room, f"/door?room={code.lower()}")
         assert json.loads(body) == {"status": 200, "reason": ""}
         room.max_connections = 0
         status, _, body = await asyncio.to_thread(get, room, f"/door?room={code}")
         assert json.loads(body)["status"] == 503 and "full" in json.loads(body)["reason"]
+        assert json.loads(body)["key"] == "door.room_full"
 
 
 async def test_a_page_from_another_origin_cannot_open_the_websocket(tmp_path):
@@ -131,7 +134,9 @@ async def test_acting_before_joining_is_refused(tmp_path):
         phone = PhoneClient(room)
         await phone.connect()
         error = await phone.act({"type": "rate", "exercise": "check-in", "item": "i1", "value": 3})
-        assert error == {"v": 1, "type": "error", "code": "not_joined", "reason": "Join the room first.", "id": error["id"]}
+        assert error == {
+            "v": 1, "type": "error", "code": "not_joined", "reason": "Join the room first.", "id": error["id"], "key": "not_joined.yet", "args": {}
+        }
 
 
 async def test_a_phone_that_reconnects_with_its_token_keeps_identity_and_inputs(tmp_path):
@@ -153,6 +158,7 @@ async def test_an_unknown_token_is_asked_to_join_again(tmp_path):
         phone = PhoneClient(room)
         need = await phone.connect(token="not-a-real-token")
         assert need["type"] == "need_join" and "Join again" in need["reason"]
+        assert (need["key"], need["args"]) == ("need_join.gone", {})
 
 
 async def test_the_participant_cap_refuses_one_more(tmp_path):
@@ -165,6 +171,7 @@ async def test_the_participant_cap_refuses_one_more(tmp_path):
         refused = await third.join("C")
         assert refused["type"] == "refused" and refused["code"] == "room_full"
         assert "full" in refused["reason"]
+        assert (refused["key"], refused["args"]) == ("room_full", {"most": 2})
 
 
 # ------------------------------------------------------------------ every kind
@@ -217,6 +224,8 @@ async def test_a_refusal_says_why_and_counts_nothing(tmp_path):
         refused = await phone.act({"type": "vote", "exercise": "where-we-win", "item": "i1"})
         assert refused["type"] == "refused" and refused["code"] == "item_full"
         assert "At most 3 dots" in refused["reason"]
+        # The sentence's key and what fills it, so that a phone says it in its own language.
+        assert (refused["key"], refused["args"]) == ("item_full", {"most": 3})
         assert room.workshop.session.exercises["where-we-win"].scores["p1"] == {"i1": 3}
 
 
@@ -227,6 +236,7 @@ async def test_acting_on_a_closed_exercise_is_refused(tmp_path):
         await room.facilitate(c.Close(exercise="check-in"))
         refused = await phone.act({"type": "rate", "exercise": "check-in", "item": "i1", "value": 2})
         assert refused["code"] == "not_open" and "is closed" in refused["reason"]
+        assert (refused["key"], refused["args"]) == ("not_open.closed", {"title": "Check-in pulse"})
 
 
 # ------------------------------------------------------------------ bad input
@@ -247,14 +257,14 @@ async def test_garbage_gets_an_error_and_the_connection_and_other_phones_carry_o
     async with running_room(tmp_path) as room:
         await open_exercise(room, "where-we-win")
         ann, bob = await joined(room, "Ann"), await joined(room, "Bob", "marketing")
-        for frame, code in [
-            ("{nope", "bad_json"),
-            ('{"type":"dance"}', "unknown_type"),
-            (json.dumps({"type": "act", "id": new_id(), "command": {"type": "vote", "exercise": 3, "item": []}}), "bad_field"),
+        for frame, code, key in [
+            ("{nope", "bad_json", "bad_json"),
+            ('{"type":"dance"}', "unknown_type", "unknown_type.message"),
+            (json.dumps({"type": "act", "id": new_id(), "command": {"type": "vote", "exercise": 3, "item": []}}), "bad_field", "bad_field"),
         ]:
             await ann.send(frame)
             error = await ann.recv()
-            assert error["type"] == "error" and error["code"] == code and error["reason"]
+            assert error["type"] == "error" and error["code"] == code and error["reason"] and error["key"] == key
         assert (await ann.act({"type": "vote", "exercise": "where-we-win", "item": "i1"}))["type"] == "ack"
         assert (await bob.act({"type": "vote", "exercise": "where-we-win", "item": "i1"}))["type"] == "ack"
 

@@ -21,9 +21,10 @@ anyone the command was accepted.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import OrderedDict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from . import commands as c
 from . import lifecycle, privacy, records
@@ -72,8 +73,18 @@ class Accepted:
 class Refused:
     code: str
     reason: str
-    """For people: what happened and what to do; phones show it as is."""
+    """For people: what happened and what to do, in English (the TUI shows it as is)."""
     repeated: bool = False
+    key: str | None = None
+    """The sentence's key in `workshop.sentences`, which phones say in their own
+    language; None for a sentence only the facilitator sees (English only)."""
+    args: Mapping[str, str | int] = field(default_factory=dict)
+    """What fills the sentence's placeholders."""
+
+    @classmethod
+    def because(cls, refusal: Refusal, repeated: bool = False) -> Refused:
+        """The answer to a command the rules refused with `refusal`."""
+        return cls(refusal.code, refusal.reason, repeated, refusal.key, refusal.values)
 
 
 Outcome = Accepted | Refused
@@ -137,12 +148,11 @@ class Engine:
         if key in self.session.handled:
             return Accepted(events=(), repeated=True)
         if key in self._refused:
-            first = self._refused[key]
-            return Refused(first.code, first.reason, repeated=True)
+            return dataclasses.replace(self._refused[key], repeated=True)
         try:
             bodies = self._decide(actor, command, now)
         except Refusal as refusal:
-            answer = Refused(refusal.code, refusal.reason)
+            answer = Refused.because(refusal)
             self._refused[key] = answer
             while len(self._refused) > REFUSALS_REMEMBERED:
                 self._refused.popitem(last=False)
@@ -158,9 +168,9 @@ class Engine:
         session = self.session
         if actor == FACILITATOR:
             if not isinstance(command, c.FACILITATOR_COMMANDS):
-                raise Refusal("not_allowed", f"The facilitator does not send {command.type!r}.")
+                raise Refusal.for_facilitator("not_allowed", f"The facilitator does not send {command.type!r}.")
         elif not isinstance(command, c.PARTICIPANT_COMMANDS):
-            raise Refusal("not_allowed", "Only the facilitator can do that.")
+            raise Refusal("not_allowed")
         match command:
             case c.Join():
                 return [Joined(participant=self._joining(actor, command, now))]
@@ -177,9 +187,9 @@ class Engine:
         if actor != FACILITATOR:
             participant = session.participants.get(actor)
             if participant is None or participant.left:
-                raise Refusal("not_joined", "You are not in the room any more. Join again to take part.")
+                raise Refusal("not_joined")
             if participant.removed:
-                raise Refusal("removed", "The facilitator took you off this session's roster. Ask them if that was a mistake.")
+                raise Refusal("removed")
             if isinstance(command, c.Rename):
                 return [self._renaming(participant, command)]
             if isinstance(command, c.Leave):
@@ -202,10 +212,10 @@ class Engine:
         ctx = Ctx(session=session, cfg=cfg, state=state, actor=actor, now=now)
         if actor == FACILITATOR:
             if not isinstance(command, kind.moderation):
-                raise Refusal("wrong_kind", f"{command.type!r} does not apply to a {cfg.kind} exercise.")
+                raise Refusal.for_facilitator("wrong_kind", f"{command.type!r} does not apply to a {cfg.kind} exercise.")
             return kind.decide(ctx, command)
         if not isinstance(command, kind.accepts):
-            raise Refusal("wrong_kind", f"{cfg.title!r} does not take that kind of answer.")
+            raise Refusal("wrong_kind", title=cfg.title)
         _allowed(state, "answer", cfg.title)
         return kind.decide(ctx, command)
 
@@ -215,7 +225,7 @@ class Engine:
         try:
             cfg = self.session.exercise(exercise_id)
         except KeyError:
-            raise Refusal("unknown_exercise", "That exercise is not on this agenda.") from None
+            raise Refusal("unknown_exercise") from None
         return cfg, self.session.exercises[exercise_id]
 
     def _pending_current(self) -> bool:
@@ -226,10 +236,10 @@ class Engine:
         exercises = self.session.template.exercises
         if index >= len(exercises):
             if self.session.exercises[exercises[-1].id].status == "open":
-                raise Refusal("at_end", "This is the last exercise. Close it, then export the joint agenda.")
-            raise Refusal("at_end", "That was the last exercise. Export the joint agenda, or go back to one.")
+                raise Refusal.for_facilitator("at_end", "This is the last exercise. Close it, then export the joint agenda.")
+            raise Refusal.for_facilitator("at_end", "That was the last exercise. Export the joint agenda, or go back to one.")
         if index < 0:
-            raise Refusal("at_start", "This is the first exercise.")
+            raise Refusal.for_facilitator("at_start", "This is the first exercise.")
         bodies: list[EventBody] = [Closed(exercise=cfg.id) for cfg in exercises if self.session.exercises[cfg.id].status == "open"]
         cfg = exercises[index]
         state = self.session.exercises[cfg.id]
@@ -277,19 +287,19 @@ class Engine:
     def _joining(self, actor: str, cmd: c.Join, now: float) -> Arrival:
         session = self.session
         if cmd.side not in {side.id for side in session.template.sides}:
-            raise Refusal("unknown_side", "Pick one of the sides shown.")
+            raise Refusal("unknown_side")
         name = _clean_name(cmd.name)
         for participant in session.participants.values():
             if participant.token == cmd.token:  # the same phone coming back
                 if participant.removed:
-                    raise Refusal("removed", "The facilitator took you off this session's roster. Ask them if that was a mistake.")
+                    raise Refusal("removed")
                 side = participant.side if participant.answered else cmd.side
                 kept = participant.model_dump(include=set(Arrival.model_fields))
                 return Arrival(**{**kept, "name": name, "side": side, "left": False, "joined_by": actor})
         if session.locked:
-            raise Refusal("room_locked", "The room is closed to newcomers now. Ask the facilitator to let you in.")
+            raise Refusal("room_locked")
         if len(session.active_participants()) >= session.max_participants:
-            raise Refusal("room_full", f"The room is full ({session.max_participants} people). Ask the facilitator.")
+            raise Refusal("room_full", most=session.max_participants)
         return Arrival(id=f"p{len(session.participants) + 1}", name=name, side=cmd.side, token=cmd.token, joined_at=now, joined_by=actor)
 
     def _renaming(self, participant: Participant, cmd: c.Rename) -> RecordedBody:
@@ -298,25 +308,23 @@ class Engine:
         side = cmd.side if cmd.side != participant.side else None
         if side is not None:
             if side not in {s.id for s in self.session.template.sides}:
-                raise Refusal("unknown_side", "Pick one of the sides shown.")
+                raise Refusal("unknown_side")
             if participant.answered:
-                raise Refusal(
-                    "side_fixed", "You have answered already, so your side stays as it is. Ask the facilitator if it is wrong."
-                )
+                raise Refusal("side_fixed")
         return recorded(cmd.model_copy(update={"name": _clean_name(cmd.name), "side": side}))
 
     def _roster(self, cmd: c.MoveParticipant | c.RemoveParticipant) -> RecordedBody:
         participant = self.session.participants.get(cmd.participant)
         if participant is None:
-            raise Refusal("unknown_participant", "That person is not in this session.")
+            raise Refusal.for_facilitator("unknown_participant", "That person is not in this session.")
         if isinstance(cmd, c.MoveParticipant):
             if cmd.side not in {s.id for s in self.session.template.sides}:
-                raise Refusal("unknown_side", "Pick one of the template's sides.")
+                raise Refusal.for_facilitator("unknown_side", "Pick one of the template's sides.")
             if cmd.side == participant.side:
-                raise Refusal("same_side", f"{participant.name or participant.id} is on that side already.")
+                raise Refusal.for_facilitator("same_side", f"{participant.name or participant.id} is on that side already.")
         elif cmd.removed == participant.removed:
             state = "off the roster" if participant.removed else "on the roster"
-            raise Refusal("unchanged", f"{participant.name or participant.id} is {state} already.")
+            raise Refusal.for_facilitator("unchanged", f"{participant.name or participant.id} is {state} already.")
         return recorded(cmd)
 
     def _timer(self, cmd: c.TimerStart | c.TimerPause | c.TimerExtend, cfg: ExerciseBase, state: ExerciseState) -> RecordedBody:
@@ -328,7 +336,7 @@ class Engine:
             case c.TimerExtend():
                 _allowed(state, "timer_extend", cfg.title)
                 if not 1 <= cmd.seconds <= MAX_EXTEND:
-                    raise Refusal("out_of_range", f"Extend by 1 to {MAX_EXTEND} seconds.")
+                    raise Refusal.for_facilitator("out_of_range", f"Extend by 1 to {MAX_EXTEND} seconds.")
         return recorded(cmd)
 
     # ------------------------------------------------------------ the fold
@@ -429,13 +437,13 @@ def _allowed(state: ExerciseState, action: lifecycle.Action, title: str) -> None
     try:
         lifecycle.step(lifecycle.phase(state), action, title)
     except lifecycle.Illegal as illegal:
-        raise Refusal(illegal.code, illegal.reason) from None
+        raise Refusal(illegal.code, illegal.key, **illegal.values) from None
 
 
 def _clean_name(name: str) -> str:
     name = " ".join(name.split())
     if len(name) > NAME_LIMIT:
-        raise Refusal("too_long", f"Names can be up to {NAME_LIMIT} characters.")
+        raise Refusal("too_long", "too_long.name", limit=NAME_LIMIT)
     return name
 
 

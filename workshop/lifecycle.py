@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from . import sentences
 from .model import ExerciseState
 
 Phase = Literal["pending", "running", "paused", "closed"]
@@ -35,26 +36,31 @@ TRANSITIONS: dict[tuple[Phase, Action], Phase] = {
 }
 
 WHY_NOT: dict[tuple[Phase | None, Action], tuple[str, str]] = {
-    ("running", "open"): ("already_open", "{title} is already open."),
-    ("paused", "open"): ("already_open", "{title} is already open."),
-    ("pending", "close"): ("not_open", "{title} is not open."),
-    ("closed", "close"): ("not_open", "{title} is not open."),
-    ("pending", "answer"): ("not_open", "{title} has not started yet. Your answer was not counted."),
-    ("closed", "answer"): ("not_open", "{title} is closed. Your answer was not counted."),
-    ("running", "timer_start"): ("running", "The timer is already running."),
-    (None, "timer_start"): ("not_open", "Open {title} before starting its timer."),
-    (None, "timer_pause"): ("not_running", "The timer is not running."),
+    ("running", "open"): ("already_open", "already_open"),
+    ("paused", "open"): ("already_open", "already_open"),
+    ("pending", "close"): ("not_open", "not_open"),
+    ("closed", "close"): ("not_open", "not_open"),
+    ("pending", "answer"): ("not_open", "not_open.pending"),
+    ("closed", "answer"): ("not_open", "not_open.closed"),
+    ("running", "timer_start"): ("running", "timer.running"),
+    (None, "timer_start"): ("not_open", "timer.not_open"),
+    (None, "timer_pause"): ("not_running", "timer.not_running"),
 }
-"""Why an action is illegal, by (phase, action), else by (None, action): (code, sentence)."""
+"""Why an action is illegal, by (phase, action), else by (None, action): (code, key of
+its sentence in `workshop.sentences`, which may name the exercise as `{title}`)."""
+OTHERWISE = ("not_allowed", "not_allowed.phase")
+"""(code, key) for a pair `WHY_NOT` does not name (tests/test_lifecycle.py checks there is none)."""
 
 
 class Illegal(Exception):
     """An action the exercise's phase does not allow. `code` is stable for programs;
-    `reason` is shown to people as is."""
+    `key` and `values` are the sentence for people (`workshop.sentences`), `reason` the
+    same in English."""
 
-    def __init__(self, code: str, reason: str):
-        super().__init__(reason)
-        self.code, self.reason = code, reason
+    def __init__(self, code: str, key: str, values: dict[str, str | int]):
+        self.code, self.key, self.values = code, key, values
+        self.reason = sentences.english(key, values)
+        super().__init__(self.reason)
 
 
 def phase(state: ExerciseState) -> Phase:
@@ -71,5 +77,5 @@ def step(current: Phase, action: Action, title: str) -> Phase:
     try:
         return TRANSITIONS[(current, action)]
     except KeyError:
-        code, reason = WHY_NOT.get((current, action)) or WHY_NOT.get((None, action)) or ("not_allowed", f"That cannot be done now ({action} while {current}).")
-        raise Illegal(code, reason.format(title=repr(title))) from None
+        code, key = WHY_NOT.get((current, action)) or WHY_NOT.get((None, action)) or OTHERWISE
+        raise Illegal(code, key, {"title": title} if "{title}" in sentences.templates()[key] else {}) from None

@@ -22,12 +22,13 @@ the same id again never counts twice and gets the first answer again.
 
 Room → phone:
 
-- ``{"type": "need_join", "v": 1, "room": {title, organisation, sides}}``
+- ``{"type": "need_join", "v": 1, "room": {title, organisation, sides}}`` — with
+  ``reason``, ``key`` and ``args`` when the phone's token is not recognised.
 - ``{"type": "welcome", "v": 1, "token": "…", "me": {id, name, side}}``
 - ``{"type": "ack", "id": "…", "seq": n, "mine": {...}}`` — accepted and saved to
   disk; ``mine`` is the phone's own inputs after the change.
-- ``{"type": "refused", "id": "…", "code": "…", "reason": "…"}`` — not counted;
-  ``reason`` is a sentence for the person.
+- ``{"type": "refused", "id": "…", "code": "…", "reason": "…", "key": "…", "args": {…}}``
+  — not counted; ``reason`` is a sentence for the person, in English.
 - ``{"type": "view", "seq": n, "room": {...}, "mine": {...} | absent}`` — the
   shared state of the room (at most ~10 a second) and, when it changed, the
   phone's own part. ``seq`` is the session's event number: views are whole
@@ -36,8 +37,17 @@ Room → phone:
   understood: ``bad_json``, ``too_deep`` (arrays and objects nested more than
   `MAX_DEPTH` levels: refused before the JSON parser recurses into them),
   ``unknown_type``, ``bad_field``, ``binary``, ``version``, ``too_fast``,
-  ``hello_first``, ``not_joined``.
+  ``hello_first``, ``not_joined``; ``key`` and ``args`` as in ``refused``.
 - ``{"type": "pong"}``
+
+Every sentence for a person (``reason``) comes with its ``key`` and ``args``: the
+key of the sentence in the page's catalogues (``server.<key>`` in
+``web/i18n/<lang>.json``) and what fills its ``{placeholders}`` (text or whole
+numbers), so that a phone says it in its own language; ``reason`` is the English
+text, for programs and for a phone that does not know the key. ``code`` is what a
+program branches on; one code may have several sentences (``limit``:
+``limit.ideas``, ``limit.items``, …). A refusal only the facilitator can get has no
+key (`workshop.sentences`).
 
 Close codes: 1008 for a hello with a wrong room code, no valid hello within the
 room's hello timeout (5 s), or a phone that keeps flooding; 1009 for a frame over
@@ -47,8 +57,9 @@ is cut off without a close frame (it would wait behind the queue). A wrong room
 code, a foreign Origin, a full or busy room, or too many wrong codes from one
 address refuse the handshake itself (HTTP 403 / 503 / 429); as a browser is not
 told why, the page then asks `GET /door?room=CODE`, which answers
-``{"status": 403 | 503 | 200, "reason": "…"}`` (with HTTP 429 and
-``"status": 429`` while that address is slowed down).
+``{"status": 403 | 503 | 200, "reason": "…", "key": "…", "args": {}}`` (with HTTP
+429 and ``"status": 429`` while that address is slowed down; ``key`` and ``args``
+only when the answer is no).
 """
 
 from __future__ import annotations
@@ -61,6 +72,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from . import commands as c
+from . import sentences
 
 VERSION = 1
 MAX_FRAME = 16 * 1024
@@ -112,37 +124,42 @@ _inbound = TypeAdapter(Inbound)
 
 
 class BadMessage(Exception):
-    """A frame we cannot use; `reason` is safe to show to the phone."""
+    """A frame we cannot use, or one the room will not read now. `code` is stable for
+    programs; `key` and `values` are the sentence for the phone (`workshop.sentences`;
+    `key` defaults to `code`), `reason` the same in English; `msg_id` the command id
+    of the frame, when it had one."""
 
-    def __init__(self, code: str, reason: str, msg_id: str | None = None):
-        super().__init__(reason)
-        self.code, self.reason, self.msg_id = code, reason, msg_id
+    def __init__(self, code: str, key: str | None = None, /, *, msg_id: str | None = None, **values: str | int):
+        self.code, self.key, self.values, self.msg_id = code, key or code, values, msg_id
+        self.reason = sentences.english(self.key, values)
+        super().__init__(self.reason)
 
 
 def parse(frame: str | bytes) -> Hello | JoinMsg | Act | Ping:
     """One inbound frame → a typed message, or BadMessage saying what was wrong."""
     if isinstance(frame, bytes):
-        raise BadMessage("binary", "Send text frames with JSON, not binary.")
+        raise BadMessage("binary")
     if too_deep(frame):
-        raise BadMessage("too_deep", "That message is nested too deeply to read.", peek_id(frame))
+        raise BadMessage("too_deep", msg_id=peek_id(frame))
     try:
         data = json.loads(frame)
     except ValueError:
-        raise BadMessage("bad_json", "That message was not valid JSON.") from None
+        raise BadMessage("bad_json") from None
     if not isinstance(data, dict):
-        raise BadMessage("bad_json", "A message must be a JSON object with a 'type'.")
+        raise BadMessage("bad_json", "bad_json.object")
     msg_id = data.get("id") if isinstance(data.get("id"), str) else None
     try:
         message = _inbound.validate_python(data)
     except ValidationError as err:
         first = err.errors()[0]
         if first["type"] in ("union_tag_invalid", "union_tag_not_found"):
-            kind = "command" if first["loc"][:1] == ("act",) or "command" in first["loc"] else "message"
-            raise BadMessage("unknown_type", f"Unknown {kind} type {_tag(data, first)!r}.", msg_id) from None
+            command = first["loc"][:1] == ("act",) or "command" in first["loc"]
+            key = "unknown_type.command" if command else "unknown_type.message"
+            raise BadMessage("unknown_type", key, msg_id=msg_id, type=str(_tag(data, first))) from None
         where = ".".join(str(part) for part in first["loc"][1:]) or "message"
-        raise BadMessage("bad_field", f"Field {where!r}: {first['msg']}.", msg_id) from None
+        raise BadMessage("bad_field", msg_id=msg_id, field=where, detail=first["msg"]) from None
     if isinstance(message, Hello) and message.v != VERSION:
-        raise BadMessage("version", "This page is out of date. Reload it to continue.")
+        raise BadMessage("version")
     return message
 
 
@@ -210,7 +227,9 @@ class NeedJoin(Out):
     type: Literal["need_join"] = "need_join"
     room: dict[str, Any]
     reason: str | None = None
-    """Why a token was not recognised, when the phone sent one."""
+    """Why a token was not recognised, when the phone sent one (in English)."""
+    key: str | None = None
+    args: dict[str, str | int] | None = None
 
 
 class Welcome(Out):
@@ -234,6 +253,11 @@ class RefusedMsg(Out):
     id: str
     code: str
     reason: str
+    """The sentence in English."""
+    key: str | None = None
+    """The sentence's key (`workshop.sentences`); absent for one only the facilitator sees."""
+    args: dict[str, str | int] | None = None
+    """What fills the sentence's placeholders."""
 
 
 class ErrorMsg(Out):
@@ -241,6 +265,8 @@ class ErrorMsg(Out):
     code: str
     reason: str
     id: str | None = None
+    key: str | None = None
+    args: dict[str, str | int] | None = None
 
 
 class Pong(Out):

@@ -51,7 +51,7 @@ def decide(session: Session, cmd: c.Command, now: float) -> list[EventBody]:
             record = _record(session, cmd.record)
             unknown = set(cmd.fields) - set(AMENDABLE)
             if unknown:
-                raise Refusal("unknown_field", f"A record has no field {', '.join(sorted(unknown))}.")
+                raise Refusal.for_facilitator("unknown_field", f"A record has no field {', '.join(sorted(unknown))}.")
             checked = _checked(session, record, dict(cmd.fields))
             fields = {name: getattr(checked, name) or "" for name in cmd.fields}
             return [recorded(cmd.model_copy(update={"fields": fields}))]
@@ -123,7 +123,7 @@ def describe(session: Session, ref: str | None) -> str:
 def _record(session: Session, record_id: str) -> Record:
     record = session.records.get(record_id)
     if record is None:
-        raise Refusal("unknown_record", "That decision, action or risk is not in this session.")
+        raise Refusal.for_facilitator("unknown_record", "That decision, action or risk is not in this session.")
     return record
 
 
@@ -135,7 +135,7 @@ def _initiative(session: Session, ref: str) -> None:
     exercise, _, key = ref.partition(":")
     state = session.exercises.get(exercise)
     if state is None or key not in state.initiatives:
-        raise Refusal("unknown_initiative", "That initiative is not in this session; draft it first.")
+        raise Refusal.for_facilitator("unknown_initiative", "That initiative is not in this session; draft it first.")
 
 
 def _checked(session: Session, record: Record, fields: dict[str, object]) -> Record:
@@ -147,32 +147,32 @@ def _checked(session: Session, record: Record, fields: dict[str, object]) -> Rec
     merged = record.model_copy(update=values)
     what = WORDS[merged.kind]
     if not merged.text:
-        raise Refusal("empty", f"{what} needs a sentence that says what it is.")
+        raise Refusal.for_facilitator("empty", f"{what} needs a sentence that says what it is.")
     _limit(merged.text, TEXT_LIMIT, f"{what}'s text")
     _limit(merged.owner, NAME_LIMIT, "The owner's name")
     _limit(merged.mitigation, TEXT_LIMIT, "The mitigation")
     if merged.kind in ("action", "risk") and not merged.owner:
-        raise Refusal("no_owner", f"{what} needs an owner: a participant, the CIO, the CMO or anyone named.")
+        raise Refusal.for_facilitator("no_owner", f"{what} needs an owner: a participant, the CIO, the CMO or anyone named.")
     if merged.kind == "action" and not merged.due:
-        raise Refusal("no_due", "An action needs a due date, such as 2026-03-31.")
+        raise Refusal.for_facilitator("no_due", "An action needs a due date, such as 2026-03-31.")
     if merged.kind == "checkpoint" and not merged.due:
-        raise Refusal("no_due", "A checkpoint needs its date, such as 2026-03-31.")
+        raise Refusal.for_facilitator("no_due", "A checkpoint needs its date, such as 2026-03-31.")
     if merged.due:
         try:
             date.fromisoformat(merged.due)
         except ValueError:
-            raise Refusal("bad_date", f"The due date “{merged.due}” is not a date; write it as year-month-day, such as 2026-03-31.") from None
+            raise Refusal.for_facilitator("bad_date", f"The due date “{merged.due}” is not a date; write it as year-month-day, such as 2026-03-31.") from None
     if merged.about is not None:
         _reference(session, merged.about, "about")
     if merged.initiative is not None:
         _initiative(session, merged.initiative)
     if merged.accountable:
         if merged.kind != "decision" or merged.about is None:
-            raise Refusal("not_a_row", "Only a decision about a who-leads-what row names who is accountable.")
+            raise Refusal.for_facilitator("not_a_row", "Only a decision about a who-leads-what row names who is accountable.")
         cfg = session.exercise(merged.about.partition(":")[0])
         choices = list(getattr(cfg, "choices", []))
         if merged.accountable not in choices:
-            raise Refusal("unknown_choice", f"Pick who is accountable from: {', '.join(choices) or 'the row’s choices'}.")
+            raise Refusal.for_facilitator("unknown_choice", f"Pick who is accountable from: {', '.join(choices) or 'the row’s choices'}.")
     return merged
 
 
@@ -181,9 +181,9 @@ def _reference(session: Session, ref: str, what: str) -> None:
     state = session.exercises.get(exercise)
     known = state is not None and (any(i.id == key for i in state.items) or key in state.ideas or key in state.initiatives)
     if not known:
-        raise Refusal("unknown_item", "What this refers to is not in this session any more. Pick it again.")
+        raise Refusal.for_facilitator("unknown_item", "What this refers to is not in this session any more. Pick it again.")
 
 
 def _limit(text: str, limit: int, what: str) -> None:
     if len(text) > limit:
-        raise Refusal("too_long", f"{what} is {len(text)} characters; the limit is {limit}.")
+        raise Refusal.for_facilitator("too_long", f"{what} is {len(text)} characters; the limit is {limit}.")

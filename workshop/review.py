@@ -66,17 +66,17 @@ def decide(session: Session, cmd: c.AmendRecord) -> list[EventBody]:
     """An action's status and reason, or an initiative's KPI now; a Refusal says why not."""
     item = carried(session, cmd.record)
     if item is None:
-        raise Refusal("unknown_record", "That carried action or initiative is not in this follow-up.")
+        raise Refusal.for_facilitator("unknown_record", "That carried action or initiative is not in this follow-up.")
     fields = {name: " ".join(value.split()) for name, value in cmd.fields.items()}
     if isinstance(item, CarriedInitiative):
         _only(fields, INITIATIVE_FIELDS, f"The initiative “{item.title}” was agreed in an earlier session and is carried over as agreed; only its KPI's value now can be recorded here.")
         value = fields.get("value", "")
         if not value:
-            raise Refusal("empty", f"Give the value of “{item.kpi or 'the KPI'}” today, as the leads report it (e.g. 33% repeat purchase).")
+            raise Refusal.for_facilitator("empty", f"Give the value of “{item.kpi or 'the KPI'}” today, as the leads report it (e.g. 33% repeat purchase).")
         _limit(value, VALUE_LIMIT, "The KPI's value")
         return [recorded(cmd.model_copy(update={"fields": {"value": value}}))]
     if item.kind != "action":
-        raise Refusal(
+        raise Refusal.for_facilitator(
             "read_only",
             f"This {item.kind} was recorded in an earlier session and is carried over as it was. "
             "If it changed, record a new one (d on the run screen).",
@@ -86,9 +86,9 @@ def decide(session: Session, cmd: c.AmendRecord) -> list[EventBody]:
     status = fields.get("status", before.status).lower().replace("-", " ").replace("_", " ")
     reason = fields.get("reason", before.reason)
     if status not in ACTION_STATUSES:
-        raise Refusal("unknown_status", f"An action's status is one of: {', '.join(ACTION_STATUSES)}.")
+        raise Refusal.for_facilitator("unknown_status", f"An action's status is one of: {', '.join(ACTION_STATUSES)}.")
     if not reason:
-        raise Refusal("no_reason", f"Say in one line why it is {status}: the reason the room gave.")
+        raise Refusal.for_facilitator("no_reason", f"Say in one line why it is {status}: the reason the room gave.")
     _limit(reason, REASON_LIMIT, "The reason")
     return [recorded(cmd.model_copy(update={"fields": {"status": status, "reason": reason}}))]
 
@@ -103,8 +103,8 @@ def refuse_drop(session: Session, reference: str) -> None:
     """A carried item cannot be struck out: it was agreed in an earlier session."""
     item = carried(session, reference)
     if item is None:
-        raise Refusal("unknown_record", "That carried action or initiative is not in this follow-up.")
-    raise Refusal(
+        raise Refusal.for_facilitator("unknown_record", "That carried action or initiative is not in this follow-up.")
+    raise Refusal.for_facilitator(
         "read_only",
         "This was agreed in an earlier session and is carried over as it was; it cannot be struck out here. "
         "An action that will not happen is recorded as dropped, with the reason.",
@@ -113,11 +113,11 @@ def refuse_drop(session: Session, reference: str) -> None:
 
 def _only(fields: dict[str, str], allowed: tuple[str, ...], reason: str) -> None:
     if not fields:
-        raise Refusal("empty", "Nothing to record.")
+        raise Refusal.for_facilitator("empty", "Nothing to record.")
     if set(fields) - set(allowed):
-        raise Refusal("read_only", reason)
+        raise Refusal.for_facilitator("read_only", reason)
 
 
 def _limit(text: str, limit: int, what: str) -> None:
     if len(text) > limit:
-        raise Refusal("too_long", f"{what} is {len(text)} characters; keep it to one line of at most {limit}.")
+        raise Refusal.for_facilitator("too_long", f"{what} is {len(text)} characters; keep it to one line of at most {limit}.")

@@ -73,7 +73,8 @@ from websockets.protocol import CLOSED, CONNECTING, OPEN
 from websockets.server import ServerProtocol
 
 from . import commands as c
-from . import protocol, views
+from . import protocol, sentences, views
+from .activities import Refusal
 from .engine import Accepted, Outcome, Refused
 from .events import Event
 from .gate import (
@@ -149,10 +150,12 @@ AGENDA_PATH = "/agenda.html"
 DOOR_PATH = "/door"
 """Answers whether a room code may come in, and if not why, as JSON."""
 AGENDA_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
-WRONG_CODE = "Wrong room code. Scan the QR code on the facilitator's screen again."
-ROOM_FULL = "The room is full. The page keeps trying; ask the facilitator."
-ROOM_BUSY = "Too many phones are connecting at once. The page keeps trying in a moment."
-SLOW_DOWN = "Too many wrong room codes from this device. Wait a few seconds, then scan the QR code again."
+WRONG_CODE = "door.wrong_code"
+ROOM_FULL = "door.room_full"
+ROOM_BUSY = "door.busy"
+SLOW_DOWN = "door.slow_down"
+"""The door's answers, as keys of their sentences (`workshop.sentences`): `/door`
+sends key and English text, so that the phone says it in its language."""
 FOREIGN_PAGE = "This page is not allowed to join the room."
 
 log = logging.getLogger(__name__)
@@ -611,8 +614,10 @@ class Room:
             if "screen" in query:
                 refused = self._screen_check(query["screen"][0], remote)
                 connection.screen = refused is None
+            elif (door := self._refusal(code, remote, admit=True)) is not None:
+                refused = door[0], sentences.english(door[1])
             else:
-                refused = self._refusal(code, remote, admit=True)
+                refused = None
             return None if refused is None else _response(*refused)
         if parts.path == SCREEN_PATH:
             refused = self._screen_check(query.get("key", [""])[0], remote)
@@ -620,14 +625,16 @@ class Room:
         if parts.path == DOOR_PATH:
             # The page asks here when its websocket was refused, as a browser is not told
             # why. Answered 200 (unless slowed down), so the phone's console stays clean.
-            status, reason = self._refusal(code, remote, admit=False) or (http.HTTPStatus.OK, "")
-            door = protocol.dumps({"status": status.value, "reason": reason})
+            status, key = self._refusal(code, remote, admit=False) or (http.HTTPStatus.OK, None)
+            answer: dict[str, object] = {"status": status.value, "reason": ""}
+            if key is not None:
+                answer.update(reason=sentences.english(key), key=key, args={})
             slowed = status == http.HTTPStatus.TOO_MANY_REQUESTS
-            return _response(status if slowed else http.HTTPStatus.OK, door, "application/json")
+            return _response(status if slowed else http.HTTPStatus.OK, protocol.dumps(answer), "application/json")
         if parts.path == AGENDA_PATH:
             check = self._code_check(code, remote)
             if check == http.HTTPStatus.TOO_MANY_REQUESTS:
-                return _response(check, SLOW_DOWN)
+                return _response(check, sentences.english(SLOW_DOWN))
             if check is not None:  # it names people: only for those in the room
                 return _response(http.HTTPStatus.FORBIDDEN, "Open the joint agenda from the phone page: it needs the room code.")
             return self._agenda(query.get("download") == ["1"])  # a coroutine: websockets awaits it
@@ -645,7 +652,8 @@ class Room:
             response.body = b""  # Content-Length still says what GET would send
 
     def _refusal(self, code: str, remote: str, *, admit: bool) -> tuple[http.HTTPStatus, str] | None:
-        """Why a phone with this room code cannot come in now, or None if it can."""
+        """Why a phone with this room code cannot come in now (the status and the key
+        of the sentence), or None if it can."""
         check = self._code_check(code, remote)
         if check == http.HTTPStatus.TOO_MANY_REQUESTS:
             return check, SLOW_DOWN
@@ -662,7 +670,7 @@ class Room:
         `remote` as a wrong room code is (the same guess limiter)."""
         bucket = self._guesses.get(remote)
         if bucket is not None and bucket.level(time.monotonic()) < 1:
-            return http.HTTPStatus.TOO_MANY_REQUESTS, SLOW_DOWN
+            return http.HTTPStatus.TOO_MANY_REQUESTS, sentences.english(SLOW_DOWN)
         if self.screens.allows(key):
             return None
         self._code_check("", remote)  # counts the guess
@@ -747,13 +755,12 @@ class Room:
                     if phone.strikes >= FLOOD_CLOSE:
                         await ws.close(1008, "too many messages")
                         return
-                    reason = "Too many messages at once. Wait a moment and try again."
-                    await self._error(phone, "too_fast", reason, protocol.peek_id(frame))
+                    await self._error(phone, protocol.BadMessage("too_fast", msg_id=protocol.peek_id(frame)))
                     continue
                 try:
                     message = protocol.parse(frame)
                 except protocol.BadMessage as bad:
-                    await self._error(phone, bad.code, bad.reason, bad.msg_id)
+                    await self._error(phone, bad)
                     continue
                 await self._dispatch(phone, message)
         except ConnectionClosed:
@@ -778,20 +785,21 @@ class Room:
                 self._greet(phone)
                 pid = next((p.id for p in session.participants.values() if message.token and p.token == message.token), None)
                 if pid is None or session.participants[pid].left or session.participants[pid].removed:
-                    reason = "This phone is not in this session any more. Join again." if message.token else None
+                    key = "need_join.gone" if message.token else None
                     if pid is not None and session.participants[pid].removed:
-                        reason = "The facilitator took you off this session's roster. Ask them if that was a mistake."
-                    await self._send(phone, protocol.NeedJoin(room=views.header(session), reason=reason))
+                        key = "removed"
+                    reason = sentences.english(key) if key else None
+                    await self._send(phone, protocol.NeedJoin(room=views.header(session), reason=reason, key=key, args={} if key else None))
                     return
                 self._identify(phone, pid)
                 await self._welcome(phone, session.participants[pid].token)
             case _ if not phone.greeted:
-                await self._error(phone, "hello_first", "Say hello first: reload the page.")
+                await self._error(phone, protocol.BadMessage("hello_first"))
             case protocol.JoinMsg():
                 await self._join(phone, message)
             case protocol.Act():
                 if phone.pid is None:
-                    await self._error(phone, "not_joined", "Join the room first.", message.id)
+                    await self._error(phone, protocol.BadMessage("not_joined", "not_joined.yet", msg_id=message.id))
                     return
                 outcome = await self._handle(phone.pid, message.id, message.command)
                 if isinstance(outcome, Accepted):
@@ -805,8 +813,7 @@ class Room:
         restarted before its welcome went out — the one that join already made."""
         actor = f"join:{message.id}"
         if phone.pid is not None and self.workshop.session.participants[phone.pid].joined_by != actor:
-            reason = "This phone has joined already: one phone is one person. Change your name from the menu instead."
-            await self._refused(phone, message.id, Refused("already_joined", reason))
+            await self._refused(phone, message.id, Refused.because(Refusal("already_joined")))
             return
         command = c.Join(name=message.name, side=message.side, token=secrets.token_urlsafe(18))
         outcome = await self._handle(actor, message.id, command)
@@ -817,8 +824,7 @@ class Room:
             self._count_join(phone)
         participant = next((p for p in self.workshop.session.participants.values() if p.joined_by == actor), None)
         if participant is None:  # joined by this id, then joined again by another
-            reason = "This join was already used. Reload the page and join again."
-            await self._refused(phone, message.id, Refused("join_used", reason))
+            await self._refused(phone, message.id, Refused.because(Refusal("join_used")))
             return
         self._identify(phone, participant.id)
         await self._welcome(phone, participant.token, message.id)
@@ -858,7 +864,7 @@ class Room:
         except StoreError as err:
             if self.on_not_saved is not None:
                 self.on_not_saved(err)
-            return Refused("not_saved", "The laptop could not save that, so it was not counted. Try again in a moment.")
+            return Refused.because(Refusal("not_saved"))
 
     async def _welcome(self, phone: Phone, token: str, cmd_id: str | None = None) -> None:
         session = self.workshop.session
@@ -883,11 +889,12 @@ class Room:
         except ConnectionClosed:
             pass
 
-    async def _error(self, phone: Phone, code: str, reason: str, msg_id: str | None = None) -> None:
-        await self._send(phone, protocol.ErrorMsg(code=code, reason=reason, id=msg_id))
+    async def _error(self, phone: Phone, bad: protocol.BadMessage) -> None:
+        await self._send(phone, protocol.ErrorMsg(code=bad.code, reason=bad.reason, id=bad.msg_id, key=bad.key, args=bad.values))
 
     async def _refused(self, phone: Phone, msg_id: str, outcome: Refused) -> None:
-        await self._send(phone, protocol.RefusedMsg(id=msg_id, code=outcome.code, reason=outcome.reason))
+        args = dict(outcome.args) if outcome.key else None
+        await self._send(phone, protocol.RefusedMsg(id=msg_id, code=outcome.code, reason=outcome.reason, key=outcome.key, args=args))
 
     # ------------------------------------------------------------ broadcast
 

@@ -29,11 +29,11 @@ def decide(ctx: Ctx[AllocateExercise], cmd: c.Allocate) -> list[EventBody]:
     for item_id, points in cmd.points.items():
         ctx.item(item_id)
         if points < 0:
-            raise Refusal("negative", "Points cannot be negative.")
+            raise Refusal("negative")
     total = sum(cmd.points.values())
     if total != budget:
-        more = "add" if total < budget else "remove"
-        raise Refusal("not_budget", f"Your points add up to {total}; they must total exactly {budget} ({more} {abs(budget - total)}).")
+        key = "not_budget.add" if total < budget else "not_budget.remove"
+        raise Refusal("not_budget", key, total=total, budget=budget, difference=abs(budget - total))
     return [recorded(cmd.model_copy(update={"points": {k: v for k, v in cmd.points.items() if v}}))]
 
 

@@ -51,14 +51,14 @@ Body = IdeaAdded | IdeaEdited | IdeaWithdrawn | IdeaHidden | IdeasMerged | Group
 def _idea(ctx: Ctx[BrainstormExercise], idea_id: str) -> Idea:
     idea = ctx.state.ideas.get(idea_id)
     if idea is None or idea.withdrawn:
-        raise Refusal("unknown_idea", "That idea is no longer on the board.")
+        raise Refusal("unknown_idea")
     return idea
 
 
 def _own(ctx: Ctx[BrainstormExercise], idea_id: str) -> Idea:
     idea = _idea(ctx, idea_id)
     if not ctx.is_facilitator and idea.author != ctx.actor:
-        raise Refusal("not_yours", "You can only change your own ideas.")
+        raise Refusal("not_yours")
     return idea
 
 
@@ -81,12 +81,12 @@ def decide(ctx: Ctx[BrainstormExercise], cmd: Command) -> list[EventBody]:
                 mine = live_ideas(state, ctx.actor)
                 most = cap(ctx.session, cfg)
                 if len(mine) >= most:
-                    raise Refusal("limit", f"You have added {most} ideas, the most for this exercise. You can still edit or withdraw one.")
+                    raise Refusal("limit", "limit.ideas", most=most)
                 recent = [i for i in state.ideas.values() if i.author == ctx.actor and i.at > ctx.now - 60]
                 if len(recent) >= cfg.per_minute:
-                    raise Refusal("too_fast", "That is a lot of ideas in one minute. Take a breath and send it again shortly.")
+                    raise Refusal("too_fast", "too_fast.ideas")
                 if any(i.text.casefold() == text.casefold() for i in mine):
-                    raise Refusal("duplicate", "You already added that idea.")
+                    raise Refusal("duplicate", "duplicate.idea")
             side = cmd.side if ctx.is_facilitator else ctx.side()
             idea = Idea(id=_next_idea_id(state), text=text, author=ctx.actor, side=side, at=ctx.now)
             return [IdeaAdded(exercise=cmd.exercise, idea=idea)]
@@ -103,7 +103,7 @@ def decide(ctx: Ctx[BrainstormExercise], cmd: Command) -> list[EventBody]:
             _idea(ctx, cmd.idea)
             target = _idea(ctx, cmd.into)
             if cmd.idea == cmd.into or target.merged_into:
-                raise Refusal("bad_merge", "Merge an idea into another idea that is still on the board.")
+                raise Refusal.for_facilitator("bad_merge", "Merge an idea into another idea that is still on the board.")
             return [recorded(cmd)]
         case c.GroupIdeas():
             for idea_id in cmd.ideas:
@@ -116,16 +116,16 @@ def decide(ctx: Ctx[BrainstormExercise], cmd: Command) -> list[EventBody]:
             return [Grouped(exercise=cmd.exercise, ideas=cmd.ideas, theme=theme_id, name=existing.name if existing else name)]
         case c.RenameTheme():
             if cmd.theme not in state.themes:
-                raise Refusal("unknown_theme", "That theme no longer exists.")
+                raise Refusal.for_facilitator("unknown_theme", "That theme no longer exists.")
             name = " ".join(cmd.name.split())
             if not name:
-                raise Refusal("empty", "A theme needs a name.")
+                raise Refusal.for_facilitator("empty", "A theme needs a name.")
             return [recorded(cmd.model_copy(update={"name": name}))]
     raise AssertionError(f"brainstorm cannot decide {cmd!r}")
 
 
 def _clean(ctx: Ctx[BrainstormExercise], text: str) -> str:
-    return clean_text(text, ctx.cfg.max_length, "Your idea")
+    return clean_text(text, ctx.cfg.max_length, "idea")
 
 
 def _next_idea_id(state: ExerciseState) -> str:

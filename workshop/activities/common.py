@@ -19,10 +19,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import fmean
-from typing import Annotated, Generic, NamedTuple, TypeVar
+from typing import Annotated, Generic, Literal, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from .. import sentences
 from ..model import FACILITATOR, ExerciseBase, ExerciseState, Item, Record, Session
 
 ALL = "all"
@@ -33,13 +34,31 @@ own dots, of their own respondents) is worth a conversation."""
 
 
 class Refusal(Exception):
-    """A command the rules do not allow. `reason` is shown to the person as is, so it
-    says what happened and what they can do; `code` is stable for programs."""
+    """A command the rules do not allow. `code` is stable for programs; `key` and
+    `args` are the sentence for the person (`workshop.sentences`: what happened and
+    what they can do), which a phone says in its language; `reason` is that sentence
+    in English, as the TUI shows it.
 
-    def __init__(self, code: str, reason: str):
-        super().__init__(reason)
+    `key` defaults to `code`, for a code with one sentence; a code with several
+    ("limit": of ideas, of items, of comments) names each (`"limit.ideas"`). The
+    keyword arguments fill the sentence's placeholders and are kept as `values`
+    (`args` is the exception's own)."""
+
+    def __init__(self, code: str, key: str | None = None, /, **values: str | int):
         self.code = code
-        self.reason = reason
+        self.key: str | None = key or code
+        self.values: dict[str, str | int] = values
+        self.reason = sentences.english(self.key, values)
+        super().__init__(self.reason)
+
+    @classmethod
+    def for_facilitator(cls, code: str, reason: str) -> Refusal:
+        """A refusal of a command only the facilitator sends (from the TUI, never from
+        a phone), in English only: it has no key, so no catalogue needs it."""
+        refusal = cls.__new__(cls)
+        Exception.__init__(refusal, reason)
+        refusal.code, refusal.key, refusal.values, refusal.reason = code, None, {}, reason
+        return refusal
 
 
 CfgT = TypeVar("CfgT", bound=ExerciseBase)
@@ -69,7 +88,7 @@ class Ctx(Generic[CfgT]):
         for item in self.state.items:
             if item.id == item_id:
                 return item
-        raise Refusal("unknown_item", "That item is no longer on the list. Refresh and try again.")
+        raise Refusal("unknown_item")
 
 
 class Result(BaseModel):
@@ -96,13 +115,18 @@ OnesSide = Annotated[str | None, ONES_SIDE]
 only where the exercise is not `anonymous` and that side is not withheld."""
 
 
-def clean_text(text: str, limit: int, what: str = "Your text") -> str:
+Writing = Literal["idea", "comment", "answer", "item", "title", "field"]
+"""What a person's text is, for the sentence that refuses it (`empty.idea`,
+`too_long.idea`, … in `workshop.sentences`)."""
+
+
+def clean_text(text: str, limit: int, what: Writing) -> str:
     """Strip and check a participant's text; the refusal says the limit."""
     text = " ".join(text.split())
     if not text:
-        raise Refusal("empty", f"{what} is empty. Type something first.")
+        raise Refusal("empty", f"empty.{what}")
     if len(text) > limit:
-        raise Refusal("too_long", f"{what} is {len(text)} characters; the limit is {limit}. Please shorten it.")
+        raise Refusal("too_long", f"too_long.{what}", length=len(text), limit=limit)
     return text
 
 

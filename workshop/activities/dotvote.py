@@ -44,23 +44,23 @@ def decide(ctx: Ctx[DotvoteExercise], cmd: Command) -> list[EventBody]:
         case c.Vote():
             ctx.item(cmd.item)
             if dots_used(state, ctx.actor) >= cfg.dots:
-                raise Refusal("no_dots_left", f"You have used all {cfg.dots} dots. Take one back to move it.")
+                raise Refusal("no_dots_left", dots=cfg.dots)
             if state.scores.get(ctx.actor, {}).get(cmd.item, 0) >= cfg.max_per_item:
-                raise Refusal("item_full", f"At most {cfg.max_per_item} dots on one item. Spread the rest.")
+                raise Refusal("item_full", most=cfg.max_per_item)
             return [recorded(cmd)]
         case c.Unvote():
             ctx.item(cmd.item)
             if not state.scores.get(ctx.actor, {}).get(cmd.item):
-                raise Refusal("no_dot_here", "You have no dot on that item to take back.")
+                raise Refusal("no_dot_here")
             return [recorded(cmd)]
         case c.AddItem():
             if not cfg.allow_add:
-                raise Refusal("not_allowed", "Adding items is not open in this vote.")
-            text = clean_text(cmd.text, 120, "Your item")
+                raise Refusal("not_allowed", "not_allowed.adding")
+            text = clean_text(cmd.text, 120, "item")
             if any(item.text.casefold() == text.casefold() for item in state.items):
-                raise Refusal("duplicate", "That item is already on the list. Give it your dots instead.")
+                raise Refusal("duplicate", "duplicate.item")
             if sum(1 for item in state.items if item.added_by == ctx.actor) >= MAX_ADDED_PER_PERSON:
-                raise Refusal("limit", f"You have added {MAX_ADDED_PER_PERSON} items, the most one person can add.")
+                raise Refusal("limit", "limit.items", most=MAX_ADDED_PER_PERSON)
             item = Item(id=f"i{state.counter + 1}", text=text, added_by=ctx.actor)
             return [ItemAdded(exercise=cmd.exercise, item=item)]
     raise AssertionError(f"dotvote cannot decide {cmd!r}")

@@ -51,7 +51,7 @@ def _target(ctx: Ctx[InitiativesExercise], target: str) -> None:
 def _initiative(ctx: Ctx[InitiativesExercise], initiative_id: str) -> Initiative:
     initiative = ctx.state.initiatives.get(initiative_id)
     if initiative is None:
-        raise Refusal("unknown_initiative", "That initiative no longer exists.")
+        raise Refusal("unknown_initiative")
     return initiative
 
 
@@ -66,64 +66,64 @@ def decide(ctx: Ctx[InitiativesExercise], cmd: Command) -> list[EventBody]:
             _target(ctx, cmd.target)
             already = ctx.actor in state.volunteers.get(cmd.target, [])
             if already == cmd.on:
-                raise Refusal("no_change", "You are already a champion of that." if cmd.on else "You are not a champion of that.")
+                raise Refusal("no_change", "no_change.champion" if cmd.on else "no_change.not_champion")
             return [recorded(cmd)]
         case c.Comment():
             _target(ctx, cmd.target)
-            text = clean_text(cmd.text, COMMENT_LIMIT, "Your comment")
+            text = clean_text(cmd.text, COMMENT_LIMIT, "comment")
             mine = [m for m in state.comments if m.author == ctx.actor]
             if sum(1 for m in mine if m.target == cmd.target) >= COMMENTS_PER_TARGET:
-                raise Refusal("limit", f"You have left {COMMENTS_PER_TARGET} comments on this one; say the rest in the room.")
+                raise Refusal("limit", "limit.comments_here", most=COMMENTS_PER_TARGET)
             if len(mine) >= COMMENTS_PER_PERSON:
-                raise Refusal("limit", f"You have left {COMMENTS_PER_PERSON} comments, the most one person can; say the rest in the room.")
+                raise Refusal("limit", "limit.comments", most=COMMENTS_PER_PERSON)
             return [recorded(cmd.model_copy(update={"text": text}))]
         case c.DraftFields():
             if not cfg.breakouts:
-                raise Refusal("not_allowed", "In this exercise the facilitator writes the initiatives; add a comment instead.")
+                raise Refusal("not_allowed", "not_allowed.drafting")
             initiative = _initiative(ctx, cmd.initiative)
             if initiative.status != "draft":
-                raise Refusal("not_draft", f"This initiative is {initiative.status} now, so only the facilitator can change it.")
+                raise Refusal("not_draft", f"not_draft.{initiative.status}")
             if ctx.actor not in _champions(state, initiative):
-                raise Refusal("not_champion", f"Join the table of “{initiative.title}” first: tap “I'll champion this”.")
+                raise Refusal("not_champion", title=initiative.title)
             unknown = set(cmd.fields) - set(BREAKOUT_FIELDS)
             if unknown:
-                raise Refusal("unknown_field", f"A table may write {_words([INITIATIVE_LABELS[f] for f in BREAKOUT_FIELDS])}, not {', '.join(sorted(unknown))}.")
-            fields = {name: clean_text(value, FIELD_LIMIT, INITIATIVE_LABELS[name]) if value.strip() else "" for name, value in cmd.fields.items()}
+                raise Refusal("unknown_field", "unknown_field.table", fields=", ".join(sorted(unknown)))
+            fields = {name: clean_text(value, FIELD_LIMIT, "field") if value.strip() else "" for name, value in cmd.fields.items()}
             changed = {name: value for name, value in fields.items() if getattr(initiative, name) != value}
             if not changed:
-                raise Refusal("no_change", "Nothing changed in the draft.")
+                raise Refusal("no_change", "no_change.draft")
             return [InitiativeUpdated(exercise=cmd.exercise, initiative=cmd.initiative, fields=changed)]
         case c.DraftInitiative():
             if _in_play(state) >= cfg.max_initiatives:
-                raise Refusal("limit", f"There are already {cfg.max_initiatives} initiatives in play; park one first.")
+                raise Refusal.for_facilitator("limit", f"There are already {cfg.max_initiatives} initiatives in play; park one first.")
             if cmd.source_item is not None:
                 ctx.item(cmd.source_item)
-            title = clean_text(cmd.title, 120, "The title")
+            title = clean_text(cmd.title, 120, "title")
             initiative = Initiative(id=f"j{state.counter + 1}", title=title, source_item=cmd.source_item)
             return [InitiativeDrafted(exercise=cmd.exercise, initiative=initiative)]
         case c.UpdateInitiative():
             _initiative(ctx, cmd.initiative)
             unknown = set(cmd.fields) - set(INITIATIVE_FIELDS)
             if unknown:
-                raise Refusal("unknown_field", f"Unknown initiative field(s): {', '.join(sorted(unknown))}.")
+                raise Refusal.for_facilitator("unknown_field", f"Unknown initiative field(s): {', '.join(sorted(unknown))}.")
             fields = {k: " ".join(v.split()) for k, v in cmd.fields.items()}
             for name, value in fields.items():
                 if len(value) > FIELD_LIMIT:
-                    raise Refusal("too_long", f"{INITIATIVE_LABELS[name]} is {len(value)} characters; the limit is {FIELD_LIMIT}.")
+                    raise Refusal.for_facilitator("too_long", f"{INITIATIVE_LABELS[name]} is {len(value)} characters; the limit is {FIELD_LIMIT}.")
             if "title" in fields and not fields["title"]:
-                raise Refusal("empty", "An initiative needs a title.")
+                raise Refusal.for_facilitator("empty", "An initiative needs a title.")
             initiative = state.initiatives[cmd.initiative]
             emptied = [INITIATIVE_LABELS[name] for name in AGREE_NEEDS if name in fields and not fields[name]]
             if initiative.status == "agreed" and emptied:
-                raise Refusal("incomplete", f"This initiative is agreed, so its {_words(emptied)} cannot be empty. Park it first to change that.")
+                raise Refusal.for_facilitator("incomplete", f"This initiative is agreed, so its {_words(emptied)} cannot be empty. Park it first to change that.")
             return [recorded(cmd.model_copy(update={"fields": fields}))]
         case c.SetInitiativeStatus():
             initiative = _initiative(ctx, cmd.initiative)
             if initiative.status == "parked" and cmd.status != "parked" and _in_play(state) >= cfg.max_initiatives:
-                raise Refusal("limit", f"There are already {cfg.max_initiatives} initiatives in play; park one first.")
+                raise Refusal.for_facilitator("limit", f"There are already {cfg.max_initiatives} initiatives in play; park one first.")
             missing = [INITIATIVE_LABELS[name] for name in AGREE_NEEDS if not getattr(initiative, name).strip()]
             if cmd.status == "agreed" and missing:
-                raise Refusal("incomplete", f"To agree “{initiative.title}”, fill in its {_words(missing)} first.")
+                raise Refusal.for_facilitator("incomplete", f"To agree “{initiative.title}”, fill in its {_words(missing)} first.")
             return [recorded(cmd)]
     raise AssertionError(f"initiatives cannot decide {cmd!r}")
 

@@ -39,7 +39,7 @@ def decide(ctx: Ctx[MatrixExercise], cmd: c.Place) -> list[EventBody]:
     ctx.item(cmd.item)
     top = ctx.cfg.max
     if not (1 <= cmd.x <= top and 1 <= cmd.y <= top):
-        raise Refusal("out_of_range", f"Both positions run from 1 to {top}.")
+        raise Refusal("out_of_range", "out_of_range.place", max=top)
     return [recorded(cmd)]
 
 

@@ -33,7 +33,7 @@ ACCEPTS = (c.ChooseOwner,)
 def decide(ctx: Ctx[OwnershipExercise], cmd: c.ChooseOwner) -> list[EventBody]:
     ctx.item(cmd.item)
     if not 0 <= cmd.choice < len(ctx.cfg.choices):
-        raise Refusal("unknown_choice", "Pick one of the choices shown.")
+        raise Refusal("unknown_choice")
     return [recorded(cmd)]
 
 

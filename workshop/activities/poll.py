@@ -35,16 +35,16 @@ def decide(ctx: Ctx[PollExercise], cmd: c.Pick) -> list[EventBody]:
     for item_id in cmd.items:
         ctx.item(item_id)
     if len(set(cmd.items)) != len(cmd.items):
-        raise Refusal("duplicate", "Each option can be picked once.")
+        raise Refusal("duplicate", "duplicate.option")
     if not cfg.multi and len(cmd.items) > 1:
-        raise Refusal("one_only", "Pick just one option in this poll.")
+        raise Refusal("one_only", "one_only.option")
     other = ""
     if cmd.other.strip():
         if not cfg.other:
-            raise Refusal("no_other", "This poll has no 'Other' answer; pick one of the options.")
-        other = clean_text(cmd.other, 280, "Your answer")
+            raise Refusal("no_other", "no_other.poll")
+        other = clean_text(cmd.other, 280, "answer")
         if not cfg.multi and cmd.items:
-            raise Refusal("one_only", "Pick one option or write your own, not both.")
+            raise Refusal("one_only", "one_only.other")
     return [recorded(cmd.model_copy(update={"other": other}))]
 
 

@@ -39,9 +39,9 @@ ACCEPTS = (c.Pick,)
 def decide(ctx: Ctx[RankExercise], cmd: c.Pick) -> list[EventBody]:
     items = [item.id for item in ctx.state.items]
     if sorted(cmd.items) != sorted(items) or len(set(cmd.items)) != len(cmd.items):
-        raise Refusal("incomplete", f"Put all {len(items)} items in order, each once, then send it again.")
+        raise Refusal("incomplete", "incomplete.ranking", n=len(items))
     if cmd.other:
-        raise Refusal("no_other", "A ranking has no free-text answer; order the items shown.")
+        raise Refusal("no_other", "no_other.ranking")
     return [recorded(cmd)]
 
 

@@ -38,7 +38,7 @@ GAP_FLAG = 1.0
 def decide(ctx: Ctx[ScaleExercise], cmd: c.Rate) -> list[EventBody]:
     ctx.item(cmd.item)
     if not 1 <= cmd.value <= ctx.cfg.max:
-        raise Refusal("out_of_range", f"Pick a rating from 1 to {ctx.cfg.max}.")
+        raise Refusal("out_of_range", "out_of_range.rating", max=ctx.cfg.max)
     return [recorded(cmd)]
 
 

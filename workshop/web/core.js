@@ -26,7 +26,7 @@
  */
 
 import { h, morphChildren } from "./dom.js";
-import { LANGUAGES, language, localise, plural, ready, t, useLanguage } from "./i18n.js";
+import { LANGUAGES, language, localise, plural, ready, say, t, useLanguage } from "./i18n.js";
 import { KINDS } from "./kinds/index.js";
 import { act, join, keepAlive, redrawWith, start } from "./net.js";
 import { S, NAME_KEY, busy, storageGet, storageSet } from "./state.js";
@@ -138,7 +138,7 @@ function joinScreen() {
     h("p", { class: "eyebrow" }, t("join.eyebrow")),
     h("h1", { tabindex: "-1" }, hd.title),
     hd.organisation ? h("p", { class: "lead" }, hd.organisation) : null,
-    S.joinReason ? h("p", { class: "note info" }, S.joinReason) : null,
+    S.joinReason ? h("p", { class: "note info" }, say(S.joinReason)) : null,
     h(
       "form",
       { class: "stack", "data-submit": "none", novalidate: true },

@@ -18,6 +18,10 @@
  *   picks `key.one`, `key.other`, … by Intl.PluralRules (never English "+s").
  *   A key missing from the catalogue is an error in the console (the browser
  *   tests fail on it) and shows as the key itself.
+ * - `say(msg)` is a sentence from the room (a refusal, an error, the door's
+ *   answer) in the page's language: the room sends its `key` and `args` beside
+ *   the English `reason` (workshop/sentences.py); the catalogue's `server.<key>`
+ *   says it, and where the catalogue has no such key the English `reason` does.
  * - `fmt1`, `signed`, `pct`, `num`, `ordinal` format numbers with Intl in the
  *   page's language: a mean of 3.4 is "3.4" in English and "3,4" in German.
  * - Text from the template (titles, prompts, statements, options, rows, choices,
@@ -139,6 +143,23 @@ function lookup(key) {
 /** The sentence for `key`, with each `{name}` replaced by `vars[name]` (numbers formatted). */
 export function t(key, vars) {
   return fill(lookup(key), vars);
+}
+
+/**
+ * A sentence from the room in the page's language: `server.<msg.key>` with
+ * `msg.args` filled in, or, when the catalogue has no such key (a room newer than
+ * this page, a sentence only the facilitator gets), the room's English
+ * `msg.reason`; `fallback` when there is neither — never a bare key. The args are
+ * data (a title, a number) and come back as plain text: the caller puts the
+ * sentence in a text node or `textContent`, never in markup.
+ */
+export function say(msg, fallback) {
+  const key = msg && typeof msg.key === "string" ? msg.key : "";
+  if (key && has(`server.${key}`)) {
+    const args = msg.args && typeof msg.args === "object" ? msg.args : {};
+    return t(`server.${key}`, args);
+  }
+  return (msg && typeof msg.reason === "string" && msg.reason) || fallback || "";
 }
 
 /**

@@ -4,8 +4,9 @@
  *
  * - The server owns every rule. `view` frames carry the room's shared state
  *   (`room`) and sometimes this person's own inputs (`mine`); `ack` carries the
- *   new `mine`. A refusal's `reason` is shown as is, next to the control that
- *   caused it (`note`), or as a toast when that control is gone.
+ *   new `mine`. A refusal is shown in the page's language (`say`: its `key` and
+ *   `args`, else its English `reason`), next to the control that caused it
+ *   (`note`), or as a toast when that control is gone.
  * - Every action is `{"type":"act","id":…,"command":{…}}` sent by `act`, and stays
  *   pending until its ack or refusal. After a reconnect the pending ones are sent
  *   again with the SAME id, which the server counts once.
@@ -18,7 +19,7 @@
  * - This module never draws: after every change it calls what `redrawWith` gave it.
  */
 
-import { t } from "./i18n.js";
+import { say, t } from "./i18n.js";
 import { S, TOKEN_KEY, NAME_KEY, storageSet, newId, note } from "./state.js";
 import { toast } from "./ui.js";
 
@@ -92,12 +93,12 @@ function askAtTheDoor() {
     .then((response) => response.json())
     .then((door) => {
       if (door.status === 403) {
-        S.fatal = String(door.reason);
+        S.fatal = say(door);
         window.clearTimeout(S.retryTimer);
         setConn("closed");
         render();
       } else if (door.status === 503) {
-        toast(String(door.reason));
+        toast(say(door));
       }
     })
     .catch(() => {
@@ -242,8 +243,9 @@ function receive(msg) {
       S.joined = false;
       S.me = null;
       if (msg.reason) {
-        // The token is not known here any more: start again as a newcomer.
-        S.joinReason = msg.reason;
+        // The token is not known here any more: start again as a newcomer. Kept as
+        // the room sent it, so that it is said again if the language is switched.
+        S.joinReason = { key: msg.key, args: msg.args, reason: msg.reason };
         S.token = null;
         storageSet(TOKEN_KEY + S.code, null);
         S.pending.clear();
@@ -264,7 +266,7 @@ function receive(msg) {
       S.me = msg.me;
       S.header = msg.room || S.header;
       S.joined = true;
-      S.joinReason = "";
+      S.joinReason = null;
       S.pendingJoin = null;
       S.notes.delete("join");
       setConn("connected");
@@ -294,20 +296,20 @@ function receive(msg) {
       break;
     }
     case "refused":
-      refused(msg.id, msg.reason || t("net.refused"));
+      refused(msg.id, say(msg, t("net.refused")));
       break;
     case "error":
       if (msg.id && (S.pending.has(msg.id) || (S.pendingJoin && S.pendingJoin.id === msg.id))) {
-        refused(msg.id, msg.reason);
+        refused(msg.id, say(msg, t("net.error")));
       } else if (msg.code === "version") {
-        S.fatal = msg.reason || t("net.outdated");
+        S.fatal = say(msg, t("net.outdated"));
         setConn("closed");
       } else if (msg.code === "too_fast") {
         // The frame was dropped before it was read: send what is pending again later.
-        toast(msg.reason);
+        toast(say(msg, t("net.error")));
         window.setTimeout(resendPending, 1500);
       } else {
-        toast(msg.reason || t("net.error"));
+        toast(say(msg, t("net.error")));
       }
       break;
     default:

@@ -22,7 +22,7 @@ export const S = {
   mine: null, // latest own inputs (view.mine or ack.mine)
   seq: 0,
   joined: false,
-  joinReason: "",
+  joinReason: null, // why this phone must join again, as the room said it (see `say`)
   fatal: "", // a reason the page cannot go on (wrong room code, old page)
   conn: "connecting",
   ws: null,
