@@ -20,7 +20,7 @@ from playwright.async_api import async_playwright, expect
 
 from tests.faultkit import write_template
 from tests.roomkit import PhoneClient, running_room
-from tests.test_phone_browser import ARGS, Phone, side_row
+from tests.test_phone_browser import ARGS, HOST, Phone, side_row
 from workshop import commands as c
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -216,6 +216,96 @@ async def test_every_kind_draws_its_controls_and_results_in_the_phones_language(
             left = sorted(text for text in english if text in shown)
             assert not left, f"{ex}: English left on a {lang} phone: {left}"
         phone.assert_clean()
+
+
+# ------------------------------------------------------------------ the room's own sentences
+
+
+def server(lang: str, key: str, **values) -> str:
+    """A sentence of the room (`workshop.sentences`) as a phone in `lang` says it."""
+    return say(lang, f"server.{key}", **values)
+
+
+async def test_a_german_phone_is_told_why_it_cannot_join_in_german(tmp_path, browser):
+    """Refusals carry a key and args beside the English reason; the page says them in
+    its language, the args (a number here) filled in the language's way."""
+    async with running_room(tmp_path) as room:
+        code = room.workshop.session.room_code
+        phone = await open_phone(browser, room, "de-DE")
+        page = phone.page
+        # A phone whose token the room does not know (a session started again): asked to join anew.
+        await page.evaluate(f"localStorage.setItem('commonground.token.{code}', 'not-a-real-token')")
+        await page.reload()
+        await expect(page.get_by_text(server("de", "need_join.gone"), exact=True)).to_be_visible()
+        assert await page_language(phone) == "de"
+        # Kept as the room sent it, so a switch of language says it again in the new one.
+        await page.locator('.langs button[lang="fr"]').click()
+        await expect(page.get_by_text(server("fr", "need_join.gone"), exact=True)).to_be_visible()
+        await page.locator('.langs button[lang="de"]').click()
+        await expect(page.get_by_text(server("de", "need_join.gone"), exact=True)).to_be_visible()
+
+        await room.facilitate(c.LockRoom(locked=True))
+        await page.get_by_role("button", name="IT", exact=True).click()
+        await expect(page.get_by_text(server("de", "room_locked"), exact=True)).to_be_visible()
+        assert not await page.get_by_text(words("en")["server.room_locked"]).count()
+        assert await page_language(phone) == "de"
+        await phone.shot("i18n-de-refused-locked")
+
+        await room.facilitate(c.LockRoom(locked=False))
+        room.workshop.session.max_participants = 2
+        for side in ("it", "marketing"):
+            other = PhoneClient(room)
+            await other.connect()
+            await other.join("", side)
+        await page.get_by_role("button", name="IT", exact=True).click()
+        await expect(page.get_by_text(server("de", "room_full", most=2), exact=True)).to_be_visible()
+        await phone.shot("i18n-de-refused-full")
+        phone.assert_clean()
+
+
+SAY = """async ([msg, fallback]) => {
+    const i18n = await import("/i18n.js");
+    await i18n.ready;
+    return i18n.say(msg, fallback);
+}"""
+
+
+async def test_say_fills_in_args_as_text_and_falls_back_to_the_rooms_english(tmp_path, browser):
+    async with running_room(tmp_path) as room:
+        phone = await open_phone(browser, room, "de-DE")
+        page = phone.page
+        await expect(page.get_by_text(words("de")["join.side"], exact=True)).to_be_visible()
+        said = await page.evaluate(SAY, [{"key": "room_full", "args": {"most": 1000}, "reason": "The room is full (1000 people)."}, None])
+        assert said == server("de", "room_full", most="1.000")
+        hostile = "<img src=x onerror=alert(1)> {title}"
+        said = await page.evaluate(SAY, [{"key": "not_champion", "args": {"title": hostile}, "reason": "x"}, None])
+        assert said == server("de", "not_champion", title=hostile)  # as text, and not looked up again
+        # A key this page does not know (a newer room), or none (a facilitator's sentence): the English reason.
+        assert await page.evaluate(SAY, [{"key": "from.a.newer.room", "args": {}, "reason": "Newer words."}, None]) == "Newer words."
+        assert await page.evaluate(SAY, [{"reason": "Only English."}, None]) == "Only English."
+        assert await page.evaluate(SAY, [{}, "Fallback."]) == "Fallback."
+        phone.assert_clean()
+
+
+async def test_a_french_phone_hears_the_door_in_french(tmp_path, browser):
+    """A refused websocket is not told why; the page asks /door, whose answer carries
+    its key: a wrong room code, and a room full of connections."""
+    async with running_room(tmp_path) as room:
+        wrong = await open_phone(browser, room, "fr-FR", f"http://{HOST}:{room.port}/?room=WRONG1")
+        wrong.allowed.append(re.compile(r"WebSocket connection to .* failed"))
+        await expect(wrong.page.get_by_role("heading", level=1)).to_have_text(words("fr")["fatal.title"])
+        await expect(wrong.page.get_by_text(server("fr", "door.wrong_code"), exact=True)).to_be_visible()
+        assert await page_language(wrong) == "fr"
+        await wrong.shot("i18n-fr-door-wrong-code")
+        wrong.assert_clean()
+
+        room.max_connections = 0
+        full = await open_phone(browser, room, "fr-FR")
+        full.allowed.append(re.compile(r"WebSocket connection to .* failed"))
+        await expect(full.page.locator("#toast")).to_have_text(server("fr", "door.room_full"))
+        assert await page_language(full) == "fr"
+        await full.shot("i18n-fr-door-full")
+        full.assert_clean()
 
 
 # ------------------------------------------------------------------ choosing a language
