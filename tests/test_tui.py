@@ -15,6 +15,7 @@ from workshop import sessions
 from workshop.tui.app import DemoOptions, RoomOptions, build_app
 from workshop.tui.screens.lobby import LobbyScreen
 from workshop.tui.screens.run import RunScreen
+from workshop.tui.widgets.laidout import LaidOut
 from workshop.tui.widgets.qr import QRCode, matrix_from_text
 
 ROOM = RoomOptions(host="127.0.0.1", port=0, public_url="http://workshop.test:8765")
@@ -224,7 +225,16 @@ async def test_the_export_screen_writes_the_three_files_and_publishes_to_phones(
         await on_run_screen(app, pilot)
         await pilot.press("x")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ExportScreen")
-        await wait_for(pilot, lambda: "Joint agenda: Pilot offsite" in text_of(app, "#preview"))
+        preview = app.screen.query_one("#preview", LaidOut)
+        await wait_for(pilot, lambda: "Joint agenda: Pilot offsite" in screen_text(preview))
+        last = preview.text.rstrip().splitlines()[-1].strip()
+        assert last and last not in screen_text(preview), "the document should be longer than the screen"
+        await pilot.press("end")  # the preview has the focus: the keys scroll it
+        await wait_for(pilot, lambda: last in screen_text(preview))
+        widest = lambda: max(len(line.rstrip()) for line in preview.text.splitlines())  # noqa: E731
+        assert widest() > 76
+        await pilot.resize_terminal(80, 30)  # a narrower window: laid out again to fit
+        await wait_for(pilot, lambda: widest() <= 76)
         await pilot.press("e")
         await wait_for(pilot, lambda: "Written" in text_of(app, "#export-status"))
         written = sorted(p.name for p in workshop.folder.glob("*-joint-agenda.*"))

@@ -422,6 +422,7 @@ async def _drive(workshop, previews: int, parts: dict[str, float], opened: float
     from ..tui.app import RoomOptions, build_app
     from ..tui.screens.export import ExportScreen
     from ..tui.screens.run import RunScreen
+    from ..tui.widgets.laidout import LaidOut
     from .headless import LoopWatch
 
     app = build_app(workshop=workshop, room=RoomOptions(host="127.0.0.1", port=0))
@@ -435,7 +436,7 @@ async def _drive(workshop, previews: int, parts: dict[str, float], opened: float
             watch = LoopWatch()
             start = time.perf_counter()
             await pilot.press("x")
-            await _until(pilot, lambda: isinstance(app.screen, ExportScreen) and "Joint agenda" in _text(app, "#preview"))
+            await _until(pilot, lambda: isinstance(app.screen, ExportScreen) and "Joint agenda" in app.screen.query_one("#preview", LaidOut).text)
             shown.append({"preview_s": round(time.perf_counter() - start, 3), "loop_block_ms": round(watch.worst * 1000, 1)})
             watch.stop()
             await pilot.press("escape")

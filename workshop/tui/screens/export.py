@@ -2,28 +2,29 @@
 publishing it to the phones.
 
 The document is rendered, laid out and written on worker threads from a copy of the
-session: a long document takes a second or more to lay out, and the room, on the
-same event loop, must keep answering phones meanwhile."""
+session (dumped on the loop, a few milliseconds; rebuilt on the thread), and the
+preview shows the laid-out lines without wrapping them again (`LaidOut`): a long
+document takes a second or more to lay out, and the room, on the same event loop,
+must keep answering phones meanwhile."""
 
 from __future__ import annotations
 
-import io
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from rich.console import Console
 from rich.markdown import Markdown
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.widgets import Header, Static
+from textual.worker import get_current_worker
 
 from ... import commands as c
 from ...export import FORMATS, local_zone, to_markdown, write_exports
 from ...model import Session
 from ..facade import WorkshopScreen
 from ..widgets.keybar import KeyBar
+from ..widgets.laidout import LaidOut, lay_out
 
 
 class ExportScreen(WorkshopScreen):
@@ -36,28 +37,41 @@ class ExportScreen(WorkshopScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="export-status")
-        with VerticalScroll(id="export-preview"):
-            yield Static("Laying out the preview…", id="preview")
+        yield LaidOut("Laying out the preview…", id="preview")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self._status("Preview of the joint agenda. Press e to write the files, u to show it on the phones.")
-        self.lay_out_preview(self._session_copy(), max(40, self.app.size.width - 4))
+        self.query_one("#preview", LaidOut).focus()  # the arrow and page keys scroll it
+        # After the screen's first paint, so that the thread does not hold the loop up
+        # while the screen is being put together (they take turns with the GIL).
+        self.call_after_refresh(self._preview)
 
-    def _session_copy(self) -> Session:
-        """The session as it is now, for a worker thread: phones may act meanwhile."""
-        return Session.model_validate(self.facilitator.workshop.session.model_dump())
+    _width: int | None = None
+    """The width the preview was last laid out for; None before the first paint."""
+
+    def on_resize(self) -> None:
+        if self._width is not None and self._width != self._preview_width():
+            self._preview()  # for the new width; a layout still under way is dropped
+
+    def _preview_width(self) -> int:
+        return max(40, self.app.size.width - 4)
+
+    def _preview(self) -> None:
+        self._width = self._preview_width()
+        self.lay_out_preview(self._session_copy(), self._width)
+
+    def _session_copy(self) -> dict[str, Any]:
+        """The session as it is now, for a worker thread: phones may act meanwhile.
+        Plain data: the thread builds the model again, off the loop."""
+        return self.facilitator.workshop.session.model_dump()
 
     @work(thread=True, exclusive=True, group="preview")
-    def lay_out_preview(self, session: Session, width: int) -> None:
-        console = Console(width=width, file=io.StringIO(), color_system="truecolor", force_terminal=True)
-        document = Markdown(to_markdown(session, tz=local_zone(session)))
-        preview = Text()
-        for line in console.render_lines(document, console.options, pad=False):
-            for segment in line:
-                preview.append(segment.text, segment.style)
-            preview.append("\n")
-        self.app.call_from_thread(self.query_one("#preview", Static).update, preview)
+    def lay_out_preview(self, dumped: dict[str, Any], width: int) -> None:
+        session = Session.model_validate(dumped)
+        lines = lay_out(Markdown(to_markdown(session, tz=local_zone(session))), width)
+        if not get_current_worker().is_cancelled:  # a newer layout (another width) is on its way
+            self.app.call_from_thread(self.query_one("#preview", LaidOut).show, lines)
 
     def _status(self, message: str, style: str = "") -> None:
         self.query_one("#export-status", Static).update(Text(message, style=style))
@@ -67,7 +81,8 @@ class ExportScreen(WorkshopScreen):
         self.write_files(self._session_copy())
 
     @work(thread=True, exclusive=True, group="export")
-    def write_files(self, session: Session) -> None:
+    def write_files(self, dumped: dict[str, Any]) -> None:
+        session = Session.model_validate(dumped)
         folder = self.facilitator.workshop.folder
         try:
             paths = write_exports(session, folder, FORMATS, tz=local_zone(session))
