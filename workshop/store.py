@@ -206,19 +206,22 @@ def _scan_journal(data: bytes) -> _Scan:
     1, 2, 3 … — and, if anything follows it, what and why. Changes nothing, and decodes
     only the lines whose seq cannot be read from their end (see `_seq_of`)."""
     bodies: list[bytes] = []
+    lines = data.split(b"\n")
+    unfinished = lines.pop()  # b"" when the journal ends with a line end, as it should
     size = 0
-    number = 0
-    while size < len(data):
-        number += 1
-        end = data.find(b"\n", size)
-        if end < 0:
-            return _Scan(bodies, size, SetAside(number, "it has no line end", data[size:], torn=True))
-        reason = _line_problem(data[size:end], len(bodies) + 1)
-        if isinstance(reason, str):
-            last = end + 1 == len(data)  # a bad last line is what a write cut short leaves
-            return _Scan(bodies, size, SetAside(number, reason, data[size:], torn=last and reason == BAD_LINE))
-        bodies.append(reason)
-        size = end + 1
+    for number, line in enumerate(lines, start=1):
+        crc, _, body = line.partition(b" ")
+        at = body.rfind(b',"seq":')
+        found = _SEQ_AT_END.match(body, at) if at > 0 else None
+        if found is None or int(found[1]) != number or crc != b"%08x" % zlib.crc32(body):
+            checked = _line_problem(line, number)  # the careful way, saying what is wrong
+            if isinstance(checked, str):
+                last = number == len(lines) and not unfinished  # what a write cut short leaves
+                return _Scan(bodies, size, SetAside(number, checked, data[size:], torn=last and checked == BAD_LINE))
+        bodies.append(body)
+        size += len(line) + 1
+    if unfinished:
+        return _Scan(bodies, size, SetAside(len(lines) + 1, "it has no line end", data[size:], torn=True))
     return _Scan(bodies, size, None)
 
 
