@@ -15,10 +15,12 @@ from tests.test_tui import ROOM, SIZE, text_of, wait_for
 from workshop import sessions
 from workshop.tui.app import build_app
 from workshop.tui.screens.dialogs import FormDialog
+from workshop.tui.screens.export import ExportScreen
 from workshop.tui.screens.followup import FollowUpScreen
 from workshop.tui.screens.home import HomeScreen
 from workshop.tui.screens.lobby import LobbyScreen
 from workshop.tui.screens.run import RunScreen
+from workshop.tui.widgets.laidout import LaidOut
 
 
 def cells(table: DataTable) -> list[list[str]]:
@@ -112,6 +114,15 @@ async def test_the_home_screen_follows_up_a_saved_session_and_the_review_records
         await wait_for(pilot, lambda: session.reviewed.get("i1") is not None)
         await wait_for(pilot, lambda: isinstance(app.screen, FollowUpScreen) and cells(kpis)[0][4] == "33% repeat purchase")
         folder = app.workshop.folder
+
+        await pilot.press("escape")  # back to the run screen; x: the document a follow-up ends with
+        await wait_for(pilot, lambda: isinstance(app.screen, RunScreen))
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
+        assert "Preview of the progress report" in text_of(app, "#export-status")
+        await wait_for(pilot, lambda: "Progress report" in app.screen.query_one("#preview", LaidOut).text)
+        await pilot.press("u")
+        await wait_for(pilot, lambda: "phones now show the progress report" in text_of(app, "#export-status"))
 
     saved = sessions.read_folder(folder).session  # what the journal holds
     assert saved.reviewed["a1"].status == "at risk" and saved.reviewed["i1"].value == "33% repeat purchase"

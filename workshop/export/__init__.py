@@ -84,6 +84,12 @@ def local_zone(session: Session) -> tzinfo:
     return datetime.fromtimestamp(session.created_at).astimezone().tzinfo
 
 
+def document_name(session: Session) -> str:
+    """What the exported document is called in a sentence: "joint agenda", or a
+    follow-up's "progress report"."""
+    return "progress report" if progress.is_follow_up(session) else "joint agenda"
+
+
 def file_name(session: Session, fmt: str) -> str:
     """`<id>-joint-agenda.<ext>`, or a follow-up's `<id>-progress-report.<ext>`."""
     stem = progress.stem(session) if progress.is_follow_up(session) else agenda_stem(session)
@@ -135,6 +141,6 @@ def _umask() -> int:
 
 
 __all__ = [
-    "FORMATS", "annex", "annex_file_name", "annex_html", "annex_markdown", "document", "file_name", "local_zone",
+    "FORMATS", "annex", "annex_file_name", "annex_html", "annex_markdown", "document", "document_name", "file_name", "local_zone",
     "results_from_json", "to_html", "to_json", "to_markdown", "write_exports",
 ]

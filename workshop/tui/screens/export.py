@@ -1,5 +1,5 @@
-"""Export the joint agenda: a preview of the document, the files written, and
-publishing it to the phones.
+"""Export the joint agenda (a follow-up's progress report): a preview of the
+document, the files written, and publishing it to the phones.
 
 The document is rendered, laid out and written on worker threads from a copy of the
 session (dumped on the loop, a few milliseconds; rebuilt on the thread), and the
@@ -20,7 +20,7 @@ from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from ... import commands as c
-from ...export import FORMATS, local_zone, to_markdown, write_exports
+from ...export import FORMATS, document_name, local_zone, to_markdown, write_exports
 from ...model import Session
 from ..facade import WorkshopScreen
 from ..widgets.keybar import KeyBar
@@ -41,7 +41,7 @@ class ExportScreen(WorkshopScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self._status("Preview of the joint agenda. Press e to write the files, u to show it on the phones.")
+        self._status(f"Preview of the {self._document}. Press e to write the files, u to show it on the phones.")
         self.query_one("#preview", LaidOut).focus()  # the arrow and page keys scroll it
         # After the screen's first paint, so that the thread does not hold the loop up
         # while the screen is being put together (they take turns with the GIL).
@@ -60,6 +60,10 @@ class ExportScreen(WorkshopScreen):
     def _preview(self) -> None:
         self._width = self._preview_width()
         self.lay_out_preview(self._session_copy(), self._width)
+
+    @property
+    def _document(self) -> str:
+        return document_name(self.facilitator.workshop.session)
 
     def _session_copy(self) -> dict[str, Any]:
         """The session as it is now, for a worker thread: phones may act meanwhile.
@@ -97,13 +101,13 @@ class ExportScreen(WorkshopScreen):
 
     def _written(self, text: Text, folder) -> None:
         self.query_one("#export-status", Static).update(text)
-        self.notify(f"Joint agenda written to {folder}")
+        self.notify(f"{self._document.capitalize()} written to {folder}")
 
     async def action_publish(self) -> None:
         published = not self.facilitator.workshop.session.published
         if await self.facilitator.act(c.Publish(published=published)):
             self._status(
-                "Published: phones now show the joint agenda and can download it." if published
-                else "Unpublished: phones no longer show the joint agenda.",
+                f"Published: phones now show the {self._document} and can download it." if published
+                else f"Unpublished: phones no longer show the {self._document}.",
                 "bold green" if published else "",
             )
