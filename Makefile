@@ -13,12 +13,16 @@ $(BIN)/python:
 
 # Installed once, and again only when pyproject.toml changes: `make run` at a venue
 # without internet must not need the package index.
+# Compiled once here too, so that every start is quick even where Python is told not
+# to write bytecode (PYTHONDONTWRITEBYTECODE).
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
+	$(BIN)/python -m compileall -q workshop
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/python -m compileall -q workshop
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
