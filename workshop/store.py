@@ -37,7 +37,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from .lock import Holder, Locked, WriterLock
@@ -367,18 +366,17 @@ def _snapshot_document(state: dict[str, Any], seq: int, meta: dict[str, Any]) ->
 
 def _read_snapshot(path: Path) -> tuple[dict[str, Any], int, dict[str, Any]]:
     """(state, seq, meta) from one snapshot file; ValueError if it is damaged or not ours."""
-    try:
-        with TinyDB(path, storage=AtomicJSONStorage) as db:
-            doc = db.table("snapshot").get(doc_id=1)
-            meta = db.table("meta").get(doc_id=1)
-    except (TypeError, KeyError, AttributeError) as exc:  # valid JSON, but not a TinyDB layout
-        raise ValueError(f"not a snapshot database: {exc!r}") from None
-    if doc is None or not isinstance(doc.get("state"), dict):
+    # The file parsed once: through TinyDB's tables, each `get` would parse it again.
+    tables = AtomicJSONStorage(path).read() or {}
+    if not isinstance(tables, dict) or not all(isinstance(table, dict) for table in tables.values()):
+        raise ValueError("not a snapshot database: not a TinyDB layout of tables")
+    doc, meta = tables.get("snapshot", {}).get("1"), tables.get("meta", {}).get("1")
+    if not isinstance(doc, dict) or not isinstance(doc.get("state"), dict):
         raise ValueError("no snapshot in it")
     seq = doc.get("seq")
     if type(seq) is not int or seq < 0:
         raise ValueError("the snapshot has no valid seq")
-    return doc["state"], seq, dict(meta or {})
+    return doc["state"], seq, dict(meta) if isinstance(meta, dict) else {}
 
 
 Found = tuple[dict[str, Any], int, dict[str, Any]] | str | None
