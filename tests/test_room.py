@@ -129,6 +129,19 @@ async def test_a_phone_joins_and_gets_its_view_and_a_token(tmp_path):
         assert room.connected == {"p1": 1}
 
 
+async def test_phones_joining_in_a_burst_each_soon_see_everyone_who_joined(tmp_path):
+    # A newcomer is welcomed with the room's view as last built (up to a tick old, as
+    # every view is); the next tick brings everyone to the same count.
+    async with running_room(tmp_path) as room:
+        phones = [await joined(room, f"P{n}", ("it", "marketing")[n % 2]) for n in range(8)]
+        for phone in phones:
+            view = await phone.wait_view(lambda v: v["present"] == 8, timeout=2)
+            assert view["present"] == 8
+        await asyncio.sleep(0.15)  # over a tick after the burst: the newcomer is counted at once
+        late = await joined(room, "Late", "other")
+        assert (await late.wait_view(lambda v: True))["present"] == 9
+
+
 async def test_acting_before_joining_is_refused(tmp_path):
     async with running_room(tmp_path) as room:
         phone = PhoneClient(room)

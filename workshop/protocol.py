@@ -32,7 +32,8 @@ Room → phone:
 - ``{"type": "view", "seq": n, "room": {...}, "mine": {...} | absent}`` — the
   shared state of the room (at most ~10 a second) and, when it changed, the
   phone's own part. ``seq`` is the session's event number: views are whole
-  states, so a phone that reconnects is up to date with the first one it gets.
+  states, so a phone that reconnects is up to date with the first one it gets
+  (its shared part at most a tick old, as every view is).
 - ``{"type": "error", "code": "…", "reason": "…"}`` — the frame could not be
   understood: ``bad_json``, ``too_deep`` (arrays and objects nested more than
   `MAX_DEPTH` levels: refused before the JSON parser recurses into them),

@@ -384,6 +384,8 @@ class Room:
         self._ticker: asyncio.Task | None = None
         self._sent: tuple[int, int] = (0, -1)
         """(generation, seq) of the last view sent."""
+        self._shared: tuple[int, float, str] = (-1, 0.0, "")
+        """(generation, loop time, JSON) of the last shared view built: see `_room_json`."""
         self._personal_dirty = False
         self._wake = asyncio.Event()
         self._ceiling: int | None = None
@@ -869,7 +871,7 @@ class Room:
     async def _welcome(self, phone: Phone, token: str, cmd_id: str | None = None) -> None:
         session = self.workshop.session
         await self._send(phone, protocol.Welcome(token=token, me=views.me(session, phone.pid), room=views.header(session), id=cmd_id))
-        await phone.ws.send(self._view_frame(protocol.dumps(views.room_view(self.workshop.engine, time.time())), phone.pid))
+        await phone.ws.send(self._view_frame(self._room_json(fresh=False), phone.pid))
 
     def _identify(self, phone: Phone, pid: str) -> None:
         if phone.pid is not None:
@@ -897,6 +899,20 @@ class Room:
         await self._send(phone, protocol.RefusedMsg(id=msg_id, code=outcome.code, reason=outcome.reason, key=outcome.key, args=args))
 
     # ------------------------------------------------------------ broadcast
+
+    def _room_json(self, fresh: bool) -> str:
+        """The shared view, encoded. Not `fresh`: the last one built if it is under a
+        tick old and the session has not gone back since (a failed write) — a crowd
+        joins in a burst, each join a new event, and building the whole view again for
+        every newcomer held the loop up (~1 ms each); a phone welcomed with a view up
+        to a tick old has the next one at the next tick, as every other phone does."""
+        loop_time = asyncio.get_running_loop().time()
+        generation, built_at, built = self._shared
+        if not fresh and generation == self.workshop.generation and loop_time - built_at < TICK:
+            return built
+        built = protocol.dumps(views.room_view(self.workshop.engine, time.time()))
+        self._shared = (self.workshop.generation, loop_time, built)
+        return built
 
     def _view_frame(self, room_json: str, pid: str | None) -> str:
         session = self.workshop.session
@@ -933,7 +949,7 @@ class Room:
         sent, self._sent = self._sent, (self.workshop.generation, self.workshop.session.seq)
         if sent == self._sent:
             return
-        room_json = protocol.dumps(views.room_view(self.workshop.engine, time.time()))
+        room_json = self._room_json(fresh=True)
         ready = [p for p in self.phones if p.pid is not None and _writable(p.ws)]
         # After a failed write the session went back to what was saved: what each
         # phone did may have changed too.
