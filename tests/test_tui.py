@@ -151,9 +151,14 @@ async def test_a_scale_counts_its_answers_as_they_arrive(workshop):
 
 async def test_every_step_of_the_default_agenda_runs_with_simulated_phones(workshop):
     app = build_app(workshop=workshop, room=ROOM, demo=DemoOptions(participants=6, pace=0))
+    told: list[str] = []
+    show = app.notify
+    app.notify = lambda message, **kw: (told.append(str(message)), show(message, **kw))[1]
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen))
         await wait_for(pilot, lambda: len(app.workshop.session.participants) == 6)
+        await pilot.pause(0.2)
+        assert not any("joined from one address" in note for note in told), told  # simulated: one address by design
         await pilot.press("enter")
         assert isinstance(app.screen, RunScreen)
         session = app.workshop.session

@@ -149,6 +149,7 @@ class WorkshopApp(App):
 
         session = self.workshop.session
         url = f"ws://127.0.0.1:{self.room.port}/ws?room={session.room_code}"
+        self.room.shared_addresses.add("127.0.0.1")  # the simulated phones: no warning that they share one
         self.phones = await run_phones(
             url, session.room_code, self.demo.participants, seed=self.demo.seed, pace=self.demo.pace, stop=self._stop_phones
         )
