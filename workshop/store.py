@@ -663,6 +663,7 @@ class SessionStore:
         self.previous_path = self.folder / PREVIOUS
         self._journal: _Journal | None = None
         self._background: _LatestJob | None = None
+        self._settler: _Settler | None = None
         self._lock: WriterLock | None = None
         self._snapshot_lock = threading.Lock()
         self._snapshot_seq = 0
@@ -871,12 +872,10 @@ class SessionStore:
         writer thread resolves. Cancelling the await does not withdraw the events.
         """
         loop = asyncio.get_running_loop()
-        future = loop.create_future()
-
-        def done(error: BaseException | None) -> None:
-            loop.call_soon_threadsafe(_settle, future, error)
-
-        self.submit(events, done)
+        if self._settler is None or self._settler.loop is not loop:
+            self._settler = _Settler(loop)
+        settler, future = self._settler, loop.create_future()
+        self.submit(events, lambda error: settler.put(future, error))
         await future
 
     def checkpoint(self, state: dict[str, Any], seq: int, meta: dict[str, Any]) -> None:
@@ -971,6 +970,34 @@ class SessionStore:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+class _Settler:
+    """Hands the writer thread's completions to one event loop in batches: one wake-up
+    of the loop (a write to its self-pipe) for every append one fsync saved, rather
+    than one each."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self._lock = threading.Lock()
+        self._ready: list[tuple[asyncio.Future[None], BaseException | None]] = []
+
+    def put(self, future: asyncio.Future[None], error: BaseException | None) -> None:
+        """From the writer thread: settle `future` on the loop, soon."""
+        with self._lock:
+            self._ready.append((future, error))
+            if len(self._ready) > 1:  # a wake-up is on its way already
+                return
+        try:
+            self.loop.call_soon_threadsafe(self._settle_all)
+        except RuntimeError:  # the loop is closed: nobody awaits any more
+            pass
+
+    def _settle_all(self) -> None:
+        with self._lock:
+            ready, self._ready = self._ready, []
+        for future, error in ready:
+            _settle(future, error)
 
 
 def _settle(future: asyncio.Future[None], error: BaseException | None) -> None:
