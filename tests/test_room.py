@@ -2,6 +2,7 @@
 gets back, and what can never get through."""
 
 import asyncio
+import gc
 import http.client
 import json
 
@@ -11,7 +12,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.roomkit import PhoneClient, new_id, running_room
 from workshop import commands as c
-from workshop.room import Room
+from workshop.room import REFREEZE_EVERY, Room
 
 
 def get(room, path, headers=None):
@@ -140,6 +141,20 @@ async def test_phones_joining_in_a_burst_each_soon_see_everyone_who_joined(tmp_p
         await asyncio.sleep(0.15)  # over a tick after the burst: the newcomer is counted at once
         late = await joined(room, "Late", "other")
         assert (await late.wait_view(lambda v: True))["present"] == 9
+
+
+async def test_a_crowd_arriving_is_taken_out_of_the_collectors_sight_every_hundred_joins(tmp_path):
+    # A full collection walks every object not frozen: with a thousand people joining
+    # at once, what they brought made one pause 27 ms long before the crowd settled.
+    async with running_room(tmp_path) as room:
+        frozen = gc.get_freeze_count()
+        phones = [await joined(room, f"P{n}") for n in range(REFREEZE_EVERY)]
+        assert gc.get_freeze_count() > frozen, "the heap was not frozen again as the crowd arrived"
+        assert room._refreeze_timer is None  # frozen by the count, not by the crowd settling
+        view = await phones[-1].wait_view(lambda v: v["present"] == REFREEZE_EVERY)
+        assert view["exercise"]["id"] == "opening"
+        for phone in phones:
+            await phone.close()
 
 
 async def test_acting_before_joining_is_refused(tmp_path):
