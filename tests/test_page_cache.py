@@ -9,8 +9,10 @@ import asyncio
 import gzip
 import http.client
 
+import pytest
+
 from tests.roomkit import running_room
-from workshop.page import load_assets
+from workshop.page import held, load_assets, takes_gzip
 
 
 async def fetch(room, path: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
@@ -56,3 +58,27 @@ def test_a_files_tag_changes_with_its_bytes_and_tiny_files_are_not_gzipped():
     total = sum(len(a.body) for p, a in assets.items() if p != "/")
     sent = sum(len(a.gzipped or a.body) for p, a in assets.items() if p != "/")
     assert sent < total / 2.5  # the whole page travels at well under half its size
+
+
+@pytest.mark.parametrize(
+    "headers, gzip_ok",
+    [
+        ([], False),  # says nothing: plain bytes
+        (["gzip, deflate, br"], True),
+        (["br", "GZIP;q=0.5"], True),  # on a second header line, any case
+        (["*"], True),
+        (["gzip;q=0"], False),
+        (["gzip; q=0.000"], False),
+        (["deflate, br"], False),
+        (["gzip;q=junk"], True),  # a weight that cannot be read does not forbid it
+    ],
+)
+def test_which_accept_encoding_takes_gzip(headers, gzip_ok):
+    assert takes_gzip(headers) is gzip_ok
+
+
+def test_a_file_is_held_when_any_if_none_match_names_its_tag():
+    asset = load_assets()["/core.js"]
+    tag = f'"{asset.etag}"'
+    assert held(asset, [tag]) and held(asset, [f"W/{tag}"]) and held(asset, ['"old", ' + tag]) and held(asset, ["*"])
+    assert not held(asset, []) and not held(asset, ['"old"']) and not held(asset, [asset.etag])  # unquoted is no tag

@@ -1,6 +1,7 @@
 """The phone page as the room serves it: every file under `web/`, read once from
 package data, and the list of kind modules (`/kinds/all.js`) written from the
-activity registry. Pure data, no sockets: `room.py` answers requests from it.
+activity registry; and what a request's headers decide about a file (`held`,
+`takes_gzip`). Pure data, no sockets: `room.py` answers requests from it.
 """
 
 from __future__ import annotations
@@ -59,6 +60,28 @@ def load_assets() -> dict[str, Asset]:
     assets["/"] = assets["/index.html"]
     assets["/kinds/all.js"] = Asset.of(kinds_module(KINDS, {p.removeprefix("/kinds/") for p in assets}), ASSET_TYPES[".js"])
     return assets
+
+
+def held(asset: Asset, if_none_match: Iterable[str]) -> bool:
+    """Whether the browser holds this version of the file already: one of its
+    `If-None-Match` headers names the file's tag (weak or strong), or `*`."""
+    tags = {tag.strip().removeprefix("W/") for value in if_none_match for tag in value.split(",")}
+    return f'"{asset.etag}"' in tags or "*" in tags
+
+
+def takes_gzip(accept_encoding: Iterable[str]) -> bool:
+    """Whether the browser's `Accept-Encoding` headers allow gzip: named, or `*`,
+    and not with q=0 (a weight that cannot be read counts as allowing it)."""
+    for value in accept_encoding:
+        for part in value.split(","):
+            name, _, params = part.strip().partition(";")
+            if name.strip().lower() in ("gzip", "*"):
+                weight = params.strip().lower().removeprefix("q=")
+                try:
+                    return float(weight) > 0 if weight else True
+                except ValueError:
+                    return True
+    return False
 
 
 def kinds_module(kinds: Iterable[str], files: set[str]) -> bytes:

@@ -73,7 +73,7 @@ from websockets.protocol import CLOSED, CONNECTING, OPEN
 from websockets.server import ServerProtocol
 
 from . import commands as c
-from . import protocol, sentences, views
+from . import page, protocol, sentences, views
 from .activities import Refusal
 from .engine import Accepted, Outcome, Refused
 from .events import Event
@@ -1011,39 +1011,23 @@ def _response(status: http.HTTPStatus, body: str | bytes, kind: str = "text/plai
 
 
 def _asset(asset: Asset, request: Headers) -> Response:
-    """A file of the page: 304 when the browser holds this version already (its
-    `If-None-Match` names our tag), else the file, gzipped when the browser takes
-    gzip. Browsers keep it but ask again each time (`no-cache`), so a new version
-    of the page reaches every phone at its next load."""
-    tag = f'"{asset.etag}"'
-    held = {t.strip().removeprefix("W/") for value in request.get_all("If-None-Match") for t in value.split(",")}
-    if tag in held or "*" in held:
+    """A file of the page: 304 when the browser holds this version already, else the
+    file, gzipped when the browser takes gzip (see `page.held` and `page.takes_gzip`).
+    Browsers keep it but ask again each time (`no-cache`), so a new version of the
+    page reaches every phone at its next load."""
+    if page.held(asset, request.get_all("If-None-Match")):
         response = _response(http.HTTPStatus.NOT_MODIFIED, b"", asset.kind)
         del response.headers["Content-Length"]
-    elif asset.gzipped is not None and _takes_gzip(request):
+    elif asset.gzipped is not None and page.takes_gzip(request.get_all("Accept-Encoding")):
         response = _response(http.HTTPStatus.OK, asset.gzipped, asset.kind)
         response.headers["Content-Encoding"] = "gzip"
     else:
         response = _response(http.HTTPStatus.OK, asset.body, asset.kind)
-    response.headers["ETag"] = tag
+    response.headers["ETag"] = f'"{asset.etag}"'
     del response.headers["Cache-Control"]
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Vary"] = "Accept-Encoding"
     return response
-
-
-def _takes_gzip(request: Headers) -> bool:
-    """Whether `Accept-Encoding` allows gzip (named, or `*`, and not with q=0)."""
-    for value in request.get_all("Accept-Encoding"):
-        for part in value.split(","):
-            name, _, params = part.strip().partition(";")
-            if name.strip().lower() in ("gzip", "*"):
-                weight = params.strip().lower().removeprefix("q=")
-                try:
-                    return float(weight) > 0 if weight else True
-                except ValueError:
-                    return True
-    return False
 
 
 def _not_allowed(allow: str) -> Response:
