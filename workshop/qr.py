@@ -3,14 +3,14 @@ half-blocks, the projector page in SVG). Pure: no terminal, no browser."""
 
 from __future__ import annotations
 
-import qrcode  # type: ignore[import-untyped]
-
 QUIET = 2
 """Modules of white border; scanners want some, terminals have little room."""
 
 
 def qr_matrix(data: str) -> list[list[bool]]:
     """The QR modules (True = dark) including the quiet zone."""
+    import qrcode  # type: ignore[import-untyped]  # noqa: PLC0415 - ~30 ms, and a resumed session may never show a code
+
     code = qrcode.QRCode(border=QUIET, error_correction=qrcode.constants.ERROR_CORRECT_M)
     code.add_data(data)
     code.make(fit=True)
