@@ -143,6 +143,15 @@ async def test_phones_joining_in_a_burst_each_soon_see_everyone_who_joined(tmp_p
         assert (await late.wait_view(lambda v: True))["present"] == 9
 
 
+async def test_a_phone_joining_just_after_the_facilitator_moves_on_is_welcomed_with_the_new_step(tmp_path):
+    async with running_room(tmp_path) as room:
+        first = await joined(room, "Ann")
+        assert (await first.wait_view(lambda v: True))["exercise"]["id"] == "opening"
+        await open_exercise(room, "check-in")
+        late = await joined(room, "Ben", "marketing")  # within the same tick
+        assert (await late.wait_view(lambda v: True))["exercise"]["id"] == "check-in"
+
+
 async def test_a_crowd_arriving_is_taken_out_of_the_collectors_sight_every_hundred_joins(tmp_path):
     # A full collection walks every object not frozen: with a thousand people joining
     # at once, what they brought made one pause 27 ms long before the crowd settled.

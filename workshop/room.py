@@ -76,7 +76,7 @@ from . import commands as c
 from . import page, protocol, sentences, views
 from .activities import Refusal
 from .engine import Accepted, Outcome, Refused
-from .events import Event
+from .events import Event, Joined
 from .gate import (
     ACCEPT_BATCH,
     ENOUGH_CONNECTIONS,
@@ -518,6 +518,11 @@ class Room:
     def _on_events(self, events: tuple[Event, ...]) -> None:
         if any(e.actor == FACILITATOR for e in events):
             self._personal_dirty = True
+        if any(not isinstance(e.body, Joined) for e in events):
+            # Anything but a join may hide what the last view showed (results hidden,
+            # another exercise, answers withheld again after someone left): a newcomer
+            # must not be welcomed with it.
+            self._shared = (-1, 0.0, "")
 
     def _trouble(self, kind: str, sentence: str) -> None:
         """Tell the facilitator, unless this kind of trouble was told moments ago."""
@@ -916,10 +921,11 @@ class Room:
 
     def _room_json(self, fresh: bool) -> str:
         """The shared view, encoded. Not `fresh`: the last one built if it is under a
-        tick old and the session has not gone back since (a failed write) — a crowd
-        joins in a burst, each join a new event, and building the whole view again for
-        every newcomer held the loop up (~1 ms each); a phone welcomed with a view up
-        to a tick old has the next one at the next tick, as every other phone does."""
+        tick old and nothing but joins happened since (see `_on_events`), nor did the
+        session go back (a failed write) — a crowd joins in a burst, each join a new
+        event, and building the whole view again for every newcomer held the loop up
+        (~1 ms each); a phone welcomed with a view up to a tick old has the next one at
+        the next tick, as every other phone does."""
         loop_time = asyncio.get_running_loop().time()
         generation, built_at, built = self._shared
         if not fresh and generation == self.workshop.generation and loop_time - built_at < TICK:
