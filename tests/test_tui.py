@@ -238,8 +238,13 @@ async def test_the_export_screen_writes_the_three_files_and_publishes_to_phones(
         await wait_for(pilot, lambda: last in screen_text(preview))
         widest = lambda: max(len(line.rstrip()) for line in preview.text.splitlines())  # noqa: E731
         assert widest() > 76
-        await pilot.resize_terminal(80, 30)  # a narrower window: laid out again to fit
+        screen, layouts = app.screen, []
+        lay_out_preview = screen.lay_out_preview
+        screen.lay_out_preview = lambda *args: (layouts.append(args[1]), lay_out_preview(*args))[1]
+        for width in (120, 100, 90, 80):  # the window's edge dragged: laid out once, when it stops
+            await pilot.resize_terminal(width, 30)
         await wait_for(pilot, lambda: widest() <= 76)
+        assert layouts == [76]
         await pilot.press("e")
         await wait_for(pilot, lambda: "Written" in text_of(app, "#export-status"))
         written = sorted(p.name for p in workshop.folder.glob("*-joint-agenda.*"))

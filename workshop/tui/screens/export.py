@@ -16,8 +16,10 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.strip import Strip
+from textual.timer import Timer
 from textual.widgets import Header, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from ... import commands as c
 from ...export import FORMATS, document_name, local_zone, to_markdown, write_exports
@@ -25,6 +27,9 @@ from ...model import Session
 from ..facade import WorkshopScreen
 from ..widgets.keybar import KeyBar
 from ..widgets.laidout import LaidOut, lay_out
+
+RELAYOUT_AFTER = 0.25
+"""Seconds the window must keep its size before the preview is laid out again."""
 
 
 class ExportScreen(WorkshopScreen):
@@ -49,15 +54,24 @@ class ExportScreen(WorkshopScreen):
 
     _width: int | None = None
     """The width the preview was last laid out for; None before the first paint."""
+    _resized: Timer | None = None
 
     def on_resize(self) -> None:
-        if self._width is not None and self._width != self._preview_width():
-            self._preview()  # for the new width; a layout still under way is dropped
+        # Laid out again once the window stops changing: dragging its edge sends a
+        # resize after resize, and each layout is a second of work on a thread that
+        # cannot be stopped, taking turns with the loop the room runs on.
+        if self._width is None:
+            return
+        if self._resized is not None:
+            self._resized.stop()
+        self._resized = self.set_timer(RELAYOUT_AFTER, self._preview)
 
     def _preview_width(self) -> int:
         return max(40, self.app.size.width - 4)
 
     def _preview(self) -> None:
+        if self._width == self._preview_width():
+            return
         self._width = self._preview_width()
         self.lay_out_preview(self._session_copy(), self._width)
 
@@ -72,10 +86,19 @@ class ExportScreen(WorkshopScreen):
 
     @work(thread=True, exclusive=True, group="preview")
     def lay_out_preview(self, dumped: dict[str, Any], width: int) -> None:
+        worker = get_current_worker()  # cancelled when a newer layout (another width) starts
         session = Session.model_validate(dumped)
-        lines = lay_out(Markdown(to_markdown(session, tz=local_zone(session))), width)
-        if not get_current_worker().is_cancelled:  # a newer layout (another width) is on its way
-            self.app.call_from_thread(self.query_one("#preview", LaidOut).show, lines)
+        text = to_markdown(session, tz=local_zone(session))
+        if worker.is_cancelled:
+            return
+        lines = lay_out(Markdown(text), width)
+        self.app.call_from_thread(self._show, lines, worker)
+
+    def _show(self, lines: list[Strip], worker: Worker[None]) -> None:
+        """On the loop: the laid-out lines, unless a newer layout replaced them or the
+        screen was closed meanwhile."""
+        if not worker.is_cancelled and self.is_attached:
+            self.query_one("#preview", LaidOut).show(lines)
 
     def _status(self, message: str, style: str = "") -> None:
         self.query_one("#export-status", Static).update(Text(message, style=style))
