@@ -367,7 +367,8 @@ def _snapshot_document(state: dict[str, Any], seq: int, meta: dict[str, Any]) ->
 def _read_snapshot(path: Path) -> tuple[dict[str, Any], int, dict[str, Any]]:
     """(state, seq, meta) from one snapshot file; ValueError if it is damaged or not ours."""
     # The file parsed once: through TinyDB's tables, each `get` would parse it again.
-    tables = AtomicJSONStorage(path).read() or {}
+    raw = path.read_bytes()
+    tables = json.loads(raw) if raw else {}
     if not isinstance(tables, dict) or not all(isinstance(table, dict) for table in tables.values()):
         raise ValueError("not a snapshot database: not a TinyDB layout of tables")
     doc, meta = tables.get("snapshot", {}).get("1"), tables.get("meta", {}).get("1")
@@ -392,10 +393,10 @@ UNREAD = _Unread()
 
 def _try_snapshot(path: Path) -> Found:
     """A snapshot file's (state, seq, meta); why it is unusable; or None if it is absent."""
-    if not path.exists():
-        return None
     try:
         return _read_snapshot(path)
+    except FileNotFoundError:  # never written, or moved aside by a checkpoint this moment
+        return None
     except (ValueError, OSError) as exc:
         return f"it is damaged ({exc})"
 
@@ -736,8 +737,9 @@ class SessionStore:
         """Read a session without writing anything: no lock, no repair, no thread.
 
         Safe while another process writes the session: the journal is read up to its
-        last complete valid line and the snapshot is read before it, so the snapshot
-        never includes events the journal read lacks. What a writer would repair is
+        last complete valid line and the snapshot is read before it (the previous one
+        too, when the newest is unusable — say moved aside by a checkpoint this very
+        moment), so a snapshot never includes events the journal read lacks. What a writer would repair is
         reported in ``warnings`` and ``set_aside`` instead. StoreError if there is no
         journal or it cannot be read.
         """
@@ -749,9 +751,10 @@ class SessionStore:
             )
         try:
             newest = _try_snapshot(store.snapshot_path)  # before the journal: see above
+            previous = UNREAD if isinstance(newest, tuple) else _try_snapshot(store.previous_path)
             scan = _scan_journal(store.journal_path.read_bytes())
             warnings = [scan.set_aside.describe(store.journal_path)] if scan.set_aside else []
-            candidates = [(store.snapshot_path, newest), (store.previous_path, UNREAD)]
+            candidates = [(store.snapshot_path, newest), (store.previous_path, previous)]
             state, seq, meta, _, _ = _choose_snapshot(candidates, len(scan.bodies), warnings)
         except OSError as exc:
             raise StoreError(
