@@ -17,6 +17,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,8 +25,10 @@ import pytest
 
 from faultkit import REPO, Headless, Phone, free_port, journal_events, new_session
 from test_faults import Ledger, storm_template, vote_until_stopped
+from workshop import commands as c
 from workshop import sessions
 from workshop.export import ANNEX, FORMATS, to_html, to_json, to_markdown
+from workshop.model import FACILITATOR
 from workshop.store import encode_event
 
 RENDER = {"md": to_markdown, "html": to_html, "json": to_json}
@@ -275,6 +278,33 @@ async def test_the_home_screen_shows_a_session_open_elsewhere_and_will_not_open_
             assert isinstance(app.screen, HomeScreen) and app.workshop is None
             [note] = [n.message for n in app._notifications]
             assert f"open in another workshop window (pid {window.pid}" in note and "Close that one first" in note
+
+
+def test_a_newer_schema_line_is_refused_even_where_the_snapshot_covers_it(tmp_path):
+    # The snapshot spares decoding the lines it covers: their format is still checked.
+    folder, _ = new_session(tmp_path)
+    workshop = sessions.open_folder(folder)
+    assert workshop.handle(FACILITATOR, "cmd-publish-1", c.Publish(published=True)).events
+    workshop.close()  # a snapshot at the last event
+    journal = folder / "journal.jsonl"
+    first, second = journal.read_bytes().splitlines(keepends=True)
+    event = json.loads(second.split(b" ", 1)[1])
+    journal.write_bytes(first + encode_event({**event, "v": 7}))
+    assert json.loads((folder / "snapshot.json").read_text())["snapshot"]["1"]["seq"] == 2
+    for opening in (sessions.read_folder, sessions.open_folder):
+        with pytest.raises(sessions.StoreError, match=r"newer version of Common Ground \(journal schema 7"):
+            opening(folder)
+
+
+def test_repair_sets_aside_a_line_that_has_a_good_checksum_but_is_not_json(tmp_path):
+    folder, _ = new_session(tmp_path)
+    journal = folder / "journal.jsonl"
+    body = b'not json,"seq":2,"v":2}'  # forged: looks like a line's end, good checksum
+    journal.write_bytes(journal.read_bytes() + b"%08x %s\n" % (zlib.crc32(body), body))
+    workshop, done = sessions.repair(folder)
+    workshop.close()
+    assert any("set aside" in line for line in done), done
+    assert journal.read_bytes().count(b"\n") == 1 and sessions.read_folder(folder).session.seq == 1
 
 
 def test_a_journal_line_with_a_newer_schema_version_is_refused_naming_the_file(tmp_path):

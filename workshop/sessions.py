@@ -236,7 +236,7 @@ def create(
     return workshop
 
 
-def open_folder(folder: Path) -> Workshop:
+def open_folder(folder: Path, thorough: bool = False) -> Workshop:
     """Open a session for writing: take its lock, repair what needs repairing (see
     `SessionStore.load`) and rebuild its state. `warnings` say, in plain words, what
     was set aside or rebuilt. SessionInUse if another window has it open; StoreError
@@ -245,7 +245,7 @@ def open_folder(folder: Path) -> Workshop:
     store = SessionStore(folder)
     if not store.exists():
         raise StoreError(f"{folder}: no saved session here (no journal.jsonl). `workshop list` shows the sessions.")
-    loaded = store.load()
+    loaded = store.load(thorough)
     try:
         engine, warnings = _rebuild(loaded, folder)
     except BaseException:
@@ -289,9 +289,10 @@ def read_folder(folder: Path) -> Reading:
 
 
 def repair(folder: Path) -> tuple[Workshop, list[str]]:
-    """Open a session for writing, which repairs it, and take a fresh snapshot.
-    Returns the open workshop (the caller closes it) and what was done, for people."""
-    workshop = open_folder(folder)
+    """Open a session for writing, which repairs it (every journal line decoded, see
+    `SessionStore.load`), and take a fresh snapshot. Returns the open workshop (the
+    caller closes it) and what was done, for people."""
+    workshop = open_folder(folder, thorough=True)
     workshop.checkpoint()
     return workshop, list(workshop.warnings)
 
@@ -303,13 +304,15 @@ def _rebuild(loaded: Loaded, folder: Path) -> tuple[Engine, list[str]]:
     of the journal; only then are the events it covers read at all. StoreError if the
     journal itself cannot be understood."""
     warnings = list(loaded.warnings)
+    if loaded.newest_v > SCHEMA:  # checked here too: the snapshot spares decoding most lines
+        raise StoreError(f"{folder / 'journal.jsonl'}: {NewerSchema(loaded.newest_v)}")
     if not loaded.bodies:
         raise StoreError(
             f"{folder / 'journal.jsonl'} holds no readable event, not even the session's first one, "
             "so there is nothing to open. Nothing was deleted: any lines set aside are beside it."
         )
     if loaded.set_aside is not None and not loaded.set_aside.torn:
-        touched = _exercises_in(loaded.set_aside.lines, _events(loaded.journal[:1], folder)[0])
+        touched = _exercises_in(loaded.set_aside.lines, _events([loaded.event(1)], folder)[0])
         if touched:
             warnings.append("The lines set aside hold inputs to " + ", ".join(f"“{t}”" for t in touched) + ".")
     snapshot = _snapshot(loaded, folder, warnings)

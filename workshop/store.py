@@ -88,11 +88,18 @@ class Loaded:
     """Things repaired, skipped or (for a reader) found, for people."""
     set_aside: SetAside | None = None
     """What followed the journal's valid prefix, if anything."""
+    newest_v: int = 1
+    """The highest "v" of any event in the journal (1 for one without): the newest
+    format a writer used, checked even where the snapshot spares decoding the lines."""
 
     @property
     def journal(self) -> list[dict[str, Any]]:
         """Every valid journal event from seq 1, in order."""
         return _decode_bodies(self.bodies, 1)
+
+    def event(self, seq: int) -> dict[str, Any]:
+        """The journal's event `seq` (from 1), decoded."""
+        return _decode_bodies(self.bodies[seq - 1 : seq], seq)[0]
 
     @property
     def events(self) -> list[dict[str, Any]]:
@@ -124,20 +131,10 @@ def _decode_body(body: bytes) -> dict[str, Any]:
     return event
 
 
-_SEQ_AT_END = re.compile(rb',"seq":(0|[1-9][0-9]*)(?:,"v":[0-9]+)?}\Z')
+_SEQ_AT_END = re.compile(rb',"seq":(0|[1-9][0-9]*)(?:,"v":([0-9]+))?}\Z')
 """How every line `encode_event` writes for an event ends: its keys are sorted and
 none comes after "seq" but "v" (a string's own quotes are escaped, so this cannot
-match inside text). It reads a line's seq without decoding the line."""
-
-
-def _seq_of(body: bytes) -> int:
-    """The seq of a checksummed line's event, read from its end when it has the usual
-    shape, else by decoding it; ValueError when it is not an event."""
-    at = body.rfind(b',"seq":')
-    found = _SEQ_AT_END.match(body, at) if at > 0 else None
-    if found is None:
-        return int(_decode_body(body)["seq"])
-    return int(found[1])
+match inside text). It reads a line's seq, and "v", without decoding the line."""
 
 
 def _decode_bodies(bodies: list[bytes], first_seq: int) -> list[dict[str, Any]]:
@@ -198,46 +195,56 @@ class _Scan:
     size: int
     """Bytes of the valid prefix."""
     set_aside: SetAside | None
+    newest_v: int
 
 
-def _scan_journal(data: bytes) -> _Scan:
+def _scan_journal(data: bytes, thorough: bool = False) -> _Scan:
     """The longest valid prefix of a journal: lines with a good checksum whose seqs run
-    1, 2, 3 … — and, if anything follows it, what and why. Changes nothing, and decodes
-    only the lines whose seq cannot be read from their end (see `_seq_of`)."""
+    1, 2, 3 … — and, if anything follows it, what and why. Changes nothing. A line of
+    the usual shape is not decoded (see `_SEQ_AT_END`) unless `thorough`: then every
+    line must also be JSON, and the prefix ends before the first that is not."""
     bodies: list[bytes] = []
     lines = data.split(b"\n")
     unfinished = lines.pop()  # b"" when the journal ends with a line end, as it should
-    size = 0
+    size = newest = 0
     for number, line in enumerate(lines, start=1):
         crc, _, body = line.partition(b" ")
         at = body.rfind(b',"seq":')
-        found = _SEQ_AT_END.match(body, at) if at > 0 else None
-        if found is None or int(found[1]) != number or crc != b"%08x" % zlib.crc32(body):
+        found = _SEQ_AT_END.match(body, at) if at > 0 and not thorough else None
+        if found is not None and int(found[1]) == number and crc == b"%08x" % zlib.crc32(body):
+            version = int(found[2] or 1)
+        else:
             checked = _line_problem(line, number)  # the careful way, saying what is wrong
             if isinstance(checked, str):
                 last = number == len(lines) and not unfinished  # what a write cut short leaves
-                return _Scan(bodies, size, SetAside(number, checked, data[size:], torn=last and checked == BAD_LINE))
+                set_aside = SetAside(number, checked, data[size:], torn=last and checked == BAD_LINE)
+                return _Scan(bodies, size, set_aside, newest)
+            version = checked
+        newest = max(newest, version)
         bodies.append(body)
         size += len(line) + 1
     if unfinished:
-        return _Scan(bodies, size, SetAside(len(lines) + 1, "it has no line end", data[size:], torn=True))
-    return _Scan(bodies, size, None)
+        return _Scan(bodies, size, SetAside(len(lines) + 1, "it has no line end", data[size:], torn=True), newest)
+    return _Scan(bodies, size, None, newest)
 
 
-def _line_problem(line: bytes, expected: int) -> bytes | str:
-    """The event's JSON on one journal line, or why it cannot be used at this place."""
+def _line_problem(line: bytes, expected: int) -> int | str:
+    """The "v" of the event on one journal line (1 when it has none), or why the line
+    cannot be used at this place."""
     crc, _, body = line.partition(b" ")
     try:
         if crc != b"%08x" % zlib.crc32(body):
             raise ValueError("checksum mismatch")
-        seq = _seq_of(body)
+        event = _decode_body(body)
     except ValueError:
         return BAD_LINE
+    seq = event["seq"]
     if seq < expected:
         return f"it repeats event {seq}, a duplicated line"
     if seq > expected:
         return f"it holds event {seq} where event {expected} was expected, out of sequence"
-    return body
+    version = event.get("v", 1)
+    return version if type(version) is int else 1  # one that is not a number: the reader says so
 
 
 BAD_LINE = "its checksum or JSON does not match what was written"
@@ -704,7 +711,7 @@ class SessionStore:
         """True if the folder holds a saved session (a journal)."""
         return self.journal_path.is_file()
 
-    def load(self) -> Loaded:
+    def load(self, thorough: bool = False) -> Loaded:
         """Take the folder's lock, read the session back, repair what needs repairing, and
         open the journal for appending after its last valid event.
 
@@ -715,7 +722,8 @@ class SessionStore:
         (one ahead of the journal is moved aside too). Each repair is reported in
         ``warnings`` and ``set_aside``. StoreError, with nothing changed, if another
         process holds the folder or it cannot be read; after a failed repair, with the
-        journal as it was.
+        journal as it was. `thorough` (`workshop repair`): every line is decoded, not
+        only checked, so a line with a good checksum that is not JSON is set aside too.
         """
         self._shut_down()
         if not self.exists():
@@ -725,7 +733,7 @@ class SessionStore:
             )
         self._take_lock()
         try:
-            return self._load()
+            return self._load(thorough)
         except OSError as exc:
             raise StoreError(
                 f"Could not read or repair the session in {self.folder} ({exc.strerror or exc}). "
@@ -761,11 +769,11 @@ class SessionStore:
                 f"Could not read the session in {store.folder} ({exc.strerror or exc}). "
                 "Check that the folder is readable."
             ) from exc
-        return Loaded(state, seq, meta, scan.bodies, warnings, scan.set_aside)
+        return Loaded(state, seq, meta, scan.bodies, warnings, scan.set_aside, scan.newest_v)
 
-    def _load(self) -> Loaded:
+    def _load(self, thorough: bool) -> Loaded:
         warnings: list[str] = []
-        scan = _scan_journal(self.journal_path.read_bytes())
+        scan = _scan_journal(self.journal_path.read_bytes(), thorough)
         set_aside = scan.set_aside
         if set_aside is not None:
             set_aside = self._quarantine(set_aside, scan.size)
@@ -783,7 +791,7 @@ class SessionStore:
         self._snapshot_seq = seq
         self._snapshot_trusted = source == self.snapshot_path
         self._journal = _Journal(self.journal_path, scan.size, last_seq=len(scan.bodies))
-        return Loaded(state, seq, meta, scan.bodies, warnings, set_aside)
+        return Loaded(state, seq, meta, scan.bodies, warnings, set_aside, scan.newest_v)
 
     def _quarantine(self, set_aside: SetAside, keep: int) -> SetAside:
         """Copy what follows the valid prefix to a quarantine file (fsynced, with its
