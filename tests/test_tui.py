@@ -177,6 +177,24 @@ async def test_every_step_of_the_default_agenda_runs_with_simulated_phones(works
         assert scale.statements[0].shift is not None
 
 
+async def test_the_demo_phones_may_share_an_address_but_real_phones_from_it_are_still_watched(workshop):
+    app = build_app(workshop=workshop, room=ROOM, demo=DemoOptions(participants=6, pace=0))
+    told: list[str] = []
+    show = app.notify
+    app.notify = lambda message, **kw: (told.append(str(message)), show(message, **kw))[1]
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: len(app.workshop.session.participants) == 6)
+        await pilot.pause(0.2)
+        assert not any("joined from one address" in note for note in told), told
+        real = [PhoneClient(app.room) for _ in range(6)]  # from this laptop too, but not the demo's
+        for n, phone in enumerate(real):
+            await phone.connect()
+            await phone.join(f"Real {n}", "it")
+        await wait_for(pilot, lambda: any("joined from one address" in note for note in told))
+        for phone in real:
+            await phone.close()
+
+
 async def test_the_screen_redraws_at_most_about_four_times_a_second_under_a_storm(workshop):
     from workshop import commands as c
     from workshop.tui.widgets.rail import AgendaRail

@@ -402,9 +402,9 @@ class Room:
         self._trouble_at: dict[str, float] = {}
         self._joins: dict[str, collections.deque[float]] = {}
         """Remote address → when its recent new participants joined (see JOIN_BURST)."""
-        self.shared_addresses: set[str] = set()
-        """Addresses many people are expected to join from (the demo's simulated phones,
-        all on this laptop): a burst of joins from one of them is no trouble."""
+        self.simulated: Callable[[tuple[str, int]], bool] | None = None
+        """Whether a connection (its remote address and port) is one of the demo's
+        simulated phones, which all join from this laptop: their burst is no trouble."""
         self._closing: set[asyncio.Task] = set()
         self._refreeze_timer: asyncio.TimerHandle | None = None
         self._joins_unfrozen = 0
@@ -854,13 +854,15 @@ class Room:
             self._refreeze()
         else:
             self._refreeze_timer = asyncio.get_running_loop().call_later(REFREEZE_AFTER, self._refreeze)
-        address = phone.ws.remote_address[0] if phone.ws.remote_address else "?"
+        remote = phone.ws.remote_address
+        address = remote[0] if remote else "?"
         now = time.monotonic()
         recent = self._joins.setdefault(address, collections.deque())
         recent.append(now)
         while recent and now - recent[0] > JOIN_WINDOW:
             recent.popleft()
-        if len(recent) >= JOIN_BURST and address not in self.shared_addresses:
+        simulated = remote is not None and self.simulated is not None and self.simulated(remote[:2])
+        if len(recent) >= JOIN_BURST and not simulated:
             self._trouble(
                 "join_burst",
                 f"{len(recent)} people joined from one address ({address}) within {JOIN_WINDOW:.0f} s. Unless that is a "

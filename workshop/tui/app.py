@@ -149,10 +149,15 @@ class WorkshopApp(App):
 
         session = self.workshop.session
         url = f"ws://127.0.0.1:{self.room.port}/ws?room={session.room_code}"
-        self.room.shared_addresses.add("127.0.0.1")  # the simulated phones: no warning that they share one
+        self.room.simulated = self._is_demo_phone  # no warning that they share one address
         self.phones = await run_phones(
             url, session.room_code, self.demo.participants, seed=self.demo.seed, pace=self.demo.pace, stop=self._stop_phones
         )
+
+    def _is_demo_phone(self, remote: tuple[str, int]) -> bool:
+        """Whether the room's connection from `remote` is one of the simulated phones:
+        a real phone coming from this laptop too (say through a tunnel) is not."""
+        return any(p.ws is not None and tuple(p.ws.local_address[:2]) == tuple(remote) for p in self.phones)
 
     def _phones_not_saved(self, err: Exception) -> None:
         """Phones' inputs are failing to save: say so, at most every NOT_SAVED_EVERY seconds."""
