@@ -346,7 +346,7 @@ async def test_plain_connections_beyond_the_file_limit_neither_keep_a_phone_out_
         reading = sessions.read_folder(folder)
         assert reading.session.exercises["where-we-win"].scores[phone_pid(reading)] == {"i3": 1}
         loaded = SessionStore.read(folder)
-        assert loaded.snapshot_seq == len(loaded.journal), "the last snapshot was not written"
+        assert loaded.snapshot_seq == len(loaded.bodies), "the last snapshot was not written"
     finally:
         flood.stop()
         if phone is not None:
