@@ -29,7 +29,6 @@ the same way, and their errors name the language too::
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -101,6 +100,8 @@ def load_template(path: Path | Traversable | str) -> Template:
         raw = path.read_bytes()
     except OSError as err:
         raise TemplateError(f"{path}: cannot read the template ({err.strerror or err}).") from None
+    import tomllib  # noqa: PLC0415 - ~10 ms that reading a saved session never needs
+
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

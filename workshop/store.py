@@ -22,7 +22,6 @@ snapshot costs replay time, never data.
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import json
 import logging
@@ -35,9 +34,12 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from tinydb.storages import Storage
+
+if TYPE_CHECKING:  # asyncio itself is loaded by the one method that awaits: reading a session never needs it
+    import asyncio
 
 from .lock import Holder, Locked, WriterLock
 
@@ -882,6 +884,8 @@ class SessionStore:
         The loop is never blocked: this only queues the events and awaits a future the
         writer thread resolves. Cancelling the await does not withdraw the events.
         """
+        import asyncio  # noqa: PLC0415 - see the imports
+
         loop = asyncio.get_running_loop()
         if self._settler is None or self._settler.loop is not loop:
             self._settler = _Settler(loop)
