@@ -301,9 +301,12 @@ def test_repair_sets_aside_a_line_that_has_a_good_checksum_but_is_not_json(tmp_p
     journal = folder / "journal.jsonl"
     body = b'not json,"seq":2,"v":2}'  # forged: looks like a line's end, good checksum
     journal.write_bytes(journal.read_bytes() + b"%08x %s\n" % (zlib.crc32(body), body))
+    with pytest.raises(sessions.StoreError, match=r"Event 2 .* edited by hand.*workshop repair"):
+        sessions.read_folder(folder)  # what to do, before repairing
     workshop, done = sessions.repair(folder)
     workshop.close()
-    assert any("set aside" in line for line in done), done
+    [said] = [line for line in done if "set aside" in line]
+    assert "edited by hand" in said and "crash" not in said  # not what a crash leaves
     assert journal.read_bytes().count(b"\n") == 1 and sessions.read_folder(folder).session.seq == 1
 
 

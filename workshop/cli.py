@@ -393,7 +393,8 @@ def cmd_repair(args) -> int:
             print(f"  - {line}")
     else:
         print(f"Nothing to repair in {workshop.folder}: all {seq} events read back, and the snapshot is sound.")
-    print(f"The session opens with {seq} events; resume it with: workshop resume {workshop.folder.name}{args.resume_hint}")
+    events = "1 event" if seq == 1 else f"{seq} events"
+    print(f"The session opens with {events}; resume it with: workshop resume {workshop.folder.name}{args.resume_hint}")
     if note:
         print(f"warning: {note}", file=sys.stderr)
     return 0

@@ -140,15 +140,20 @@ match inside text). It reads a line's seq, and "v", without decoding the line.""
 
 
 def _decode_bodies(bodies: list[bytes], first_seq: int) -> list[dict[str, Any]]:
-    """The events of checked journal lines. Lines are checked when the journal is read
-    (checksum and seq), so a failure here means a line was forged with a valid checksum."""
-    try:
-        return [_decode_body(body) for body in bodies]
-    except ValueError as exc:
-        raise StoreError(
-            f"An event from seq {first_seq} on has a valid checksum but cannot be decoded ({exc}). "
-            "The journal was edited by hand; nothing was changed."
-        ) from None
+    """The events of checked journal lines (the first is event `first_seq`). Lines are
+    checked when the journal is read (checksum and seq), so a failure here means a
+    line was edited with its checksum made to match."""
+    events = []
+    for seq, body in enumerate(bodies, start=first_seq):
+        try:
+            events.append(_decode_body(body))
+        except ValueError as exc:
+            raise StoreError(
+                f"Event {seq} of the journal has a matching checksum but holds no event ({exc}): "
+                "it was edited by hand. Nothing was changed; `workshop repair` sets that line "
+                "and the ones after it aside (nothing is deleted)."
+            ) from None
+    return events
 
 
 @dataclass(frozen=True)
@@ -176,7 +181,7 @@ class SetAside:
         """A sentence: what was set aside, from where, why, and where it is now."""
         count = len(self.lines)
         what = "1 line" if count == 1 else f"{count} lines"
-        where = f"; they are in {self.path}, nothing was deleted" if self.path else ""
+        where = f"; {'it is' if count == 1 else 'they are'} in {self.path}, nothing was deleted" if self.path else ""
         if self.torn:
             return (
                 f"Line {self.first_line} of {journal} was cut short by a crash while it was "
@@ -234,12 +239,12 @@ def _line_problem(line: bytes, expected: int) -> int | str:
     """The "v" of the event on one journal line (1 when it has none), or why the line
     cannot be used at this place."""
     crc, _, body = line.partition(b" ")
+    if crc != b"%08x" % zlib.crc32(body):
+        return BAD_LINE
     try:
-        if crc != b"%08x" % zlib.crc32(body):
-            raise ValueError("checksum mismatch")
         event = _decode_body(body)
     except ValueError:
-        return BAD_LINE
+        return NOT_AN_EVENT  # not what a crash leaves: the checksum was made to match
     seq = event["seq"]
     if seq < expected:
         return f"it repeats event {seq}, a duplicated line"
@@ -250,6 +255,7 @@ def _line_problem(line: bytes, expected: int) -> int | str:
 
 
 BAD_LINE = "its checksum or JSON does not match what was written"
+NOT_AN_EVENT = "its checksum matches, but it holds no event: it was edited by hand"
 
 
 # --- snapshot files ------------------------------------------------------------------
