@@ -101,3 +101,19 @@ def test_each_phone_is_told_which_tables_it_sits_at(room):
     assert mine_view(room.session, ana)["tables"] == [loyalty]
     assert mine_view(room.session, mo)["tables"] == [dashboard]
     assert room_view(room.engine, room.now)["exercise"]["config"]["breakouts"] is True
+
+
+def test_a_simulated_participant_joins_the_table_with_the_fewest_people():
+    # The demo's phones spread over the tables as people in a room do, rather than all
+    # piling onto whichever draft they saw first.
+    from random import Random
+
+    from workshop.activities import KINDS
+    from workshop.activities.kind import Persona
+
+    drafts = [{"id": "n1", "status": "draft", "champions": 3}, {"id": "n2", "status": "draft", "champions": 1}]
+    ex = {"id": "plan", "config": {"breakouts": True}, "items": [], "initiatives": [*drafts, {"id": "n3", "status": "agreed", "champions": 0}]}
+    for seed in range(20):
+        acts = KINDS["initiatives"].simulate(ex, Persona(side="it", lean=1), Random(seed))
+        assert acts[0] == {"type": "volunteer", "exercise": "plan", "target": "n2"}
+        assert acts[1]["initiative"] == "n2"

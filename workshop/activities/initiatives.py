@@ -255,11 +255,13 @@ def for_phone(data: dict[str, Any]) -> dict[str, Any]:
 def simulate(ex: dict[str, Any], who: Persona, rng: Random) -> list[dict[str, Any]]:
     """Volunteer for one initiative (or candidate), sometimes with a comment. In
     breakouts, wait for the drafts, join one table and write part of its draft."""
-    drafts = [i["id"] for i in ex.get("initiatives", []) if i.get("status") == "draft"]
+    drafts = [i for i in ex.get("initiatives", []) if i.get("status") == "draft"]
     if ex["config"].get("breakouts"):
         if not drafts:
             return []
-        table = rng.choice(drafts)
+        # The table with the fewest people so far, as people in a room spread out (a
+        # random pick piled everyone acting early onto the first draft).
+        table = min(drafts, key=lambda i: (i.get("champions", 0), rng.random()))["id"]
         field = rng.choice(["first_step", "outcome"])
         return [
             {"type": "volunteer", "exercise": ex["id"], "target": table},
