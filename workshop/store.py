@@ -9,6 +9,7 @@ from :meth:`SessionStore.load`, if any, and replaying the events that come with 
 One session lives in one folder::
 
     journal.jsonl        one event per line: "<crc32 as 8 hex> <compact json>\\n"; append only
+                         (the line format and how it is checked: `journal.py`)
     snapshot.json        TinyDB database {snapshot: {seq, state}, meta: {...}}; replaced atomically
     snapshot.prev.json   the snapshot before that, kept in case the newest one is damaged
 
@@ -22,15 +23,14 @@ snapshot costs replay time, never data.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import logging
 import os
-import re
 import tempfile
 import threading
 import time
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,9 +41,10 @@ from tinydb.storages import Storage
 if TYPE_CHECKING:  # asyncio itself is loaded by the one method that awaits: reading a session never needs it
     import asyncio
 
+from .journal import SetAside, decode_body, encode_event, scan_journal
 from .lock import Holder, Locked, WriterLock
 
-__all__ = ["Loaded", "OutOfSequence", "SessionInUse", "SessionStore", "SetAside", "StoreError", "default_sessions_dir"]
+__all__ = ["Loaded", "OutOfSequence", "SessionInUse", "SessionStore", "SetAside", "StoreError", "default_sessions_dir", "encode_event"]
 
 JOURNAL = "journal.jsonl"
 SNAPSHOT = "snapshot.json"
@@ -115,28 +116,7 @@ def default_sessions_dir() -> Path:
     return Path(configured) if configured else Path.cwd() / "sessions"
 
 
-# --- journal lines -------------------------------------------------------------------
-
-
-def encode_event(event: dict[str, Any]) -> bytes:
-    """One journal line. ValueError/TypeError when the event is not plain JSON."""
-    body = json.dumps(
-        event, separators=(",", ":"), ensure_ascii=False, sort_keys=True, allow_nan=False
-    ).encode("utf-8")
-    return b"%08x %s\n" % (zlib.crc32(body), body)
-
-
-def _decode_body(body: bytes) -> dict[str, Any]:
-    event = json.loads(body)
-    if not isinstance(event, dict) or type(event.get("seq")) is not int:
-        raise ValueError("not an event with an integer seq")
-    return event
-
-
-_SEQ_AT_END = re.compile(rb',"seq":(0|[1-9][0-9]*)(?:,"v":([0-9]+))?}\Z')
-"""How every line `encode_event` writes for an event ends: its keys are sorted and
-none comes after "seq" but "v" (a string's own quotes are escaped, so this cannot
-match inside text). It reads a line's seq, and "v", without decoding the line."""
+# --- reading the journal back ---------------------------------------------------------
 
 
 def _decode_bodies(bodies: list[bytes], first_seq: int) -> list[dict[str, Any]]:
@@ -146,7 +126,7 @@ def _decode_bodies(bodies: list[bytes], first_seq: int) -> list[dict[str, Any]]:
     events = []
     for seq, body in enumerate(bodies, start=first_seq):
         try:
-            events.append(_decode_body(body))
+            events.append(decode_body(body))
         except ValueError as exc:
             raise StoreError(
                 f"Event {seq} of the journal has a matching checksum but holds no event ({exc}): "
@@ -154,108 +134,6 @@ def _decode_bodies(bodies: list[bytes], first_seq: int) -> list[dict[str, Any]]:
                 "and the ones after it aside (nothing is deleted)."
             ) from None
     return events
-
-
-@dataclass(frozen=True)
-class SetAside:
-    """The part of a journal after its longest valid prefix: lines that cannot be
-    trusted, moved to a quarantine file by a writer, reported by a reader."""
-
-    first_line: int
-    """Line number (from 1) of the first line that could not be read."""
-    reason: str
-    """Why that line could not be read, for people: 'its checksum does not match'."""
-    data: bytes
-    """Every byte from that line on."""
-    torn: bool
-    """True when it is only an unfinished last line: what a crash (or a write still
-    under way) leaves, holding nothing anyone was told was saved."""
-    path: Path | None = None
-    """The quarantine file it was moved to; None when nothing was moved (a reader)."""
-
-    @property
-    def lines(self) -> list[bytes]:
-        return [line for line in self.data.split(b"\n") if line]
-
-    def describe(self, journal: Path) -> str:
-        """A sentence: what was set aside, from where, why, and where it is now."""
-        count = len(self.lines)
-        what = "1 line" if count == 1 else f"{count} lines"
-        where = f"; {'it is' if count == 1 else 'they are'} in {self.path}, nothing was deleted" if self.path else ""
-        if self.torn:
-            return (
-                f"Line {self.first_line} of {journal} was cut short by a crash while it was "
-                f"being written, so no one was told it was saved; it was set aside{where}."
-            ) if self.path else (
-                f"The last line of {journal} is unfinished (being written right now, or cut "
-                "short by a crash); it is not counted here."
-            )
-        return (
-            f"{what} of {journal} from line {self.first_line} on could not be trusted "
-            f"({self.reason}) and {'were' if count != 1 else 'was'} set aside{where}."
-        )
-
-
-@dataclass(frozen=True)
-class _Scan:
-    bodies: list[bytes]
-    size: int
-    """Bytes of the valid prefix."""
-    set_aside: SetAside | None
-    newest_v: int
-
-
-def _scan_journal(data: bytes, thorough: bool = False) -> _Scan:
-    """The longest valid prefix of a journal: lines with a good checksum whose seqs run
-    1, 2, 3 … — and, if anything follows it, what and why. Changes nothing. A line of
-    the usual shape is not decoded (see `_SEQ_AT_END`) unless `thorough`: then every
-    line must also be JSON, and the prefix ends before the first that is not."""
-    bodies: list[bytes] = []
-    lines = data.split(b"\n")
-    unfinished = lines.pop()  # b"" when the journal ends with a line end, as it should
-    size = newest = 0
-    for number, line in enumerate(lines, start=1):
-        crc, _, body = line.partition(b" ")
-        at = body.rfind(b',"seq":')
-        found = _SEQ_AT_END.match(body, at) if at > 0 and not thorough else None
-        if found is not None and int(found[1]) == number and crc == b"%08x" % zlib.crc32(body):
-            version = int(found[2] or 1)
-        else:
-            checked = _line_problem(line, number)  # the careful way, saying what is wrong
-            if isinstance(checked, str):
-                last = number == len(lines) and not unfinished  # what a write cut short leaves
-                set_aside = SetAside(number, checked, data[size:], torn=last and checked == BAD_LINE)
-                return _Scan(bodies, size, set_aside, newest)
-            version = checked
-        newest = max(newest, version)
-        bodies.append(body)
-        size += len(line) + 1
-    if unfinished:
-        return _Scan(bodies, size, SetAside(len(lines) + 1, "it has no line end", data[size:], torn=True), newest)
-    return _Scan(bodies, size, None, newest)
-
-
-def _line_problem(line: bytes, expected: int) -> int | str:
-    """The "v" of the event on one journal line (1 when it has none), or why the line
-    cannot be used at this place."""
-    crc, _, body = line.partition(b" ")
-    if crc != b"%08x" % zlib.crc32(body):
-        return BAD_LINE
-    try:
-        event = _decode_body(body)
-    except ValueError:
-        return NOT_AN_EVENT  # not what a crash leaves: the checksum was made to match
-    seq = event["seq"]
-    if seq < expected:
-        return f"it repeats event {seq}, a duplicated line"
-    if seq > expected:
-        return f"it holds event {seq} where event {expected} was expected, out of sequence"
-    version = event.get("v", 1)
-    return version if type(version) is int else 1  # one that is not a number: the reader says so
-
-
-BAD_LINE = "its checksum or JSON does not match what was written"
-NOT_AN_EVENT = "its checksum matches, but it holds no event: it was edited by hand"
 
 
 # --- snapshot files ------------------------------------------------------------------
@@ -768,7 +646,7 @@ class SessionStore:
         try:
             newest = _try_snapshot(store.snapshot_path)  # before the journal: see above
             previous = UNREAD if isinstance(newest, tuple) else _try_snapshot(store.previous_path)
-            scan = _scan_journal(store.journal_path.read_bytes())
+            scan = scan_journal(store.journal_path.read_bytes())
             warnings = [scan.set_aside.describe(store.journal_path)] if scan.set_aside else []
             candidates = [(store.snapshot_path, newest), (store.previous_path, previous)]
             state, seq, meta, _, _ = _choose_snapshot(candidates, len(scan.bodies), warnings)
@@ -781,7 +659,7 @@ class SessionStore:
 
     def _load(self, thorough: bool) -> Loaded:
         warnings: list[str] = []
-        scan = _scan_journal(self.journal_path.read_bytes(), thorough)
+        scan = scan_journal(self.journal_path.read_bytes(), thorough)
         set_aside = scan.set_aside
         if set_aside is not None:
             set_aside = self._quarantine(set_aside, scan.size)
@@ -1009,10 +887,8 @@ class _Settler:
             self._ready.append((future, error))
             if len(self._ready) > 1:  # a wake-up is on its way already
                 return
-        try:
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody awaits any more
             self.loop.call_soon_threadsafe(self._settle_all)
-        except RuntimeError:  # the loop is closed: nobody awaits any more
-            pass
 
     def _settle_all(self) -> None:
         with self._lock:
