@@ -11,7 +11,7 @@ from textual.command import CommandList, CommandPalette
 from textual.widgets import DataTable, Select
 
 from tests.scripted import SESSION_ID, scripted_workshop_on_disk
-from tests.test_tui import ROOM, SIZE, text_of, wait_for
+from tests.test_tui import ROOM, SIZE, notes_of, text_of, wait_for
 from workshop import sessions
 from workshop.tui.app import build_app
 from workshop.tui.screens.dialogs import FormDialog
@@ -49,9 +49,7 @@ async def test_the_home_screen_follows_up_a_saved_session_and_the_review_records
     root = tmp_path / "sessions"
     first = scripted_workshop_on_disk(root)
     app = build_app(sessions_dir=root, room=ROOM)
-    told: list[str] = []
-    show = app.notify
-    app.notify = lambda message, **kw: (told.append(str(message)), show(message, **kw))[1]
+    told = notes_of(app)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
         await pilot.pause()
@@ -132,9 +130,7 @@ async def test_the_home_screen_follows_up_a_saved_session_and_the_review_records
 async def test_the_follow_up_review_says_so_in_a_session_that_follows_up_nothing(tmp_path):
     workshop = sessions.create("Plain offsite", sessions_dir=tmp_path, now=1_700_000_000, room_code="K7QM2X")
     app = build_app(workshop=workshop, room=ROOM)
-    told: list[str] = []
-    show = app.notify
-    app.notify = lambda message, **kw: (told.append(str(message)), show(message, **kw))[1]
+    told = notes_of(app)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen))
         await pilot.press("enter")

@@ -22,6 +22,19 @@ ROOM = RoomOptions(host="127.0.0.1", port=0, public_url="http://workshop.test:87
 SIZE = (140, 44)
 
 
+def notes_of(app) -> list[str]:
+    """Every notification the app shows from now on, as its text (shown as usual)."""
+    told: list[str] = []
+    show = app.notify
+
+    def notify(message, **kw):
+        told.append(str(message))
+        return show(message, **kw)
+
+    app.notify = notify
+    return told
+
+
 def text_of(app, selector: str) -> str:
     """The plain text a Static shows (what a person reads on the screen)."""
     content = app.screen.query_one(selector, Static).content
@@ -151,9 +164,7 @@ async def test_a_scale_counts_its_answers_as_they_arrive(workshop):
 
 async def test_every_step_of_the_default_agenda_runs_with_simulated_phones(workshop):
     app = build_app(workshop=workshop, room=ROOM, demo=DemoOptions(participants=6, pace=0))
-    told: list[str] = []
-    show = app.notify
-    app.notify = lambda message, **kw: (told.append(str(message)), show(message, **kw))[1]
+    told = notes_of(app)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen))
         await wait_for(pilot, lambda: len(app.workshop.session.participants) == 6)
@@ -179,9 +190,7 @@ async def test_every_step_of_the_default_agenda_runs_with_simulated_phones(works
 
 async def test_the_demo_phones_may_share_an_address_but_real_phones_from_it_are_still_watched(workshop):
     app = build_app(workshop=workshop, room=ROOM, demo=DemoOptions(participants=6, pace=0))
-    told: list[str] = []
-    show = app.notify
-    app.notify = lambda message, **kw: (told.append(str(message)), show(message, **kw))[1]
+    told = notes_of(app)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: len(app.workshop.session.participants) == 6)
         await pilot.pause(0.2)
