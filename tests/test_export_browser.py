@@ -160,3 +160,53 @@ async def test_nothing_is_wider_than_the_printed_page(browser, request, which):
         ".filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map(e => e.closest('[id]').id)"
     )
     assert overflow == []
+
+
+PHONE = {"width": 390, "height": 844}
+"""An iPhone 12–15 screen in CSS pixels: the published agenda is opened on phones."""
+
+SPLIT_WORDS = """() => {
+  const split = [];
+  for (const cell of document.querySelectorAll('td, th, dd')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const word of node.data.matchAll(/[\\p{L}\\p{N}]{2,24}/gu)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (tops.size > 1) split.push(word[0]);
+      }
+    }
+  }
+  return split;
+}"""
+
+
+@pytest.mark.parametrize("which", ["html", "full_day", "annex"])
+async def test_on_a_phone_the_joint_agenda_fits_the_screen_and_splits_no_word(browser, request, which):
+    """The published agenda is read on phones: the page never scrolls sideways (a
+    table of initiatives may, inside its own box), and no word of a table or of the
+    cover's facts is cut across two lines — a row becomes a card instead of columns
+    a letter wide."""
+    page, _ = await _open(browser, request.getfixturevalue(which))
+    await page.set_viewport_size(PHONE)
+    assert await page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    assert await page.evaluate(SPLIT_WORDS) == []
+    if which == "annex":
+        return
+    # Each value of a card is still named: the column's title comes before it.
+    label = await page.evaluate(
+        "() => getComputedStyle(document.querySelector('#brief-initiatives td[data-label=\"Budget\"]'), '::before').content"
+    )
+    assert label == '"Budget: "'
+
+
+async def test_on_a_wide_screen_and_on_paper_the_tables_keep_their_columns(browser, full_day):
+    """Cards are for phones only: a laptop's window and the printed page show columns."""
+    page, _ = await _open(browser, full_day)
+    await page.set_viewport_size({"width": 1200, "height": 900})
+    assert await page.evaluate("() => getComputedStyle(document.querySelector('table.cards td')).display") == "table-cell"
+    await page.emulate_media(media="print")
+    await page.set_viewport_size({"width": 390, "height": 844})
+    assert await page.evaluate("() => getComputedStyle(document.querySelector('table.cards td')).display") == "table-cell"

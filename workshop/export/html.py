@@ -11,6 +11,10 @@ Printing: the page margins come from `@page`, the paper size from the printer
 (A4 and Letter both fit: the layout is no wider than A4). Headings stay with what
 follows them, table rows and charts are not split, table headers repeat on every
 page; the annex of every input is a document of its own (`build_annex`).
+
+On a screen up to 600 px wide (a phone opening the published agenda) a table's rows
+become cards, each value under its column's name (`data-label`), rather than
+columns a letter wide that cut words; a records table scrolls in its own box.
 """
 
 from __future__ import annotations
@@ -60,6 +64,9 @@ th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; overflow
 td.text { min-width: 30mm; }
 th.tight { width: 1%; }
 td.short, th.short { white-space: nowrap; overflow-wrap: normal; }
+td.brief { min-width: 16mm; }
+thead th { overflow-wrap: normal; }
+.wide { overflow-x: auto; }
 tbody tr:nth-child(even) td { background: #f8f9fb; }
 table.records th[scope=row] { width: 27mm; background: #eef1f5; overflow-wrap: normal; }
 table.records thead th { font-size: 9.5pt; }
@@ -75,6 +82,25 @@ svg.plot { display: block; width: 100%; max-width: 120mm; height: auto; }
 .section-head, .part > h3, .part > .lead { break-after: avoid; page-break-after: avoid; }
 .section-head { break-inside: avoid; }
 footer { margin-top: 10mm; padding-top: 3mm; border-top: 1px solid #d5dae1; font-size: 8.5pt; color: #5a6472; }
+@media screen and (max-width: 600px) {
+  body { padding: 6mm 4mm 14mm; }
+  h1 { font-size: 20pt; }
+  .facts { grid-template-columns: max-content 1fr; }
+  .toc ol { columns: 1; }
+  table.cards, table.cards tbody, table.cards tr, table.cards td { display: block; }
+  table.cards thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+  table.cards tr { padding: 1.5mm 0; border-bottom: 1px solid #d5dae1; }
+  table.cards tbody tr:nth-child(even) { background: #f8f9fb; }
+  table.cards td { border: 0; padding: .3mm 1.8mm; min-width: 0; width: auto; text-align: left; white-space: normal; }
+  table.cards tbody tr:nth-child(even) td { background: none; }
+  table.cards td::before { content: attr(data-label) ": "; font-weight: 700; color: #5a6472; }
+  table.cards td.num, table.cards td.short { display: inline-block; }
+  table.cards td.key { font-weight: 700; color: #1d2430; }
+  table.cards td.key::before, table.cards td.rank::before { content: none; }
+  table.cards td.rank { float: left; padding-right: 1mm; font-weight: 700; }
+  table.cards td.rank::after { content: "."; }
+  table.records td { min-width: 32mm; }
+}
 @page { margin: 12mm 12mm 13mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 9pt; line-height: 1.3; }
@@ -91,6 +117,7 @@ footer { margin-top: 10mm; padding-top: 3mm; border-top: 1px solid #d5dae1; font
   ul.short { columns: 2; column-gap: 8mm; }
   footer { margin-top: 4mm; padding-top: 2mm; }
   .toc { display: none; }
+  .wide { overflow: visible; }
   section.page-break { break-before: page; page-break-before: always; }
   section.summary { break-before: avoid; }
 }
@@ -135,24 +162,33 @@ def _tag(span: Span) -> str:
 
 
 def table(block: Table) -> str:
+    """A table; on a phone-sized screen (the published agenda is read on phones) each
+    row becomes a card: its title cell first, every other cell under its column's
+    name. A records table is wider than a phone and scrolls sideways instead."""
     if block.transpose and block.rows:
         head = "<th></th>" + "".join(f'<th scope="col">{inline(row[0])}</th>' for row in block.rows)
         body = "".join(
             f'<tr><th scope="row">{text(column.title)}</th>' + "".join(f"<td>{inline(row[i])}</td>" for row in block.rows) + "</tr>"
             for i, column in enumerate(block.columns) if i
         )
-        return f'<table class="records"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+        return f'<div class="wide"><table class="records"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
     cls = [
         ("num" if c.numeric else "short" if c.short else "brief" if c.brief else "text")
         + (" tight" if (c.numeric or c.short) and len(c.title) <= 16 else "")
         for c in block.columns
     ]
+    key = next((i for i, c in enumerate(cls) if c == "text"), next((i for i, c in enumerate(cls) if c == "brief"), None))
+    if key is not None:
+        cls[key] += " key"
+    if block.columns and block.columns[0].numeric and block.columns[0].title == "#":
+        cls[0] += " rank"
     head = "".join(f'<th scope="col" class="{c}">{text(col.title)}</th>' for c, col in zip(cls, block.columns))
+    labels = [text(col.title) for col in block.columns]
     rows = "".join(
-        "<tr>" + "".join(f'<td class="{c}">{inline(cell)}</td>' for c, cell in zip(cls, row)) + "</tr>"
+        "<tr>" + "".join(f'<td class="{c}" data-label="{label}">{inline(cell)}</td>' for c, label, cell in zip(cls, labels, row)) + "</tr>"
         for row in block.rows
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    return f'<table class="cards"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
 def _plot(block: Plot) -> str:
