@@ -564,11 +564,18 @@ def test_checkpoint_leaves_no_temp_files_and_plain_tinydb_can_read_it(store, fol
     store.checkpoint({"n": 2}, 2, {"title": "second"})
 
     assert sorted(p.name for p in folder.iterdir()) == ["journal.jsonl", "snapshot.json", "snapshot.prev.json", "writer.lock"]
+    lines = (folder / "journal.jsonl").read_bytes().splitlines(keepends=True)
     with TinyDB(folder / "snapshot.json", storage=JSONStorage, access_mode="r") as db:
-        assert db.table("snapshot").get(doc_id=1) == {"seq": 2, "state": {"n": 2}}
+        doc = db.table("snapshot").get(doc_id=1)
+        assert (doc["seq"], doc["state"]) == (2, {"n": 2})
+        # ...and what it vouches for of the journal: its first two lines, byte for byte.
+        assert doc["journal"] == {"bytes": len(lines[0] + lines[1]), "crc32": zlib.crc32(lines[0] + lines[1]), "v": 1}
         assert db.table("meta").get(doc_id=1) == {"title": "second"}
     with TinyDB(folder / "snapshot.prev.json", storage=JSONStorage, access_mode="r") as db:
-        assert db.table("snapshot").get(doc_id=1) == {"seq": 1, "state": {"n": 1}}
+        doc = db.table("snapshot").get(doc_id=1)
+        # Event 1 was saved in one write with event 2: the writer never knew the journal
+        # to end there, so this snapshot vouches for nothing and a reader checks every line.
+        assert doc == {"seq": 1, "state": {"n": 1}}
 
 
 def test_a_checkpoint_that_fails_midway_keeps_the_old_snapshot(store, folder, monkeypatch):
@@ -655,7 +662,8 @@ def test_background_checkpoint_is_on_disk_after_flush(store, folder):
         store.checkpoint_in_background({"n": seq}, seq, {"title": "t"})
     store.flush()
     with TinyDB(folder / "snapshot.json", storage=JSONStorage, access_mode="r") as db:
-        assert db.table("snapshot").get(doc_id=1) == {"seq": 5, "state": {"n": 5}}
+        doc = db.table("snapshot").get(doc_id=1)
+        assert (doc["seq"], doc["state"]) == (5, {"n": 5})
 
 
 async def test_background_checkpoint_waits_for_its_events_to_be_saved(store, folder, monkeypatch, real_fsync):
@@ -683,3 +691,79 @@ async def test_background_checkpoint_waits_for_its_events_to_be_saved(store, fol
     await asyncio.gather(*appends)
     await asyncio.to_thread(store.flush)
     assert saved_when_snapshot_replaced == [200]
+
+
+# --- a snapshot vouches for the journal before it ---------------------------------------
+
+
+def _one_by_one(store: SessionStore, first: int, last: int) -> None:
+    for seq in range(first, last + 1):
+        store.append_sync(numbered(seq, seq, text=f"idea {seq}"))
+
+
+def test_a_snapshot_vouches_for_the_journal_before_it_so_a_read_checks_only_the_lines_after(store, folder):
+    """After a long day the snapshot holds nearly every event: a read (status, resume)
+    checks the journal's lines after it one by one, and the lines before it at once,
+    by the checksum the writer kept of them — and finds the very same events."""
+    _one_by_one(store, 1, 40)
+    store.checkpoint({"n": 40}, 40, {})
+    _one_by_one(store, 41, 45)
+    store.close()
+
+    loaded = SessionStore.read(folder)
+    assert (loaded.lines.vouched, loaded.count, loaded.snapshot_seq) == (40, 45, 40)
+    assert loaded.events == [e for seq in range(41, 46) for e in numbered(seq, seq, text=f"idea {seq}")]
+    assert loaded.journal == SessionStore.read(folder).journal == reopen_thorough(folder).journal
+    assert loaded.event(7) == numbered(7, 7, text="idea 7")[0] and loaded.warnings == []
+
+
+def reopen_thorough(folder: Path):
+    store = SessionStore(folder)
+    try:
+        return store.load(thorough=True)
+    finally:
+        store.close()
+
+
+def test_what_the_writer_vouches_for_stays_true_across_a_resume_and_a_failed_write(folder, monkeypatch, real_fsync):
+    """The checksum carries on from the journal as it was found on opening, and a write
+    that failed (cut back off the file) is not counted in it."""
+    store = SessionStore.create(folder)
+    _one_by_one(store, 1, 5)
+    store.checkpoint({"n": 5}, 5, {})
+    _one_by_one(store, 6, 6)
+    store.close()
+    store, resumed = reopen(folder)
+    assert resumed.lines.vouched == 5
+    _one_by_one(store, 7, 8)
+    fail_once(monkeypatch, real_fsync)
+    with pytest.raises(StoreError):
+        store.append_sync(numbered(9, 9))
+    _one_by_one(store, 9, 10)
+    store.checkpoint({"n": 10}, 10, {})
+    store.close()
+
+    loaded = SessionStore.read(folder)
+    assert (loaded.lines.vouched, loaded.count, loaded.warnings) == (10, 10, [])
+
+
+@pytest.mark.parametrize("damage", ["a byte flipped", "the line cut in two"])
+def test_a_line_damaged_inside_what_a_snapshot_vouched_for_is_still_found(store, folder, damage):
+    """The journal no longer starts with what the snapshot vouched for, so every line is
+    checked: the damaged one and those after it are set aside, as without a snapshot,
+    and the snapshot (ahead of what is left) is passed over."""
+    _one_by_one(store, 1, 12)
+    store.checkpoint({"n": 12}, 12, {})
+    store.close()
+    journal = folder / "journal.jsonl"
+    lines = journal.read_bytes().splitlines(keepends=True)
+    lines[4] = lines[4].replace(b"idea 5", b"idea 6") if damage == "a byte flipped" else lines[4][:20] + b"\n" + lines[4][20:]
+    journal.write_bytes(b"".join(lines))
+
+    loaded = SessionStore.read(folder)
+    assert (loaded.lines.vouched, loaded.count, loaded.set_aside.first_line) == (0, 4, 5)
+    assert loaded.snapshot_state is None
+    assert any("Passed over the snapshot" in w for w in loaded.warnings)
+
+    _, repaired = reopen(folder)  # a writer sets the same lines aside, into a quarantine file
+    assert repaired.count == 4 and repaired.set_aside.path is not None

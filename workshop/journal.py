@@ -4,8 +4,11 @@ is checked — its longest valid prefix, and what follows it (`SetAside`).
 One line per event: ``<crc32 of the JSON as 8 hex> <compact JSON, keys sorted>\n``.
 Reading checks every line's checksum and that the seqs run 1, 2, 3 …, without
 decoding a line of the usual shape (see `_SEQ_AT_END`): after a long day a snapshot
-holds nearly every event, and the store decodes only the lines after it. Pure: bytes
-in, bytes and findings out; `store.py` does the files.
+holds nearly every event, and the store decodes only the lines after it. A snapshot
+also vouches for the journal up to its event (`Vouch`: the prefix's length and
+checksum, taken by the writer as it wrote it): when the journal still starts with
+exactly those bytes, its lines are not checked one by one again. Pure: bytes in,
+bytes and findings out; `store.py` does the files.
 """
 
 from __future__ import annotations
@@ -80,24 +83,82 @@ class SetAside:
 
 
 @dataclass(frozen=True)
+class Vouch:
+    """What the writer knew of its journal when a snapshot was taken at event `seq`:
+    the journal's first `size` bytes are lines 1 … `seq`, their crc32 is `crc`, and
+    the highest "v" among them is `v`. Stored in the snapshot (`as_json`)."""
+
+    seq: int
+    size: int
+    crc: int
+    v: int
+
+    def as_json(self) -> dict[str, int]:
+        return {"bytes": self.size, "crc32": self.crc, "v": self.v}
+
+    @classmethod
+    def from_json(cls, seq: int, found: Any) -> Vouch | None:
+        """The vouch a snapshot at `seq` holds; None when it holds none (written by an
+        earlier version) or one that is not well formed."""
+        if not isinstance(found, dict):
+            return None
+        size, crc, v = found.get("bytes"), found.get("crc32"), found.get("v")
+        if type(size) is not int or type(crc) is not int or type(v) is not int or min(size, crc, v) < 0:
+            return None
+        return cls(seq, size, crc, v)
+
+    def holds_for(self, data: bytes) -> bool:
+        """Whether `data` starts with the very lines vouched for: same length up to a
+        line end, same checksum, `seq` lines."""
+        end = self.size
+        if end > len(data) or (end and data[end - 1 : end] != b"\n"):
+            return False
+        return zlib.crc32(memoryview(data)[:end]) == self.crc and data.count(b"\n", 0, end) == self.seq
+
+
+@dataclass(frozen=True)
 class Scan:
-    bodies: list[bytes]
+    data: bytes
+    """The journal as read."""
+    vouched: int
+    """How many lines at its start a snapshot vouched for: not split, nor checked again."""
+    vouched_size: int
+    """Their bytes."""
+    vouched_crc: int
+    """Their crc32 (0 for none)."""
+    rest: list[bytes]
+    """The JSON of each valid line after those, in order (checked, not decoded)."""
     size: int
     """Bytes of the valid prefix."""
     set_aside: SetAside | None
     newest_v: int
 
+    @property
+    def count(self) -> int:
+        """Events in the valid prefix."""
+        return self.vouched + len(self.rest)
 
-def scan_journal(data: bytes, thorough: bool = False) -> Scan:
+    def bodies(self, first_seq: int = 1) -> list[bytes]:
+        """The JSON of every valid event from `first_seq` on (from 1)."""
+        if first_seq > self.vouched:
+            return self.rest[first_seq - 1 - self.vouched :]
+        vouched = self.data[: self.vouched_size].split(b"\n")[first_seq - 1 : self.vouched]
+        return [line.partition(b" ")[2] for line in vouched] + self.rest
+
+
+def scan_journal(data: bytes, thorough: bool = False, vouch: Vouch | None = None) -> Scan:
     """The longest valid prefix of a journal: lines with a good checksum whose seqs run
     1, 2, 3 … — and, if anything follows it, what and why. Changes nothing. A line of
     the usual shape is not decoded (see `_SEQ_AT_END`) unless `thorough`: then every
-    line must also be JSON, and the prefix ends before the first that is not."""
+    line must also be JSON, and the prefix ends before the first that is not. The
+    lines a `vouch` holds for are skipped (never when `thorough`)."""
+    start = vouch.seq if vouch is not None and not thorough and vouch.holds_for(data) else 0
+    begin, begin_crc = (vouch.size, vouch.crc) if vouch is not None and start else (0, 0)
     bodies: list[bytes] = []
-    lines = data.split(b"\n")
+    lines = data[begin:].split(b"\n")
     unfinished = lines.pop()  # b"" when the journal ends with a line end, as it should
-    size = newest = 0
-    for number, line in enumerate(lines, start=1):
+    size, newest = begin, vouch.v if vouch is not None and start else 0
+    for number, line in enumerate(lines, start=start + 1):
         crc, _, body = line.partition(b" ")
         at = body.rfind(b',"seq":')
         found = _SEQ_AT_END.match(body, at) if at > 0 and not thorough else None
@@ -106,16 +167,17 @@ def scan_journal(data: bytes, thorough: bool = False) -> Scan:
         else:
             checked = _line_problem(line, number)  # the careful way, saying what is wrong
             if isinstance(checked, str):
-                last = number == len(lines) and not unfinished  # what a write cut short leaves
+                last = number == start + len(lines) and not unfinished  # what a write cut short leaves
                 set_aside = SetAside(number, checked, data[size:], torn=last and checked == BAD_LINE)
-                return Scan(bodies, size, set_aside, newest)
+                return Scan(data, start, begin, begin_crc, bodies, size, set_aside, newest)
             version = checked
         newest = max(newest, version)
         bodies.append(body)
         size += len(line) + 1
     if unfinished:
-        return Scan(bodies, size, SetAside(len(lines) + 1, "it has no line end", data[size:], torn=True), newest)
-    return Scan(bodies, size, None, newest)
+        set_aside = SetAside(start + len(lines) + 1, "it has no line end", data[size:], torn=True)
+        return Scan(data, start, begin, begin_crc, bodies, size, set_aside, newest)
+    return Scan(data, start, begin, begin_crc, bodies, size, None, newest)
 
 
 def _line_problem(line: bytes, expected: int) -> int | str:

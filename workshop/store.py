@@ -10,7 +10,8 @@ One session lives in one folder::
 
     journal.jsonl        one event per line: "<crc32 as 8 hex> <compact json>\\n"; append only
                          (the line format and how it is checked: `journal.py`)
-    snapshot.json        TinyDB database {snapshot: {seq, state}, meta: {...}}; replaced atomically
+    snapshot.json        TinyDB database {snapshot: {seq, state, journal}, meta: {...}}; replaced
+                         atomically; `journal` vouches for the journal up to seq (`journal.Vouch`)
     snapshot.prev.json   the snapshot before that, kept in case the newest one is damaged
 
 Why two files: an event must be on disk (fsynced) before it is acknowledged, and TinyDB
@@ -31,6 +32,7 @@ import os
 import tempfile
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +43,7 @@ from tinydb.storages import Storage
 if TYPE_CHECKING:  # asyncio itself is loaded by the one method that awaits: reading a session never needs it
     import asyncio
 
-from .journal import SetAside, decode_body, encode_event, scan_journal
+from .journal import Scan, SetAside, Vouch, decode_body, encode_event, scan_journal
 from .lock import Holder, Locked, WriterLock
 
 __all__ = ["Loaded", "OutOfSequence", "SessionInUse", "SessionStore", "SetAside", "StoreError", "default_sessions_dir", "encode_event"]
@@ -85,8 +87,8 @@ class Loaded:
     """Seq of the last event included in ``snapshot_state``; 0 when there is no snapshot."""
     meta: dict[str, Any]
     """The snapshot's listing data; {} when none."""
-    bodies: list[bytes]
-    """The JSON of every valid journal event from seq 1, in order (checked, not decoded)."""
+    lines: Scan
+    """The journal's valid lines (checked, not decoded)."""
     warnings: list[str]
     """Things repaired, skipped or (for a reader) found, for people."""
     set_aside: SetAside | None = None
@@ -96,18 +98,28 @@ class Loaded:
     format a writer used, checked even where the snapshot spares decoding the lines."""
 
     @property
+    def count(self) -> int:
+        """How many valid events the journal holds."""
+        return self.lines.count
+
+    @property
+    def bodies(self) -> list[bytes]:
+        """The JSON of every valid journal event from seq 1, in order."""
+        return self.lines.bodies()
+
+    @property
     def journal(self) -> list[dict[str, Any]]:
         """Every valid journal event from seq 1, in order."""
-        return _decode_bodies(self.bodies, 1)
+        return _decode_bodies(self.lines.bodies(), 1)
 
     def event(self, seq: int) -> dict[str, Any]:
         """The journal's event `seq` (from 1), decoded."""
-        return _decode_bodies(self.bodies[seq - 1 : seq], seq)[0]
+        return _decode_bodies(self.lines.bodies(seq)[:1], seq)[0]
 
     @property
     def events(self) -> list[dict[str, Any]]:
         """Journal events with seq > snapshot_seq: replay them onto the snapshot."""
-        return _decode_bodies(self.bodies[self.snapshot_seq :], self.snapshot_seq + 1)
+        return _decode_bodies(self.lines.bodies(self.snapshot_seq + 1), self.snapshot_seq + 1)
 
 
 def default_sessions_dir() -> Path:
@@ -250,15 +262,19 @@ def _make_folders(folder: Path) -> None:
         _fsync_dir(path.parent)
 
 
-def _snapshot_document(state: dict[str, Any], seq: int, meta: dict[str, Any]) -> dict[str, Any]:
+def _snapshot_document(state: dict[str, Any], seq: int, meta: dict[str, Any], vouch: Vouch | None) -> dict[str, Any]:
     # The whole database as TinyDB lays it out (table -> doc id -> document), written in
     # one go: TinyDB's table API would rewrite the file once per table, and a crash in
     # between would pair a new snapshot with old meta.
-    return {"snapshot": {"1": {"seq": seq, "state": state}}, "meta": {"1": meta}}
+    doc: dict[str, Any] = {"seq": seq, "state": state}
+    if vouch is not None:
+        doc["journal"] = vouch.as_json()
+    return {"snapshot": {"1": doc}, "meta": {"1": meta}}
 
 
-def _read_snapshot(path: Path) -> tuple[dict[str, Any], int, dict[str, Any]]:
-    """(state, seq, meta) from one snapshot file; ValueError if it is damaged or not ours."""
+def _read_snapshot(path: Path) -> tuple[dict[str, Any], int, dict[str, Any], Vouch | None]:
+    """(state, seq, meta, what it vouches for of the journal) from one snapshot file;
+    ValueError if it is damaged or not ours."""
     # The file parsed once: through TinyDB's tables, each `get` would parse it again.
     raw = path.read_bytes()
     tables = json.loads(raw) if raw else {}
@@ -270,11 +286,11 @@ def _read_snapshot(path: Path) -> tuple[dict[str, Any], int, dict[str, Any]]:
     seq = doc.get("seq")
     if type(seq) is not int or seq < 0:
         raise ValueError("the snapshot has no valid seq")
-    return doc["state"], seq, dict(meta) if isinstance(meta, dict) else {}
+    return doc["state"], seq, dict(meta) if isinstance(meta, dict) else {}, Vouch.from_json(seq, doc.get("journal"))
 
 
-Found = tuple[dict[str, Any], int, dict[str, Any]] | str | None
-"""A snapshot file's (state, seq, meta); why it is unusable; or None if it is absent."""
+Found = tuple[dict[str, Any], int, dict[str, Any], Vouch | None] | str | None
+"""A snapshot file's (state, seq, meta, vouch); why it is unusable; or None if it is absent."""
 
 
 class _Unread:
@@ -285,13 +301,22 @@ UNREAD = _Unread()
 
 
 def _try_snapshot(path: Path) -> Found:
-    """A snapshot file's (state, seq, meta); why it is unusable; or None if it is absent."""
+    """A snapshot file's (state, seq, meta, vouch); why it is unusable; or None if it is absent."""
     try:
         return _read_snapshot(path)
     except FileNotFoundError:  # never written, or moved aside by a checkpoint this moment
         return None
     except (ValueError, OSError) as exc:
         return f"it is damaged ({exc})"
+
+
+def _vouch(found: Found) -> Vouch | None:
+    return found[3] if isinstance(found, tuple) else None
+
+
+def _crc_of(scan: Scan) -> int:
+    """The crc32 of the journal's valid prefix: of what a vouch covered, continued."""
+    return zlib.crc32(memoryview(scan.data)[scan.vouched_size : scan.size], scan.vouched_crc)
 
 
 def _choose_snapshot(
@@ -317,7 +342,7 @@ def _choose_snapshot(
         else:
             if passed_over:
                 warnings.append(f"Used the previous snapshot {path}; the journal replays the rest.")
-            return (*found, path, looked)
+            return (*found[:3], path, looked)
         warnings.append(f"Passed over the snapshot {path}: {why}.")
         passed_over = True
     if passed_over:
@@ -341,6 +366,7 @@ class _Pending:
     data: bytes
     count: int
     last_seq: int
+    v: int  # the highest "v" of its events
     done: Done
 
 
@@ -352,12 +378,18 @@ class _Journal:
     the file, so no partial line is ever followed by good ones.
     """
 
-    def __init__(self, path: Path, size: int, last_seq: int) -> None:
+    VOUCHES_KEPT = 64
+    """How many of the latest durable seqs `vouch` can answer for: a checkpoint asks
+    for the seq it was taken at, right after that event was saved."""
+
+    def __init__(self, path: Path, valid: Vouch) -> None:
+        """Open `path` for appending after its valid prefix, `valid`."""
         self.path = path
-        self.last_seq = last_seq  # durable: written and fsynced
+        self.last_seq = valid.seq  # durable: written and fsynced
         self.failures = 0  # count of failed batches; checkpoints watch it
-        self._next_seq = last_seq + 1  # what the next submitted event must carry
-        self._size = size  # the file's length up to its last good line
+        self._next_seq = valid.seq + 1  # what the next submitted event must carry
+        self._size = valid.size  # the file's length up to its last good line
+        self._vouches = {valid.seq: valid}  # the latest durable seqs, for snapshots to keep
         self._file = open(path, "ab", buffering=0)  # unbuffered: a failed write is never retried later
         self._queue: list[_Pending] = []
         self._busy = False
@@ -375,6 +407,7 @@ class _Journal:
         # Encoding here keeps its cost with the caller, makes later mutation of the dicts
         # harmless, and reports non-JSON values to the code that produced them.
         data = b"".join(encode_event(event) for event in events)
+        version = max((v for event in events if type(v := event.get("v", 1)) is int), default=1)
         with self._cond:
             if self._closing:
                 raise RuntimeError(f"the store for {self.path.parent} is closed")
@@ -384,7 +417,7 @@ class _Journal:
                         f"event seq {event.get('seq')!r} does not follow {self._next_seq + offset - 1}"
                     )
             self._next_seq += len(events)
-            self._queue.append(_Pending(data, len(events), self._next_seq - 1, done))
+            self._queue.append(_Pending(data, len(events), self._next_seq - 1, version, done))
             self._cond.notify_all()
 
     def wait_durable(self, seq: int, failures: int) -> bool:
@@ -392,6 +425,12 @@ class _Journal:
         with self._cond:
             self._cond.wait_for(lambda: self.last_seq >= seq or self.failures != failures)
             return self.failures == failures
+
+    def vouch(self, seq: int) -> Vouch | None:
+        """What a snapshot at durable event `seq` can vouch for; None if `seq` is not
+        one of the latest the writer saved (the snapshot then vouches for nothing)."""
+        with self._cond:
+            return self._vouches.get(seq)
 
     def flush(self) -> None:
         with self._cond:
@@ -413,9 +452,14 @@ class _Journal:
                 batch, self._queue = self._queue, []
                 self._busy = True
             error = self._write(b"".join(item.data for item in batch))
+            if error is None:
+                vouches = self._vouch_for(batch)
             with self._cond:
                 if error is None:
                     self.last_seq = batch[-1].last_seq
+                    self._vouches.update(vouches)
+                    for old in list(self._vouches)[: -self.VOUCHES_KEPT]:
+                        del self._vouches[old]
                 else:
                     # Events queued meanwhile were numbered after the failed ones: they fail
                     # too, and numbering restarts after the last saved event.
@@ -429,6 +473,17 @@ class _Journal:
             with self._cond:
                 self._busy = False
                 self._cond.notify_all()
+
+    def _vouch_for(self, batch: list[_Pending]) -> dict[int, Vouch]:
+        """The journal's length, checksum and newest "v" after each item of a batch
+        just written, continuing from the last item saved before it."""
+        last = self._vouches[self.last_seq]
+        size, crc, v = last.size, last.crc, last.v
+        vouches = {}
+        for item in batch:
+            size, crc, v = size + len(item.data), zlib.crc32(item.data, crc), max(v, item.v)
+            vouches[item.last_seq] = Vouch(item.last_seq, size, crc, v)
+        return vouches
 
     def _write(self, data: bytes) -> OSError | None:
         if self._broken is not None:
@@ -590,7 +645,7 @@ class SessionStore:
                 f"Could not create the session folder {store.folder} ({exc.strerror or exc}). "
                 "Nothing was saved. Check that the location is writable and the disk has room."
             ) from exc
-        store._journal = _Journal(store.journal_path, size=0, last_seq=0)
+        store._journal = _Journal(store.journal_path, Vouch(seq=0, size=0, crc=0, v=1))
         return store
 
     def exists(self) -> bool:
@@ -646,28 +701,29 @@ class SessionStore:
         try:
             newest = _try_snapshot(store.snapshot_path)  # before the journal: see above
             previous = UNREAD if isinstance(newest, tuple) else _try_snapshot(store.previous_path)
-            scan = scan_journal(store.journal_path.read_bytes())
+            scan = scan_journal(store.journal_path.read_bytes(), vouch=_vouch(newest))
             warnings = [scan.set_aside.describe(store.journal_path)] if scan.set_aside else []
             candidates = [(store.snapshot_path, newest), (store.previous_path, previous)]
-            state, seq, meta, _, _ = _choose_snapshot(candidates, len(scan.bodies), warnings)
+            state, seq, meta, _, _ = _choose_snapshot(candidates, scan.count, warnings)
         except OSError as exc:
             raise StoreError(
                 f"Could not read the session in {store.folder} ({exc.strerror or exc}). "
                 "Check that the folder is readable."
             ) from exc
-        return Loaded(state, seq, meta, scan.bodies, warnings, scan.set_aside, scan.newest_v)
+        return Loaded(state, seq, meta, scan, warnings, scan.set_aside, scan.newest_v)
 
     def _load(self, thorough: bool) -> Loaded:
         warnings: list[str] = []
-        scan = scan_journal(self.journal_path.read_bytes(), thorough)
+        newest = _try_snapshot(self.snapshot_path)
+        scan = scan_journal(self.journal_path.read_bytes(), thorough, _vouch(newest))
         set_aside = scan.set_aside
         if set_aside is not None:
             set_aside = self._quarantine(set_aside, scan.size)
             warnings.append(set_aside.describe(self.journal_path))
-        candidates: list[tuple[Path, Found | _Unread]] = [(self.snapshot_path, UNREAD), (self.previous_path, UNREAD)]
-        state, seq, meta, source, looked = _choose_snapshot(candidates, len(scan.bodies), warnings)
+        candidates: list[tuple[Path, Found | _Unread]] = [(self.snapshot_path, newest), (self.previous_path, UNREAD)]
+        state, seq, meta, source, looked = _choose_snapshot(candidates, scan.count, warnings)
         for path, found in looked:
-            if isinstance(found, tuple) and found[1] > len(scan.bodies):
+            if isinstance(found, tuple) and found[1] > scan.count:
                 aside = _unused_name(self.folder, f"{path.stem}.quarantine", ".json")
                 os.replace(path, aside)
                 _fsync_dir(self.folder)
@@ -676,8 +732,8 @@ class SessionStore:
             leftover.unlink(missing_ok=True)
         self._snapshot_seq = seq
         self._snapshot_trusted = source == self.snapshot_path
-        self._journal = _Journal(self.journal_path, scan.size, last_seq=len(scan.bodies))
-        return Loaded(state, seq, meta, scan.bodies, warnings, set_aside, scan.newest_v)
+        self._journal = _Journal(self.journal_path, Vouch(scan.count, scan.size, _crc_of(scan), scan.newest_v))
+        return Loaded(state, seq, meta, scan, warnings, set_aside, scan.newest_v)
 
     def _quarantine(self, set_aside: SetAside, keep: int) -> SetAside:
         """Copy what follows the valid prefix to a quarantine file (fsynced, with its
@@ -826,7 +882,7 @@ class SessionStore:
                 return
             keep = self.previous_path if self._snapshot_trusted else None
             try:
-                AtomicJSONStorage(self.snapshot_path, keep).write(_snapshot_document(state, seq, meta))
+                AtomicJSONStorage(self.snapshot_path, keep).write(_snapshot_document(state, seq, meta, journal.vouch(seq)))
             except OSError as exc:
                 full = " The disk is full." if exc.errno in (errno.ENOSPC, errno.EDQUOT) else ""
                 raise StoreError(
