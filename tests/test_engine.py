@@ -312,6 +312,22 @@ def test_rejoining_with_the_same_token_keeps_the_participant_their_votes_and_the
     assert room.state("pulse").scores == {pid: {"i1": 2}}
 
 
+def test_every_phone_in_a_crowd_that_comes_back_is_the_person_it_was(room):
+    """Phones join one after another, and some come back (a reload, a lock screen)
+    between arrivals: each returning token finds its own person, also one who arrived
+    after the last phone came back, and after a restart (a session read from disk)."""
+    pids = {}
+    for n in range(1, 31):
+        pids[n] = room.join(token=f"tok-{n}", name=f"P{n}")
+        if n % 7 == 0:
+            back = (n * 5) % n + n // 2
+            assert room.join(token=f"tok-{back}", name=f"P{back}") == pids[back]
+    assert all(room.join(token=f"tok-{n}", name=f"P{n}") == pid for n, pid in reversed(pids.items()))
+    assert len(room.session.participants) == 30
+    restarted = room.replayed()
+    assert restarted.with_token("tok-30").id == pids[30] and restarted.with_token("tok-31") is None
+
+
 def test_a_person_who_left_cannot_act_until_they_rejoin(room):
     pid = room.join(token="secret")
     room.open("pulse")

@@ -22,6 +22,7 @@ anyone the command was accepted.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -95,6 +96,8 @@ class Engine:
 
     def __init__(self, session: Session):
         self.session = session
+        self._token_ids: dict[str, str] = {}  # see with_token
+        self._tokens_indexed = 0
         self._refused: OrderedDict[str, Refused] = OrderedDict()
 
     # ------------------------------------------------------------ construction
@@ -284,18 +287,30 @@ class Engine:
             texts = offers(self.session, src_cfg, src_state, top)
         return texts[:top] if top is not None else texts
 
+    def with_token(self, token: str) -> Participant | None:
+        """The participant a phone's token belongs to (the first, should two share one).
+        Looked up in an index that grows with the roster — people are only ever added,
+        and a token never changes — so a crowd joining is not a scan per arrival."""
+        participants = self.session.participants
+        if self._tokens_indexed != len(participants):
+            for participant in itertools.islice(participants.values(), self._tokens_indexed, None):
+                self._token_ids.setdefault(participant.token, participant.id)
+            self._tokens_indexed = len(participants)
+        pid = self._token_ids.get(token)
+        return None if pid is None else participants[pid]
+
     def _joining(self, actor: str, cmd: c.Join, now: float) -> Arrival:
         session = self.session
         if cmd.side not in {side.id for side in session.template.sides}:
             raise Refusal("unknown_side")
         name = _clean_name(cmd.name)
-        for participant in session.participants.values():
-            if participant.token == cmd.token:  # the same phone coming back
-                if participant.removed:
-                    raise Refusal("removed")
-                side = participant.side if participant.answered else cmd.side
-                kept = participant.model_dump(include=set(Arrival.model_fields))
-                return Arrival(**{**kept, "name": name, "side": side, "left": False, "joined_by": actor})
+        participant = self.with_token(cmd.token)
+        if participant is not None:  # the same phone coming back
+            if participant.removed:
+                raise Refusal("removed")
+            side = participant.side if participant.answered else cmd.side
+            kept = participant.model_dump(include=set(Arrival.model_fields))
+            return Arrival(**{**kept, "name": name, "side": side, "left": False, "joined_by": actor})
         if session.locked:
             raise Refusal("room_locked")
         if len(session.active_participants()) >= session.max_participants:

@@ -92,7 +92,7 @@ from .gate import (
     raise_file_limit,
     request_line_problem,
 )
-from .model import FACILITATOR
+from .model import FACILITATOR, Participant, Session
 from .network import find_lan_address, interface_addresses, unreachable
 from .page import Asset, load_assets
 from .screen import SCREEN_PATH, WRONG_KEY, Screens
@@ -797,16 +797,16 @@ class Room:
                     await phone.ws.close(1008, "wrong room code")
                     return
                 self._greet(phone)
-                pid = next((p.id for p in session.participants.values() if message.token and p.token == message.token), None)
-                if pid is None or session.participants[pid].left or session.participants[pid].removed:
+                person = self.workshop.engine.with_token(message.token) if message.token else None
+                if person is None or person.left or person.removed:
                     key = "need_join.gone" if message.token else None
-                    if pid is not None and session.participants[pid].removed:
+                    if person is not None and person.removed:
                         key = "removed"
                     reason = sentences.english(key) if key else None
                     await self._send(phone, protocol.NeedJoin(room=views.header(session), reason=reason, key=key, args={} if key else None))
                     return
-                self._identify(phone, pid)
-                await self._welcome(phone, session.participants[pid].token)
+                self._identify(phone, person.id)
+                await self._welcome(phone, person.token)
             case _ if not phone.greeted:
                 await self._error(phone, protocol.BadMessage("hello_first"))
             case protocol.JoinMsg():
@@ -836,7 +836,7 @@ class Room:
             return
         if not outcome.repeated:
             self._count_join(phone)
-        participant = next((p for p in self.workshop.session.participants.values() if p.joined_by == actor), None)
+        participant = _joined_by(self.workshop.session, actor, outcome)
         if participant is None:  # joined by this id, then joined again by another
             await self._refused(phone, message.id, Refused.because(Refusal("join_used")))
             return
@@ -1042,3 +1042,13 @@ def _not_allowed(allow: str) -> Response:
     response = _response(http.HTTPStatus.METHOD_NOT_ALLOWED, f"Only {allow.replace(', ', ' and ')} are served here.")
     response.headers["Allow"] = allow
     return response
+
+
+def _joined_by(session: Session, actor: str, outcome: Accepted) -> Participant | None:
+    """Who the join `actor` made (None if they have joined again since, by another):
+    the one its event names, or — for a join sent again — the one it made before."""
+    arrived = next((e.body.participant.id for e in outcome.events if isinstance(e.body, Joined)), None)
+    participant = session.participants.get(arrived) if arrived is not None else None
+    if participant is not None and participant.joined_by == actor:
+        return participant
+    return next((p for p in session.participants.values() if p.joined_by == actor), None)
