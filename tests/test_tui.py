@@ -2,6 +2,7 @@
 127.0.0.1, real session files, simulated phones over the real protocol."""
 
 import asyncio
+import gc
 import io
 
 import pytest
@@ -13,6 +14,7 @@ from textual.widgets import DataTable, Static
 from tests.roomkit import PhoneClient
 from workshop import sessions
 from workshop.tui.app import DemoOptions, RoomOptions, build_app
+from workshop.tui.screens.export import collector_held
 from workshop.tui.screens.lobby import LobbyScreen
 from workshop.tui.screens.run import RunScreen
 from workshop.tui.widgets.laidout import LaidOut
@@ -259,6 +261,7 @@ async def test_the_export_screen_writes_the_three_files_and_publishes_to_phones(
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ExportScreen")
         preview = app.screen.query_one("#preview", LaidOut)
         await wait_for(pilot, lambda: "Joint agenda: Pilot offsite" in screen_text(preview))
+        assert gc.isenabled(), "the preview's thread held the garbage collector off and never let go"
         last = preview.text.rstrip().splitlines()[-1].strip()
         assert last and last not in screen_text(preview), "the document should be longer than the screen"
         await pilot.press("end")  # the preview has the focus: the keys scroll it
@@ -274,6 +277,7 @@ async def test_the_export_screen_writes_the_three_files_and_publishes_to_phones(
         assert layouts == [76]
         await pilot.press("e")
         await wait_for(pilot, lambda: "Written" in text_of(app, "#export-status"))
+        assert gc.isenabled()
         written = sorted(p.name for p in workshop.folder.glob("*-joint-agenda.*"))
         assert written == [f"{workshop.session.id}-joint-agenda.{ext}" for ext in ("html", "json", "md")]
         annexes = sorted(p.name for p in workshop.folder.glob("*-annex.*"))
@@ -281,6 +285,25 @@ async def test_the_export_screen_writes_the_three_files_and_publishes_to_phones(
         assert str(workshop.folder) in text_of(app, "#export-status")
         await pilot.press("u")
         await wait_for(pilot, lambda: app.workshop.session.published)
+
+
+def test_a_worker_holds_the_collector_off_only_while_it_builds():
+    """And leaves it as it found it: off if Textual had it off (while scrolling)."""
+    assert gc.isenabled()
+    with collector_held():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(OSError), collector_held():
+        raise OSError("disk full")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_held(freeze=True):
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
 
 
 def screen_text(widget) -> str:
