@@ -5,6 +5,7 @@ import asyncio
 import gc
 import http.client
 import json
+import re
 
 import pytest
 from websockets.asyncio.client import connect
@@ -12,7 +13,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.roomkit import PhoneClient, new_id, running_room
 from workshop import commands as c
-from workshop.room import REFREEZE_EVERY, Room
+from workshop.room import REFREEZE_EVERY, Room, Tokens
 
 
 def get(room, path, headers=None):
@@ -484,3 +485,14 @@ async def test_the_published_agenda_is_rendered_off_the_loop_and_phones_keep_vot
         assert len({body for _, _, body in answers}) == 1  # one render, shared
         status, _, body = await asyncio.to_thread(get, room, agenda)
         assert status == 200 and b"1 person chose who should lead" in body  # the agenda after the vote: re-rendered
+
+
+def test_every_new_participant_gets_a_secret_token_of_its_own():
+    """Drawn 64 at a time from the system's random source: each is 144 random bits as
+    24 URL-safe characters, as `secrets.token_urlsafe(18)` makes them, and none repeats
+    across batches."""
+    tokens = Tokens(batch=64)
+    drawn = [tokens.take() for _ in range(64 * 3 + 5)]
+    assert len(set(drawn)) == len(drawn)
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{24}", token) for token in drawn)
+    assert len({token[:4] for token in drawn}) > 150  # not one value shifted along
