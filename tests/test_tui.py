@@ -191,10 +191,12 @@ async def test_every_step_of_the_default_agenda_runs_with_simulated_phones(works
 
 
 async def test_the_demo_phones_may_share_an_address_but_real_phones_from_it_are_still_watched(workshop):
-    app = build_app(workshop=workshop, room=ROOM, demo=DemoOptions(participants=6, pace=0))
+    # Arriving staggered, as in `workshop demo`: the first ones join while the later
+    # ones have not started yet, and are known as demo phones all the same.
+    app = build_app(workshop=workshop, room=ROOM, demo=DemoOptions(participants=12, pace=0.5))
     told = notes_of(app)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: len(app.workshop.session.participants) == 6)
+        await wait_for(pilot, lambda: len(app.workshop.session.participants) == 12)
         await pilot.pause(0.2)
         assert not any("joined from one address" in note for note in told), told
         real = [PhoneClient(app.room) for _ in range(6)]  # from this laptop too, but not the demo's

@@ -131,8 +131,11 @@ class SimPhone:
         self._n += 1
         return f"sim{self.index:04d}-{self._n:06d}"
 
-    async def run(self) -> None:
-        """Connect (and reconnect with backoff) until stopped; act on each new view."""
+    async def run(self, after: float = 0.0) -> None:
+        """Connect (and reconnect with backoff) until stopped, the first time `after`
+        seconds from now; act on each new view."""
+        if after:
+            await asyncio.sleep(after)
         attempt = 0
         while not self.stop.is_set():
             try:
@@ -225,12 +228,15 @@ class SimPhone:
 
 
 async def run_phones(url: str, room_code: str, count: int, *, seed: int = 7, pace: float = 1.0, stop: asyncio.Event | None = None) -> list[SimPhone]:
-    """Start `count` simulated phones as tasks on this loop and return them; they
-    run until `stop` is set. Connections are staggered slightly, as people are."""
+    """Start `count` simulated phones as tasks on this loop and return them at once
+    (before any has connected: the room asks the app which connections are its demo
+    phones from the first join on); they run until `stop` is set. Connections are
+    staggered slightly, as people are."""
     stop = stop or asyncio.Event()
     phones = [SimPhone(url, room_code, n, random.Random(seed * 1000 + n), pace=pace, stop=stop) for n in range(count)]
+    after = 0.0
     for phone in phones:
-        phone.task = asyncio.create_task(phone.run())
+        phone.task = asyncio.create_task(phone.run(after))
         if pace:
-            await asyncio.sleep(random.Random(seed + phone.index).uniform(0.05, 0.3) * pace)
+            after += random.Random(seed + phone.index).uniform(0.05, 0.3) * pace
     return phones
