@@ -211,8 +211,14 @@ async def test_a_phone_joins_with_a_name_and_side_and_sees_the_waiting_screen(tm
         async with page.context.expect_page() as opened:
             await page.get_by_role("link", name="Open it").click()
         agenda = await opened.value
+        refused: list[str] = []
+        agenda.on("console", lambda message: refused.append(message.text) if message.type == "error" else None)
         await agenda.wait_for_load_state()
         await expect(agenda.get_by_role("heading", level=1)).to_contain_text("Test offsite")
+        # Styled as printed, fitted to the phone: its own stylesheet was allowed to apply.
+        assert await agenda.evaluate("getComputedStyle(document.querySelector('section h2')).borderBottomStyle") == "solid"
+        assert await agenda.evaluate("document.documentElement.scrollWidth") <= 390
+        assert refused == []
         phone.assert_clean()
 
 

@@ -746,7 +746,10 @@ class Room:
         else:
             body = self._agenda_cache[1]
         response = _response(http.HTTPStatus.OK, body, "text/html; charset=utf-8")
-        # The document carries its own inline CSS and SVG, and nothing else.
+        # The document carries its own inline CSS and SVG, and nothing else. Replaced,
+        # not added: a browser applies every policy it is sent, and the room's own
+        # (`style-src 'self'`) would leave the document without its styles.
+        del response.headers["Content-Security-Policy"]
         response.headers["Content-Security-Policy"] = AGENDA_CSP
         if download:
             response.headers["Content-Disposition"] = f'attachment; filename="{session.id}-joint-agenda.html"'
