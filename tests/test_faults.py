@@ -898,3 +898,39 @@ async def test_five_hundred_phones_are_back_with_their_identity_within_ten_secon
         assert len(workshop.session.participants) == CROWD
     finally:
         workshop.store.close()
+
+
+async def test_the_published_agenda_never_keeps_showing_an_input_that_was_not_saved(tmp_path, monkeypatch):
+    """The agenda is fetched while a vote is being written (the session shows it
+    already); the write fails, the vote is refused and the session is rebuilt from
+    what was saved, and the next change takes the same number the vote had. The
+    agenda is rendered again for it: a render is known by (generation, seq)."""
+    import http.client
+
+    def get(room, path: str) -> bytes:
+        conn = http.client.HTTPConnection("127.0.0.1", room.port, timeout=10)
+        conn.request("GET", path)
+        response = conn.getresponse()
+        assert response.status == 200
+        return response.read()
+
+    disk = FullDisk(monkeypatch, "write", slow=0.5)
+    async with running_room(tmp_path) as room:
+        workshop = room.workshop
+        await room.facilitate(c.Open(exercise="who-leads"))
+        await room.facilitate(c.Publish())
+        ann = await joined(room, "Ann")
+        agenda = f"/agenda.html?room={workshop.session.room_code}"
+        disk.fill(workshop.store.journal_path)
+        choose = {"type": "choose_owner", "exercise": "who-leads", "item": "i1", "choice": 0}
+        await ann.send(json.dumps({"type": "act", "id": "choose-full-0001", "command": choose}))
+        await asyncio.sleep(0.1)  # being written, and in the session meanwhile
+        unsaved_seq = workshop.session.seq
+        assert b"1 person chose who should lead" in await asyncio.to_thread(get, room, agenda)
+        refused = await ann.recv()
+        assert refused["type"] == "refused" and refused["code"] == "not_saved", refused
+        disk.full = False
+        await room.facilitate(c.Close(exercise="who-leads"))
+        assert workshop.session.seq == unsaved_seq  # the same number, another change
+        assert b"1 person chose who should lead" not in await asyncio.to_thread(get, room, agenda)
+        await ann.close()

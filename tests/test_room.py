@@ -508,3 +508,26 @@ def test_every_new_participant_gets_a_secret_token_of_its_own():
     assert len(set(drawn)) == len(drawn)
     assert all(re.fullmatch(r"[A-Za-z0-9_-]{24}", token) for token in drawn)
     assert len({token[:4] for token in drawn}) > 150  # not one value shifted along
+
+
+async def test_a_request_given_up_on_does_not_take_the_agenda_from_the_others(tmp_path):
+    """Requests share one render. The library gives up on a request that takes too
+    long (its handshake timeout cancels it, as here); the render goes on for the
+    others, and the next request is answered."""
+    async with running_room(tmp_path) as room:
+        await room.facilitate(c.Publish())
+        given_up = asyncio.create_task(room._agenda(download=False))
+        await asyncio.sleep(0)  # its render has started
+        given_up.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await given_up
+        agenda = f"/agenda.html?room={room.workshop.session.room_code}"
+        status, _, body = await asyncio.to_thread(get, room, agenda)
+        assert status == 200 and b"Test offsite" in body
+
+
+async def test_an_address_that_cannot_be_parsed_is_a_bad_request_not_a_server_error(tmp_path):
+    async with running_room(tmp_path) as room:
+        for path in ("//[x/", "//x]/"):
+            status, _, body = await asyncio.to_thread(get, room, path)
+            assert status == 400 and b"not an address this room serves" in body, (path, status, body)

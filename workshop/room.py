@@ -379,8 +379,8 @@ class Room:
         self.connected: dict[str, int] = {}
         """participant id → open connections: the roster's connection state."""
         self._assets = load_assets()
-        self._agenda_cache: tuple[int, bytes] = (-1, b"")
-        self._agenda_rendering: dict[int, asyncio.Future[bytes]] = {}
+        self._agenda_cache: tuple[tuple[int, int], bytes] = ((-1, -1), b"")
+        self._agenda_rendering: dict[tuple[int, int], asyncio.Future[bytes]] = {}
         """The render under way, by the seq it shows."""
         self._server = None
         self._address = host
@@ -619,7 +619,10 @@ class Room:
         headers = request.headers
         if len(headers.get_all("Host")) > 1 or len(headers.get_all("Origin")) > 1:
             return _response(http.HTTPStatus.BAD_REQUEST, "A request may carry one Host and one Origin header.")
-        parts = urlsplit(request.path)
+        try:
+            parts = urlsplit(request.path)
+        except ValueError:  # such as "//[x/": an address no page of ours has
+            return _response(http.HTTPStatus.BAD_REQUEST, "That is not an address this room serves.")
         query = parse_qs(parts.query)
         code = query.get("room", [""])[0]
         remote = _remote(connection)
@@ -728,20 +731,23 @@ class Room:
         """The joint agenda as one HTML file, once the facilitator published it.
         Rendered again only when the session changed, on a worker thread from a copy
         of the session (a long day's document takes a while to render; phones keep
-        voting meanwhile). Requests that come while it renders wait for the same one."""
+        voting meanwhile). Requests that come while it renders wait for the same one,
+        shielded: a request given up on (its phone gone, its time up) does not cancel
+        the render the others wait for. A session rebuilt after a failed write numbers
+        its events again, so a render is known by (generation, seq)."""
         session = self.workshop.session
         if not session.published:
             return _response(http.HTTPStatus.NOT_FOUND, "The joint agenda is not published yet.")
-        seq = session.seq
-        if self._agenda_cache[0] != seq:
-            rendering = self._agenda_rendering.get(seq)
-            if rendering is None:
+        key = (self.workshop.generation, session.seq)
+        if self._agenda_cache[0] != key:
+            rendering = self._agenda_rendering.get(key)
+            if rendering is None or (rendering.done() and (rendering.cancelled() or rendering.exception() is not None)):
                 data = session.model_dump()  # on the loop: the state as of now
                 rendering = asyncio.ensure_future(asyncio.to_thread(_render_agenda, data))
-                self._agenda_rendering = {seq: rendering}
-            html = await rendering
-            if self._agenda_cache[0] != seq:
-                self._agenda_cache = (seq, html)
+                self._agenda_rendering = {key: rendering}
+            html = await asyncio.shield(rendering)
+            if self._agenda_cache[0] != key:
+                self._agenda_cache = (key, html)
             body = html
         else:
             body = self._agenda_cache[1]
