@@ -715,6 +715,9 @@ async def test_every_answer_carries_the_security_headers_and_the_page_its_own_as
             "a request line of 9 KB": (request("GET", "/" + "a" * 9000, port), 414),
             "300 headers": (upgrade(port, code, "".join(f"X-H{n}: {n}\r\n" for n in range(300))), 431),
             "a header of 20 KB": (request("GET", "/", port, "X-Pad: " + "a" * 20_000 + "\r\n"), 431),
+            "35 KB of headers, each line short enough, arriving whole": (
+                request("GET", "/", port, "".join(f"X-Pad{n}: {'a' * 7000}\r\n" for n in range(5))), 431,
+            ),
             "a websocket upgrade with a bad Upgrade header": (upgrade_request(port, f"/ws?room={code}", upgrade="carrier-pigeon"), 426),
             "a websocket upgrade without its key": (upgrade(port, code).replace(b"Sec-WebSocket-Key", b"X-Nothing"), 400),
             "a request line of garbage": (b"\x00\x01\x02 /ws HTTP/9.9\r\n\r\n", 400),

@@ -278,9 +278,9 @@ class _Connection(ServerConnection):
                 return self._refuse(problem)
             self._line_read = b"\n" in self._head
         end = self._head.find(b"\r\n\r\n", max(0, seen - 3))
+        if (len(self._head) if end < 0 else end + 4) > MAX_HEAD:  # arrived whole or not
+            return self._refuse((http.HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "That request's headers are too long.", {}))
         if end < 0:
-            if len(self._head) > MAX_HEAD:
-                self._refuse((http.HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "That request's headers are too long.", {}))
             return
         head, self._behind, self._head = bytes(self._head[: end + 4]), self._head[end + 4 :], None
         problem = head_problem(head)
