@@ -269,3 +269,42 @@ async def test_the_2x2_shows_where_each_team_puts_an_item_beside_the_room(tmp_pa
         await expect(page.locator(".matrix-key")).to_contain_text("where each team puts an item")
         await phone.shot("62-matrix-by-team")
         phone.assert_clean()
+
+
+async def test_a_count_from_a_withheld_team_is_drawn_and_said_never_called_nobody(tmp_path, browser):  # noqa: F811
+    """k = 3: Ann alone in Marketing ticks an agreement nobody in IT ticked. The card
+    shows 1, its bar a segment in the room's colour, and "Not shown by team: 1" —
+    not "Nobody picked this" under a count of 1."""
+    async with running_room(tmp_path) as room:
+        phone = await Phone.open(browser, room)
+        await phone.join("Ann", "Marketing")
+        crowd = [PhoneClient(room) for _ in range(3)]
+        try:
+            for client in crowd:
+                await client.connect()
+                await client.join("", "it")
+            await open_exercise(room, "opening")  # reveal = live
+            for client in crowd:
+                ack = await client.act({"type": "pick", "exercise": "opening", "items": ["i1"]})
+                assert ack["type"] == "ack", ack
+            await phone.page.get_by_role("button", name="Challenge ideas, not people").click()
+            await expect(phone.page.locator(".save-state")).to_have_text(SAVED)
+            await room.facilitate(c.Close(exercise="opening"))
+            card = phone.page.locator('[data-key="res:i2"]')
+            await expect(card.locator(".legends")).to_have_text("Not shown by team: 1")
+            await expect(card.locator(".seg.sx")).to_have_count(1)
+            await expect(phone.page.locator('[data-key="res:i1"] .legends')).to_have_text("IT 3")
+        finally:
+            for client in crowd:
+                await client.close()
+        phone.assert_clean()
+
+
+async def test_the_bar_shortens_the_team_before_a_short_name(tmp_path, browser):  # noqa: F811
+    async with running_room(tmp_path) as room:
+        phone = await Phone.open(browser, room)
+        await phone.join("Fatima", "Marketing")
+        who = phone.page.locator("#bar-title .who")
+        await expect(who).to_have_text("Fatima")
+        assert await who.evaluate("e => e.scrollWidth <= e.clientWidth"), "the name is cut"
+        phone.assert_clean()

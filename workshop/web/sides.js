@@ -73,14 +73,21 @@ export function sideRow(id, fraction, number) {
 }
 
 /** A bar made of one segment per side, with the counts spelled out below it. */
-export function stacked(bySide, scale, none) {
+export function stacked(bySide, scale, none, total) {
+  // What no side shows — a side withheld below k answers — is drawn in the room's
+  // colour and said so, never left out: a count of 2 above "Nobody picked this" lies.
+  const shown = sides().reduce((sum, s) => sum + (bySide[s.id] || 0), 0);
+  const rest = typeof total === "number" ? Math.max(0, total - shown) : 0;
+  const width = (v) => ({ width: `${((v / scale) * 100).toFixed(1)}%` });
   const segs = sides().map((s) => {
     const v = bySide[s.id] || 0;
-    return v ? h("span", { class: `seg ${sideClass(s.id)}`, style: { width: `${((v / scale) * 100).toFixed(1)}%` } }) : null;
+    return v ? h("span", { class: `seg ${sideClass(s.id)}`, style: width(v) }) : null;
   });
+  if (rest) segs.push(h("span", { class: "seg sx", style: width(rest) }));
   const legend = sides()
     .filter((s) => bySide[s.id])
     .map((s) => h("span", { class: "legend" }, h("span", { class: `sw ${sideClass(s.id)}`, "aria-hidden": "true" }), `${s.label} ${num(bySide[s.id])}`));
+  if (rest) legend.push(h("span", { class: "legend" }, h("span", { class: "sw sx", "aria-hidden": "true" }), t("results.unsplit", { n: num(rest) })));
   return [h("span", { class: "track stack-track", "aria-hidden": "true" }, segs), h("p", { class: "legends" }, legend.length ? legend : none || t("results.none"))];
 }
 

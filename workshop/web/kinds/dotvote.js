@@ -73,7 +73,7 @@ export function results(res, ex) {
           "li",
           { class: "card rank-row", "data-key": `rank:${r.item}` },
           h("p", { class: "q split" }, h("span", null, h("span", { class: "rank" }, t("dotvote.place", { n: i + 1 })), ` ${itemText(ex, r.item, r.text)}`), h("span", { class: "total" }, plural(r.total, "dot"))),
-          stacked(r.by_side, top),
+          stacked(r.by_side, top, null, r.total),
           flagLine(r, (a, b) => flag(r, a, b)),
         ),
       ),

@@ -85,7 +85,7 @@ export function results(res, ex) {
         "div",
         { class: "card", "data-key": `res:${o.item}` },
         h("p", { class: "q split" }, h("span", null, itemText(ex, o.item, o.text)), h("span", { class: "total" }, num(o.total))),
-        stacked(o.by_side, top, t("poll.nobody")),
+        stacked(o.by_side, top, t("poll.nobody"), o.total),
         flagLine(o, (a, b) => flag(o, a, b)),
       ),
     ),
