@@ -238,6 +238,11 @@ async def test_who_leads_results_read_short_with_the_per_team_table_folded(tmp_p
         await card.get_by_text("Who chose what, by team").click()
         await expect(table).to_be_visible()
         await expect(table).to_contain_text("Marketing")
+        # A new view (Bo renames) must not fold it again under the reader's eyes.
+        assert (await bo.act({"type": "rename", "name": "Bo B", "side": "marketing"}))["type"] == "ack"
+        await phone.page.wait_for_timeout(600)  # a broadcast tick and a redraw
+        await expect(table).to_be_visible()
+        assert await phone.page.evaluate("document.documentElement.scrollWidth") <= 390
         height = await page_height(phone.page)
         assert height < 2800  # the audit measured ~2,800 px for this grid unfolded
         phone.assert_clean()

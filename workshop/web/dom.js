@@ -45,6 +45,11 @@ function sameKind(a, b) {
   return a.tagName === b.tagName && a.getAttribute("type") === b.getAttribute("type");
 }
 
+/** An attribute the person sets by hand and a new view must not undo: a fold they opened or closed. */
+function ownState(el, name) {
+  return name === "open" && el.tagName === "DETAILS";
+}
+
 /** Make `old` look like `neu`, keeping `old`'s identity (focus, caret, scroll). */
 function morph(old, neu) {
   if (old.nodeType !== 1) {
@@ -52,10 +57,10 @@ function morph(old, neu) {
     return;
   }
   for (const attr of Array.from(old.attributes)) {
-    if (attr.name !== "style" && !neu.hasAttribute(attr.name)) old.removeAttribute(attr.name);
+    if (attr.name !== "style" && !neu.hasAttribute(attr.name) && !ownState(old, attr.name)) old.removeAttribute(attr.name);
   }
   for (const attr of Array.from(neu.attributes)) {
-    if (attr.name !== "style" && old.getAttribute(attr.name) !== attr.value) old.setAttribute(attr.name, attr.value);
+    if (attr.name !== "style" && old.getAttribute(attr.name) !== attr.value && !ownState(old, attr.name)) old.setAttribute(attr.name, attr.value);
   }
   if (old.style.cssText !== neu.style.cssText) old.style.cssText = neu.style.cssText;
   if (old.tagName === "INPUT" || old.tagName === "TEXTAREA") {

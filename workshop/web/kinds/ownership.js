@@ -84,6 +84,9 @@ export function results(res, ex) {
           { class: "dist-more" },
           h("summary", null, t("ownership.by-side")),
           h(
+          "div",
+          { class: "dist-wrap" },
+          h(
           "table",
           { class: "dist" },
           h("thead", null, h("tr", null, h("th", { scope: "col" }, h("span", { class: "sr" }, t("ownership.side"))), choices.map((c, i) => h("th", { scope: "col" }, h("span", { class: `sw c${i % 4}`, "aria-hidden": "true" }), c)))),
@@ -91,6 +94,7 @@ export function results(res, ex) {
             "tbody",
             null,
             keys.map((k) => h("tr", null, h("th", { scope: "row" }, sideLabel(k)), (row.counts[k] || []).map((v) => h("td", null, num(v))))),
+          ),
           ),
           ),
         ),
