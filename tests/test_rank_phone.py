@@ -45,3 +45,19 @@ async def test_a_phone_orders_the_items_by_tapping_and_sees_the_room_order(tmp_p
         await expect(first).to_contain_text("IT 1st")
         await phone.shot("rank-results")
         phone.assert_clean()
+
+
+async def test_a_phone_that_agrees_with_the_order_as_listed_sends_it_as_it_is(tmp_path, browser):  # noqa: F811
+    async with running_room(tmp_path, rank_template(tmp_path)) as room:
+        phone = await Phone.open(browser, room)
+        pid = await phone.join("Ana", "IT")
+        await open_exercise(room, "order")
+        page = phone.page
+        await expect(page.get_by_text("Not sent yet: move an item, or send the order as it is.")).to_be_visible()
+        await page.get_by_role("button", name="Send this order").click()
+        state = room.workshop.session.exercises["order"]
+        listed = [item.id for item in state.items]
+        await until(lambda: state.scores.get(pid) == {item: place for place, item in enumerate(listed, start=1)})
+        await expect(page.get_by_text("Your order is saved. ✓")).to_be_visible()
+        await expect(page.get_by_role("button", name="Send this order")).to_have_count(0)
+        phone.assert_clean()

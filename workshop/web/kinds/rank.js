@@ -46,7 +46,15 @@ export function input(ex, mine) {
         ),
       ),
     ),
-    h("p", { class: "muted small", "data-key": "saved" }, t(saved ? "rank.saved" : "rank.unsent")),
+    saved
+      ? h("p", { class: "muted small", "data-key": "saved" }, t("rank.saved"))
+      : // Someone who agrees with the order as listed sends it as it is.
+        h(
+          "div",
+          { class: "submit-row", "data-key": "saved" },
+          h("span", { class: "muted small" }, t("rank.unsent")),
+          h("button", withBusy({ type: "button", class: "primary", "data-act": "rank-send", disabled: busy(key) }, key), t("rank.send")),
+        ),
     slot(key),
   ];
 }
@@ -79,6 +87,11 @@ function flag(row, a, b) {
 }
 
 export const actions = {
+  "rank-send"(el, ex) {
+    const key = `rank:${ex.id}`;
+    if (busy(key)) return;
+    act({ type: "pick", exercise: ex.id, items: myOrder(ex, (S.mine && S.mine.exercise === ex.id && S.mine) || {}) }, key);
+  },
   "rank-move"(el, ex) {
     const key = `rank:${ex.id}`;
     if (busy(key)) return; // one move at a time: each sends the whole order
