@@ -196,6 +196,7 @@ async def test_a_phone_joins_with_a_name_and_side_and_sees_the_waiting_screen(tm
         participant = room.workshop.session.participants[pid]
         assert (participant.name, participant.side) == ("Ann", "marketing")
         await expect(page.get_by_text("Next up")).to_be_visible()
+        await expect(page.locator("#announce")).to_have_text("")  # no results on this screen to announce
         first = room.workshop.session.template.exercises[0]
         await expect(page.get_by_role("heading", level=1)).to_have_text(first.title)
         steps = len(room.workshop.session.template.exercises)

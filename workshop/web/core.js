@@ -468,7 +468,7 @@ document.addEventListener("click", (event) => {
  *  (they appear when the facilitator reveals them, wherever the reader is). */
 function announceResults() {
   const ex = S.joined && S.room && S.room.exercise;
-  const showing = ex && ex.results ? ex.id : null;
+  const showing = ex && ex.results && ex.status !== "pending" ? ex.id : null; // "Next up" draws no results
   if (showing === S.announced) return;
   S.announced = showing;
   const live = document.getElementById("announce");
