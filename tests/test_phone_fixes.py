@@ -171,6 +171,25 @@ async def test_your_own_ideas_are_marked_on_the_board(tmp_path, browser):  # noq
         await expect(board.locator(".idea-card.yours .chip.you")).to_have_text("You")
 
 
+async def test_an_idea_typed_and_not_sent_survives_a_reload(tmp_path, browser):  # noqa: F811
+    """A phone's browser may drop the page in the background, or a thumb reloads it:
+    what was typed is still in the field, and once sent it is not brought back."""
+    async with running_room(tmp_path, min_answers=1) as room:
+        phone = await Phone.open(browser, room)
+        await phone.join("Ann", "IT")
+        await open_exercise(room, "customer-first")
+        page = phone.page
+        await page.get_by_label("Your idea").fill("Half a thought about one login")
+        await page.reload()
+        await expect(page.get_by_label("Your idea")).to_have_value("Half a thought about one login")
+        await page.get_by_role("button", name="Add", exact=True).click()
+        await until(lambda: any(i.text == "Half a thought about one login" for i in state(room, "customer-first").ideas.values()))
+        await expect(page.get_by_label("Your idea")).to_have_value("")
+        await page.reload()
+        await expect(page.get_by_label("Your idea")).to_have_value("")
+        phone.assert_clean()
+
+
 ONE_MINUTE = """
 title = "One minute"
 [[exercises]]

@@ -11,6 +11,44 @@ export const ALL = "all";
 export const NOTE_MS = 6000;
 export const TOKEN_KEY = "commonground.token.";
 export const NAME_KEY = "commonground.name";
+export const DRAFTS_KEY = "commonground.drafts.";
+
+/** Text typed and not sent yet, kept in this tab's session storage as it is typed:
+ *  a reload (or the phone's browser dropping the page in the background) loses none. */
+class Drafts extends Map {
+  constructor(storageKey) {
+    super();
+    this.storageKey = storageKey;
+    try {
+      const kept = JSON.parse(window.sessionStorage.getItem(storageKey) || "{}");
+      for (const [key, text] of Object.entries(kept)) if (typeof text === "string") super.set(key, text);
+    } catch (err) {
+      /* storage disabled or damaged: start empty */
+    }
+  }
+
+  set(key, text) {
+    super.set(key, text);
+    this.keep();
+    return this;
+  }
+
+  delete(key) {
+    const had = super.delete(key);
+    this.keep();
+    return had;
+  }
+
+  keep() {
+    if (!this.storageKey) return; // during construction
+    try {
+      const typed = Object.fromEntries([...this].filter(([, text]) => text));
+      window.sessionStorage.setItem(this.storageKey, JSON.stringify(typed));
+    } catch (err) {
+      /* private mode or full: the drafts live as long as the page */
+    }
+  }
+}
 
 export const S = {
   code: roomCodeFromUrl(),
@@ -41,13 +79,14 @@ export const S = {
   pending: new Map(), // id → {frame, key, mark, sentAt, onAck, onRefuse}
   pendingJoin: null, // {id, frame}
   notes: new Map(), // control key → {text, tone, until}
-  drafts: new Map(), // text field key → typed text
+  drafts: null, // text field key → typed text (Drafts, below)
   local: {}, // per-exercise local choices not yet sent (see localFor)
   confirming: null, // {key, until}: a destructive button waiting for a second tap
   screenKey: "",
   focusNext: null,
 };
 S.token = storageGet(TOKEN_KEY + S.code);
+S.drafts = new Drafts(DRAFTS_KEY + S.code);
 
 function roomCodeFromUrl() {
   const code = (new URLSearchParams(location.search).get("room") || "").trim().toUpperCase();
