@@ -1003,7 +1003,8 @@ def test_the_facilitator_drafts_updates_agrees_and_parks_initiatives(plan):
     first = result.initiatives[0].initiative
     assert (first.title, first.kpi, first.it_lead, first.status, first.source_item) == ("Loyalty app", "Retention rate", "Ana", "agreed", "i1")
     assert (result.agreed, result.parked) == (1, 1)
-    assert [t.title for t in result.candidates] == ["Loyalty app", "Shared KPI dashboard"]
+    # The candidate drafted into "Loyalty app" lives on as that initiative; the other is still a candidate.
+    assert [t.title for t in result.candidates] == ["Shared KPI dashboard"]
 
 
 def test_no_more_than_max_initiatives_are_in_play_at_once(plan):

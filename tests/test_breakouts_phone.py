@@ -57,3 +57,22 @@ async def test_a_table_writes_its_initiative_from_a_phone_and_the_room_sees_it(t
         await expect(ann.card("Loyalty app").get_by_text("Agreed", exact=True)).to_be_visible()
         ann.assert_clean()
         mo.assert_clean()
+
+
+async def test_a_candidate_drafted_into_an_initiative_is_listed_once(tmp_path, browser):  # noqa: F811
+    async with running_room(tmp_path, min_answers=1) as room:
+        ann = await Phone.open(browser, room)
+        await ann.join("Ann", "IT")
+        await open_exercise(room, "customer-first")
+        for text in ("One view of the customer", "Offers that follow the customer"):
+            await room.facilitate(c.SubmitIdea(exercise="customer-first", text=text))
+        await open_exercise(room, "shared-objectives")
+        await open_exercise(room, "joint-initiatives")
+        first, *others = state(room, "joint-initiatives").items
+        assert others, "the candidates come from the objectives"
+        await room.facilitate(c.DraftInitiative(exercise="joint-initiatives", title=first.text, source_item=first.id))
+        page = ann.page
+        await expect(page.get_by_role("heading", name="Other candidates")).to_be_visible()
+        await expect(page.locator(".card", has=page.locator(".q", has_text=first.text))).to_have_count(1)
+        await expect(ann.card(others[0].text)).to_be_visible()
+        ann.assert_clean()

@@ -168,6 +168,8 @@ def room_view(engine: Engine, now: float, audience: privacy.Audience = "phone") 
             {**i.model_dump(mode="json", exclude={"source_item"}), "champions": len(state.volunteers.get(i.id, []))}
             for i in state.initiatives.values()
         ]
+        # Candidates drafted into an initiative: the phone lists them there, not twice.
+        exercise["drafted_items"] = sorted({i.source_item for i in state.initiatives.values() if i.source_item})
     return fit({
         **header(session),
         "published": session.published,

@@ -221,7 +221,9 @@ def _target_view(session: Session, state: ExerciseState, target_id: str, title: 
 
 def result(session: Session, cfg: InitiativesExercise, state: ExerciseState) -> InitiativesResult:
     initiatives = [_target_view(session, state, i.id, i.title, i) for i in state.initiatives.values()]
-    candidates = [_target_view(session, state, item.id, item.text) for item in state.items]
+    # A candidate drafted into an initiative lives on as that initiative, its backers with it.
+    drafted = {i.source_item for i in state.initiatives.values() if i.source_item}
+    candidates = [_target_view(session, state, item.id, item.text) for item in state.items if item.id not in drafted]
     statuses = [i.status for i in state.initiatives.values()]
     return InitiativesResult(
         initiatives=initiatives,

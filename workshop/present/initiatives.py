@@ -118,9 +118,7 @@ def document(view: View, cfg) -> list[Block]:
     if backed:
         blocks.append(Paragraph((Span("Champions and comments", "strong"),), detail=True))
         blocks.append(Bullets(tuple(_target_line(view, cfg, t) for t in backed), detail=True))
-    # A candidate drafted into an initiative is listed there, with its backers.
-    drafted = {t.initiative.source_item for t in result.initiatives}
-    candidates = [t for t in result.candidates if (t.champions or t.comments) and t.id not in drafted]
+    candidates = [t for t in result.candidates if t.champions or t.comments]  # the drafted ones are initiatives now
     if candidates:
         blocks.append(Paragraph((Span("On other candidates", "strong"),), detail=True))
         blocks.append(Bullets(tuple(_target_line(view, cfg, t) for t in candidates), detail=True))

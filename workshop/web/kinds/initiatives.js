@@ -86,9 +86,11 @@ export function input(ex, mine) {
       ),
     );
   }
-  if (ex.items.length) {
+  const draftedItems = new Set(ex.drafted_items || []);
+  const undrafted = ex.items.filter((item) => !draftedItems.has(item.id)); // a drafted one is listed above
+  if (undrafted.length) {
     out.push(h("h2", { "data-key": "h-cands" }, t(drafted.length ? "initiatives.other-candidates" : "initiatives.candidates")));
-    out.push(h("ul", { class: "list", "data-key": "cands" }, ex.items.map((item) => card(item.id, item.text, null))));
+    out.push(h("ul", { class: "list", "data-key": "cands" }, undrafted.map((item) => card(item.id, item.text, null))));
   }
   if (!out.length) out.push(h("p", { class: "muted", "data-key": "empty" }, t("initiatives.waiting")));
   return out;
