@@ -118,6 +118,8 @@ BURST = 30
 """Token bucket per connection: 10 frames a second sustained, bursts of 30."""
 FLOOD_CLOSE = 100
 """Frames refused for speed on one connection before it is closed with 1008."""
+FLOOD_CLOSE_WAIT = 0.2
+"""Seconds a flooding connection gets to answer its close frame before it is cut off."""
 
 HELLO_TIMEOUT = 5.0
 """Seconds from opening a connection to its hello (the HTTP handshake included)."""
@@ -780,6 +782,10 @@ class Room:
             async for frame in ws:
                 if not phone.allow():
                     if phone.strikes >= FLOOD_CLOSE:
+                        # Its own frames fill the queue ahead of its answer to the close
+                        # frame, so the handshake cannot finish: cut it off at once, not
+                        # after the usual close timeout.
+                        ws.close_timeout = FLOOD_CLOSE_WAIT
                         await ws.close(1008, "too many messages")
                         return
                     await self._error(phone, protocol.BadMessage("too_fast", msg_id=protocol.peek_id(frame)))
