@@ -332,3 +332,26 @@ async def test_the_bar_shortens_the_team_before_a_short_name(tmp_path, browser):
         await expect(who).to_have_text("Fatima")
         assert await who.evaluate("e => e.scrollWidth <= e.clientWidth"), "the name is cut"
         phone.assert_clean()
+
+
+async def test_a_split_off_the_budget_says_the_saved_one_still_counts(tmp_path, browser):  # noqa: F811
+    async with running_room(tmp_path, min_answers=1) as room:
+        phone = await Phone.open(browser, room)
+        pid = await phone.join("Ann", "IT")
+        await open_exercise(room, "customer-first")
+        for text in ("One view of the customer", "Offers that follow the customer"):
+            await room.facilitate(c.SubmitIdea(exercise="customer-first", text=text))
+        await open_exercise(room, "shared-objectives")
+        await open_exercise(room, "budget")
+        page = phone.page
+        first, second = [item.text for item in state(room, "budget").items[:2]]
+        await page.get_by_label(first, exact=True).fill("100")
+        await expect(page.locator(".save-state")).to_have_text(SAVED)
+        saved = dict(state(room, "budget").scores[pid])
+        # Every point is placed: "+" cannot take the split past the budget…
+        await expect(page.get_by_role("button", name=f"5 more points for: {second}")).to_be_disabled()
+        # …and a slider that does says which split counts meanwhile.
+        await page.get_by_label(second, exact=True).fill("5")
+        await expect(page.locator(".total-line")).to_contain_text("5 points too many. Not sent: your last saved split still counts.")
+        assert dict(state(room, "budget").scores[pid]) == saved
+        phone.assert_clean()

@@ -41,15 +41,14 @@ export function input(ex, mine) {
         { class: "stepper wide" },
         h("button", { type: "button", class: "round", "data-act": "alloc-step", "data-item": item.id, "data-delta": -step, disabled: v <= 0, "aria-label": plural(step, "allocate.fewer", { item: item.text }) }, "−"),
         h("input", { id, type: "range", min: "0", max: String(budget), step: "1", value: v, "data-alloc": item.id, "data-exercise": ex.id, "aria-valuetext": plural(v, "allocate.points") }),
-        h("button", { type: "button", class: "round", "data-act": "alloc-step", "data-item": item.id, "data-delta": step, disabled: v >= budget, "aria-label": plural(step, "allocate.more", { item: item.text }) }, "+"),
+        h("button", { type: "button", class: "round", "data-act": "alloc-step", "data-item": item.id, "data-delta": step, disabled: v >= budget || total >= budget, "aria-label": plural(step, "allocate.more", { item: item.text }) }, "+"),
       ),
     );
   });
-  const hint = exact
-    ? t(saved ? "allocate.saved" : "allocate.ready")
-    : total < budget
-      ? plural(budget - total, "allocate.left")
-      : plural(total - budget, "allocate.over");
+  const off = total < budget ? plural(budget - total, "allocate.left") : plural(total - budget, "allocate.over");
+  // Off the budget after a split was saved: that split is the one that counts until this one adds up.
+  const kept = mine.points && Object.keys(mine.points).length > 0;
+  const hint = exact ? t(saved ? "allocate.saved" : "allocate.ready") : kept ? `${off}. ${t("allocate.kept")}` : off;
   return [
     h("ul", { class: "list", "data-key": "rows" }, rows),
     h(
