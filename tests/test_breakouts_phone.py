@@ -76,3 +76,24 @@ async def test_a_candidate_drafted_into_an_initiative_is_listed_once(tmp_path, b
         await expect(page.locator(".card", has=page.locator(".q", has_text=first.text))).to_have_count(1)
         await expect(ann.card(others[0].text)).to_be_visible()
         ann.assert_clean()
+
+
+async def test_an_anonymous_phone_is_asked_for_a_name_before_it_champions(tmp_path, browser):  # noqa: F811
+    """Champions are named in the joint agenda: someone who joined without a name is
+    shown the name form with the reason, and champions once named — never as
+    'someone who gave no name'."""
+    async with running_room(tmp_path, min_answers=1) as room:
+        ann = await Phone.open(browser, room)
+        pid = await ann.join("", "IT")
+        await open_exercise(room, "joint-initiatives")
+        await room.facilitate(c.DraftInitiative(exercise="joint-initiatives", title="Loyalty pilot"))
+        page = ann.page
+        await page.get_by_role("button", name="I'll champion this — Loyalty pilot").click()
+        await expect(page.get_by_text("Champions are named in the joint agenda")).to_be_visible()
+        assert state(room, "joint-initiatives").volunteers == {}
+        await page.get_by_label("Your name").fill("Ann")
+        await page.get_by_role("button", name="Save").click()
+        await until(lambda: room.workshop.session.participants[pid].name == "Ann")
+        await page.get_by_role("button", name="I'll champion this — Loyalty pilot").click()
+        await until(lambda: any(pid in people for people in state(room, "joint-initiatives").volunteers.values()))
+        ann.assert_clean()

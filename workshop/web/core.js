@@ -190,6 +190,7 @@ function profileScreen() {
     "section",
     { class: "screen profile", "data-key": "screen:profile" },
     h("h1", { tabindex: "-1" }, t("profile.title")),
+    S.profileWhy === "champion" ? h("p", { class: "note info", "data-key": "profile-why" }, t("initiatives.name-first")) : null,
     h(
       "form",
       { class: "stack", "data-submit": "none", novalidate: true },
@@ -241,6 +242,7 @@ function saveProfile() {
 
 function closeProfile() {
   S.profileOpen = false;
+  S.profileWhy = null;
   S.profileSide = null;
   S.drafts.delete("profile-name");
 }

@@ -75,6 +75,7 @@ export const S = {
   timeWatched: null, // the countdown this page saw running above zero (core.js)
   timeTold: null, // … and whose end it has said
   profileOpen: false, // the name-and-team form is showing (core.js)
+  profileWhy: null, // why it was opened for the person ("champion": a named exercise wants a name), if it was
   retryTimer: 0,
   pending: new Map(), // id → {frame, key, mark, sentAt, onAck, onRefuse}
   pendingJoin: null, // {id, frame}

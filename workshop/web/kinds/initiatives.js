@@ -196,6 +196,12 @@ export const actions = {
   volunteer(el, ex) {
     const target = el.dataset.target;
     const on = !((S.mine && S.mine.volunteered) || []).includes(target);
+    if (on && ex.identity === "named" && S.me && !S.me.name) {
+      // The agenda names champions: a name first, rather than "someone who gave no name".
+      S.profileOpen = true;
+      S.profileWhy = "champion";
+      return;
+    }
     act({ type: "volunteer", exercise: ex.id, target, on }, `champ:${target}`);
   },
 };
