@@ -116,16 +116,17 @@ class Vouch:
         return zlib.crc32(memoryview(data)[:end]) == self.crc and data.count(b"\n", 0, end) == self.seq
 
 
+NO_VOUCH = Vouch(seq=0, size=0, crc=0, v=0)
+"""What an empty journal is: no line, nothing vouched for."""
+
+
 @dataclass(frozen=True)
 class Scan:
     data: bytes
     """The journal as read."""
-    vouched: int
-    """How many lines at its start a snapshot vouched for: not split, nor checked again."""
-    vouched_size: int
-    """Their bytes."""
-    vouched_crc: int
-    """Their crc32 (0 for none)."""
+    held: Vouch
+    """The snapshot's vouch the journal still holds to (NO_VOUCH if none): its lines
+    were not split, nor checked again."""
     rest: list[bytes]
     """The JSON of each valid line after those, in order (checked, not decoded)."""
     size: int
@@ -134,16 +135,27 @@ class Scan:
     newest_v: int
 
     @property
+    def vouched(self) -> int:
+        """How many lines at the journal's start were vouched for."""
+        return self.held.seq
+
+    @property
     def count(self) -> int:
         """Events in the valid prefix."""
-        return self.vouched + len(self.rest)
+        return self.held.seq + len(self.rest)
 
     def bodies(self, first_seq: int = 1) -> list[bytes]:
         """The JSON of every valid event from `first_seq` on (from 1)."""
-        if first_seq > self.vouched:
-            return self.rest[first_seq - 1 - self.vouched :]
-        vouched = self.data[: self.vouched_size].split(b"\n")[first_seq - 1 : self.vouched]
+        if first_seq > self.held.seq:
+            return self.rest[first_seq - 1 - self.held.seq :]
+        vouched = self.data[: self.held.size].split(b"\n")[first_seq - 1 : self.held.seq]
         return [line.partition(b" ")[2] for line in vouched] + self.rest
+
+    def valid(self) -> Vouch:
+        """What a writer appending after the valid prefix can vouch for: the held
+        vouch's checksum carried on over the lines checked after it."""
+        crc = zlib.crc32(memoryview(self.data)[self.held.size : self.size], self.held.crc)
+        return Vouch(self.count, self.size, crc, self.newest_v)
 
 
 def scan_journal(data: bytes, thorough: bool = False, vouch: Vouch | None = None) -> Scan:
@@ -152,13 +164,12 @@ def scan_journal(data: bytes, thorough: bool = False, vouch: Vouch | None = None
     the usual shape is not decoded (see `_SEQ_AT_END`) unless `thorough`: then every
     line must also be JSON, and the prefix ends before the first that is not. The
     lines a `vouch` holds for are skipped (never when `thorough`)."""
-    start = vouch.seq if vouch is not None and not thorough and vouch.holds_for(data) else 0
-    begin, begin_crc = (vouch.size, vouch.crc) if vouch is not None and start else (0, 0)
+    held = vouch if vouch is not None and not thorough and vouch.holds_for(data) else NO_VOUCH
     bodies: list[bytes] = []
-    lines = data[begin:].split(b"\n")
+    lines = data[held.size :].split(b"\n")
     unfinished = lines.pop()  # b"" when the journal ends with a line end, as it should
-    size, newest = begin, vouch.v if vouch is not None and start else 0
-    for number, line in enumerate(lines, start=start + 1):
+    size, newest = held.size, held.v
+    for number, line in enumerate(lines, start=held.seq + 1):
         crc, _, body = line.partition(b" ")
         at = body.rfind(b',"seq":')
         found = _SEQ_AT_END.match(body, at) if at > 0 and not thorough else None
@@ -167,17 +178,17 @@ def scan_journal(data: bytes, thorough: bool = False, vouch: Vouch | None = None
         else:
             checked = _line_problem(line, number)  # the careful way, saying what is wrong
             if isinstance(checked, str):
-                last = number == start + len(lines) and not unfinished  # what a write cut short leaves
+                last = number == held.seq + len(lines) and not unfinished  # what a write cut short leaves
                 set_aside = SetAside(number, checked, data[size:], torn=last and checked == BAD_LINE)
-                return Scan(data, start, begin, begin_crc, bodies, size, set_aside, newest)
+                return Scan(data, held, bodies, size, set_aside, newest)
             version = checked
         newest = max(newest, version)
         bodies.append(body)
         size += len(line) + 1
     if unfinished:
-        set_aside = SetAside(start + len(lines) + 1, "it has no line end", data[size:], torn=True)
-        return Scan(data, start, begin, begin_crc, bodies, size, set_aside, newest)
-    return Scan(data, start, begin, begin_crc, bodies, size, None, newest)
+        set_aside = SetAside(held.seq + len(lines) + 1, "it has no line end", data[size:], torn=True)
+        return Scan(data, held, bodies, size, set_aside, newest)
+    return Scan(data, held, bodies, size, None, newest)
 
 
 def _line_problem(line: bytes, expected: int) -> int | str:

@@ -43,7 +43,7 @@ from tinydb.storages import Storage
 if TYPE_CHECKING:  # asyncio itself is loaded by the one method that awaits: reading a session never needs it
     import asyncio
 
-from .journal import Scan, SetAside, Vouch, decode_body, encode_event, scan_journal
+from .journal import NO_VOUCH, Scan, SetAside, Vouch, decode_body, encode_event, scan_journal
 from .lock import Holder, Locked, WriterLock
 
 __all__ = ["Loaded", "OutOfSequence", "SessionInUse", "SessionStore", "SetAside", "StoreError", "default_sessions_dir", "encode_event"]
@@ -312,11 +312,6 @@ def _try_snapshot(path: Path) -> Found:
 
 def _vouch(found: Found) -> Vouch | None:
     return found[3] if isinstance(found, tuple) else None
-
-
-def _crc_of(scan: Scan) -> int:
-    """The crc32 of the journal's valid prefix: of what a vouch covered, continued."""
-    return zlib.crc32(memoryview(scan.data)[scan.vouched_size : scan.size], scan.vouched_crc)
 
 
 def _choose_snapshot(
@@ -645,7 +640,7 @@ class SessionStore:
                 f"Could not create the session folder {store.folder} ({exc.strerror or exc}). "
                 "Nothing was saved. Check that the location is writable and the disk has room."
             ) from exc
-        store._journal = _Journal(store.journal_path, Vouch(seq=0, size=0, crc=0, v=1))
+        store._journal = _Journal(store.journal_path, NO_VOUCH)
         return store
 
     def exists(self) -> bool:
@@ -732,7 +727,7 @@ class SessionStore:
             leftover.unlink(missing_ok=True)
         self._snapshot_seq = seq
         self._snapshot_trusted = source == self.snapshot_path
-        self._journal = _Journal(self.journal_path, Vouch(scan.count, scan.size, _crc_of(scan), scan.newest_v))
+        self._journal = _Journal(self.journal_path, scan.valid())
         return Loaded(state, seq, meta, scan, warnings, set_aside, scan.newest_v)
 
     def _quarantine(self, set_aside: SetAside, keep: int) -> SetAside:

@@ -40,7 +40,6 @@ class Drafts extends Map {
   }
 
   keep() {
-    if (!this.storageKey) return; // during construction
     try {
       const typed = Object.fromEntries([...this].filter(([, text]) => text));
       window.sessionStorage.setItem(this.storageKey, JSON.stringify(typed));
